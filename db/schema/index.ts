@@ -1,0 +1,4 @@
+export * from './places.js';
+export * from './identity.js';
+export * from './audit.js';
+export * from './relations.js';

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the system programs the platform needs when they are absent:
+# ffmpeg/ffprobe, PostgreSQL 15 and Redis (always), Debian's chromium (with --with-chromium).
+# Uses apt-get on Debian/Ubuntu; elsewhere it stops with a message naming what to install.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$here/lib.sh"
+
+with_chromium=0
+[[ "${1:-}" == "--with-chromium" ]] && with_chromium=1
+
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+# Only needed when we run our own services (no DATABASE_URL / REDIS_URL given).
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  [[ -x "$(pg_bindir)/initdb" && -x "$(pg_bindir)/pg_ctl" ]] || missing+=(postgresql-15 postgresql-contrib-15)
+fi
+if [[ -z "${REDIS_URL:-}" ]]; then
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+fi
+if [[ $with_chromium == 1 ]]; then
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-noto-cjk)
+fi
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  log "system programs present (ffmpeg, postgresql, redis$([[ $with_chromium == 1 ]] && echo ', chromium'))"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  die "missing system packages: ${missing[*]}. This system has no apt-get: install them with your package manager (PostgreSQL 15, Redis 7, ffmpeg 5+, Chromium), or point DATABASE_URL / REDIS_URL at running services, then run the command again."
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || die "missing system packages: ${missing[*]}; installing them needs root. Run: sudo apt-get install -y ${missing[*]}"
+  sudo_cmd=(sudo)
+fi
+
+log "installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be absent or stale on a fresh machine.
+"${sudo_cmd[@]}" apt-get update -qq >/dev/null || warn "apt-get update failed; trying the install with the lists we have"
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  || die "apt-get could not install: ${missing[*]}. Check the messages above, install them by hand, and run the command again."
+# Debian's postgresql package creates and starts a system-wide cluster on 5432; we use our own.
+log "installed: ${missing[*]}"

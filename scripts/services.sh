@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL and Redis, data under .data/ (git-ignored), on their own ports.
+#   services.sh start        start (or restart) what is not running; create roles/databases once
+#   services.sh stop         stop both (data is kept)
+#   services.sh status       print what is running
+#   services.sh reset-test   drop and recreate the test database and flush the test Redis db
+# A service whose URL is given (DATABASE_URL / REDIS_URL) is left alone: it is not ours.
+# Writes .data/local.env with the URLs and a generated SESSION_SECRET (mode 600).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$here/lib.sh"
+
+pg_port="${EDU_PG_PORT:-54329}"
+redis_port="${EDU_REDIS_PORT:-63799}"
+pg_data="$data_dir/postgres"
+pg_run="$data_dir/pg-run"
+pg_log="$data_dir/postgres.log"
+redis_dir="$data_dir/redis"
+env_file="$data_dir/local.env"
+bindir="$(pg_bindir)"
+
+# PostgreSQL refuses to run as root: as root we run the cluster as the `postgres` OS user.
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user to run PostgreSQL; install postgresql (apt-get install postgresql-15) or set DATABASE_URL"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+pg_superuser() { if [[ $(id -u) -eq 0 ]]; then echo postgres; else id -un; fi; }
+psql_admin() { as_pg "$bindir/psql" -h "$pg_run" -p "$pg_port" -U "$(pg_superuser)" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+ensure_env_file() {
+  mkdir -p "$data_dir"
+  chmod 755 "$data_dir"
+  if [[ ! -f "$env_file" ]]; then
+    umask 077
+    {
+      echo "EDU_DB_PASSWORD=$(random_secret)"
+      echo "SESSION_SECRET=$(random_secret)"
+    } >"$env_file"
+  fi
+  # shellcheck disable=SC1090
+  source "$env_file"
+}
+
+write_urls() {
+  local tmp="$env_file.tmp"
+  umask 077
+  grep -vE '^(DATABASE_URL|TEST_DATABASE_URL|REDIS_URL|TEST_REDIS_URL)=' "$env_file" >"$tmp" || true
+  if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
+    echo "DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu" >>"$tmp"
+    echo "TEST_DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu_test" >>"$tmp"
+  fi
+  if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then
+    echo "REDIS_URL=redis://127.0.0.1:$redis_port/0" >>"$tmp"
+    echo "TEST_REDIS_URL=redis://127.0.0.1:$redis_port/1" >>"$tmp"
+  fi
+  mv "$tmp" "$env_file"
+}
+
+pg_running() { as_pg "$bindir/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; }
+
+start_postgres() {
+  [[ -x "$bindir/initdb" ]] || die "PostgreSQL server programs not found in $bindir; run scripts/install-system-deps.sh or set DATABASE_URL"
+  mkdir -p "$pg_data" "$pg_run"
+  [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pg_data" "$pg_run"
+  chmod 700 "$pg_data"
+  as_pg test -x "$data_dir" || die "the postgres OS user cannot enter $data_dir; put the project where other users can read it, or set EDU_DATA_DIR to such a folder"
+  if [[ ! -f "$pg_data/PG_VERSION" ]]; then
+    log "creating the project's PostgreSQL cluster in $pg_data"
+    as_pg "$bindir/initdb" -D "$pg_data" -U "$(pg_superuser)" --auth-local=peer --auth-host=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >"$data_dir/initdb.log" 2>&1 \
+      || die "initdb failed; see $data_dir/initdb.log"
+    cat >>"$pg_data/postgresql.conf" <<CONF
+# edu-platform: project-local cluster
+port = $pg_port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$pg_run'
+max_connections = 200
+shared_buffers = 256MB
+fsync = on
+CONF
+  fi
+  if pg_running; then
+    log "PostgreSQL already running on 127.0.0.1:$pg_port"
+  else
+    log "starting PostgreSQL on 127.0.0.1:$pg_port"
+    touch "$pg_log"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pg_log"
+    as_pg "$bindir/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 start >/dev/null \
+      || die "PostgreSQL did not start; see $pg_log (is port $pg_port taken? set EDU_PG_PORT)"
+  fi
+  psql_admin -c "select 1" >/dev/null || die "cannot connect to the project's PostgreSQL; see $pg_log"
+  if [[ "$(psql_admin -c "select 1 from pg_roles where rolname = 'edu'")" != 1 ]]; then
+    psql_admin -c "create role edu login password '$EDU_DB_PASSWORD'"
+  fi
+  local db
+  for db in edu edu_test; do
+    if [[ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != 1 ]]; then
+      psql_admin -c "create database $db owner edu encoding 'UTF8' template template0"
+    fi
+  done
+}
+
+redis_cli() { redis-cli -h 127.0.0.1 -p "$redis_port" "$@"; }
+redis_running() { [[ "$(redis_cli ping 2>/dev/null)" == PONG ]]; }
+
+start_redis() {
+  command -v redis-server >/dev/null 2>&1 || die "redis-server not found; run scripts/install-system-deps.sh or set REDIS_URL"
+  mkdir -p "$redis_dir"
+  # BullMQ needs noeviction (evicted job keys corrupt queues); AOF so jobs survive a crash.
+  cat >"$redis_dir/redis.conf" <<CONF
+port $redis_port
+bind 127.0.0.1
+protected-mode yes
+dir $redis_dir
+daemonize yes
+pidfile $redis_dir/redis.pid
+logfile $redis_dir/redis.log
+appendonly yes
+appendfsync everysec
+maxmemory-policy noeviction
+save 900 1
+CONF
+  if redis_running; then
+    log "Redis already running on 127.0.0.1:$redis_port"
+    return
+  fi
+  log "starting Redis on 127.0.0.1:$redis_port"
+  redis-server "$redis_dir/redis.conf" || die "Redis did not start; see $redis_dir/redis.log (is port $redis_port taken? set EDU_REDIS_PORT)"
+  for _ in $(seq 1 50); do redis_running && return; sleep 0.1; done
+  die "Redis did not answer on port $redis_port; see $redis_dir/redis.log"
+}
+
+cmd="${1:-start}"
+[[ -n "${DATABASE_URL:-}" ]] && DATABASE_URL_GIVEN=1
+[[ -n "${REDIS_URL:-}" ]] && REDIS_URL_GIVEN=1
+
+case "$cmd" in
+  start)
+    ensure_env_file
+    if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then start_postgres; else log "using the PostgreSQL given in DATABASE_URL"; fi
+    if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then start_redis; else log "using the Redis given in REDIS_URL"; fi
+    write_urls
+    ;;
+  stop)
+    if [[ -f "$pg_data/PG_VERSION" ]] && pg_running; then as_pg "$bindir/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null && log "PostgreSQL stopped"; fi
+    if redis_running; then redis_cli shutdown >/dev/null 2>&1 || true; log "Redis stopped"; fi
+    ;;
+  status)
+    if [[ -f "$pg_data/PG_VERSION" ]] && pg_running; then echo "postgres: running on 127.0.0.1:$pg_port"; else echo "postgres: stopped"; fi
+    if redis_running; then echo "redis: running on 127.0.0.1:$redis_port"; else echo "redis: stopped"; fi
+    ;;
+  reset-test)
+    ensure_env_file
+    if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
+      psql_admin -c "drop database if exists edu_test with (force)"
+      psql_admin -c "create database edu_test owner edu encoding 'UTF8' template template0"
+    fi
+    if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then redis_cli -n 1 flushdb >/dev/null; fi
+    ;;
+  *) die "usage: services.sh start|stop|status|reset-test" ;;
+esac

@@ -1,0 +1,36 @@
+import type { Redis } from 'ioredis';
+import type postgres from 'postgres';
+import { redactUrl } from './logger.js';
+
+export class ServiceUnreachableError extends Error {
+  constructor(service: string, url: string, variable: string, cause: unknown) {
+    const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
+    super(
+      `cannot reach ${service} at ${redactUrl(url)} (${variable}): ${reason}. ` +
+        `Run \`npm start\` to start the project's own ${service}, or fix ${variable}.`,
+    );
+    this.name = 'ServiceUnreachableError';
+  }
+}
+
+/** Connects to PostgreSQL and Redis, or throws one ServiceUnreachableError naming the first that failed. */
+export async function connectServices(opts: { sql: postgres.Sql; databaseUrl: string; redis: Redis; redisUrl: string }) {
+  try {
+    await opts.sql`select 1`;
+  } catch (error) {
+    throw new ServiceUnreachableError('PostgreSQL', opts.databaseUrl, 'DATABASE_URL', error);
+  }
+  try {
+    if (opts.redis.status === 'wait') await opts.redis.connect();
+    await opts.redis.ping();
+  } catch (error) {
+    opts.redis.disconnect();
+    throw new ServiceUnreachableError('Redis', opts.redisUrl, 'REDIS_URL', error);
+  }
+}
+
+/** Prints the one clear line and exits; used by every process entry point. */
+export function exitOnStartupError(error: unknown): never {
+  console.error(error instanceof ServiceUnreachableError ? `startup error: ${error.message}` : error);
+  process.exit(error instanceof ServiceUnreachableError ? 69 : 1); // EX_UNAVAILABLE
+}
