@@ -1,0 +1,46 @@
+import { data, redirect, type AppLoadContext } from '@remix-run/node';
+import { getServices } from '../../services.server.js';
+import { recordAudit } from '../audit/audit.server.js';
+import { hasPermission, type Permission } from './permissions.js';
+import { getCurrentUser, type CurrentUser } from './session.server.js';
+
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  return to;
+}
+
+export async function requireUser(request: Request): Promise<CurrentUser> {
+  const user = await getCurrentUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+export async function requireAnonymous(request: Request): Promise<void> {
+  if (await getCurrentUser(request)) throw redirect('/');
+}
+
+/**
+ * The user, if their memberships grant `permission` (at `institutionId`, which the caller
+ * has already loaded). Otherwise the attempt is written to the audit log and a 403 thrown.
+ */
+export async function requirePermission(
+  request: Request,
+  context: AppLoadContext,
+  permission: Permission,
+  scope: { institutionId?: string } = {},
+): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (hasPermission(user.memberships, permission, scope.institutionId)) return user;
+  const url = new URL(request.url);
+  await recordAudit(getServices().db, {
+    action: 'access.denied',
+    actorUserId: user.id,
+    institutionId: scope.institutionId ?? null,
+    ip: context.clientIp,
+    details: { permission, method: request.method, path: url.pathname },
+  });
+  throw data({ reason: 'forbidden' as const }, { status: 403 });
+}

@@ -1,0 +1,35 @@
+import type { Role } from '../../../db/schema/identity.js';
+
+// One list; the type is derived from it. Scoped permissions apply at the institution
+// of the membership that grants them; an admin membership applies province-wide.
+export const permissions = [
+  'admin:institutions',
+  'admin:roles',
+  'admin:people',
+  'admin:audit',
+  'institution:members',
+  'credits:decide',
+  'studio:teach',
+  'classroom:assist',
+  'learning:enrol',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const permissionsByRole: Record<Role, readonly Permission[]> = {
+  student: ['learning:enrol'],
+  teacher: ['studio:teach'],
+  assistant: ['classroom:assist'],
+  registrar: ['institution:members', 'credits:decide'],
+  admin: ['admin:institutions', 'admin:roles', 'admin:people', 'admin:audit', 'institution:members'],
+};
+
+export type MembershipGrant = { institutionId: string; role: Role };
+
+/** Whether these memberships grant `permission`, at `institutionId` when given. */
+export function hasPermission(memberships: readonly MembershipGrant[], permission: Permission, institutionId?: string): boolean {
+  return memberships.some(
+    (m) =>
+      permissionsByRole[m.role].includes(permission) &&
+      (institutionId === undefined || m.role === 'admin' || m.institutionId === institutionId),
+  );
+}

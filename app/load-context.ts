@@ -1,0 +1,10 @@
+import '@remix-run/node';
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    clientIp: string;
+    cspNonce: string;
+    csrfToken: string;
+  }
+}
+export {};

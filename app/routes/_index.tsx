@@ -1,0 +1,101 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import type { Role } from '../../db/schema/identity.js';
+import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
+import { titleMeta } from '../features/i18n/metaTitle.js';
+import { getCurrentUser } from '../features/identity/session.server.js';
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'nav.home');
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request);
+  if (!user) return { user: null };
+  return {
+    user: {
+      displayName: user.displayName,
+      memberships: user.memberships.map((m) => ({ role: m.role, institutionSlug: m.institutionSlug, nameZh: m.institutionNameZh, nameEn: m.institutionNameEn })),
+    },
+  };
+}
+
+type Membership = { role: Role; institutionSlug: string; nameZh: string; nameEn: string };
+
+function RolePanel({ role, memberships }: { role: Role; memberships: Membership[] }) {
+  const t = useT();
+  const locale = useLocale();
+  const name = (m: Membership) => (locale === 'en' ? m.nameEn : m.nameZh);
+  return (
+    <section className="panel" aria-labelledby={`panel-${role}`} data-role-panel={role}>
+      <h2 id={`panel-${role}`}>{t(`home.${role}.title` as MessageKey)}</h2>
+      <p>{t(`home.${role}.body` as MessageKey)}</p>
+      {role === 'registrar' ? (
+        <ul>
+          {memberships.map((m) => (
+            <li key={m.institutionSlug}>
+              <a href={`/institutions/${m.institutionSlug}/members`}>{t('home.registrar.members', { institution: name(m) })}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {role === 'admin' ? (
+        <p>
+          <a className="button" href="/admin">
+            {t('home.admin.link')}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Landing() {
+  const t = useT();
+  return (
+    <section aria-labelledby="landing-title">
+      <h1 id="landing-title">{t('home.anon.title')}</h1>
+      <p>{t('home.anon.lead')}</p>
+      <ul>
+        <li>{t('home.anon.point1')}</li>
+        <li>{t('home.anon.point2')}</li>
+        <li>{t('home.anon.point3')}</li>
+      </ul>
+      <p>
+        <a className="button" href="/login">
+          {t('home.anon.cta')}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+export default function Home() {
+  const { user } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  if (!user) return <Landing />;
+  const roles = [...new Set(user.memberships.map((m) => m.role))];
+  return (
+    <section aria-labelledby="home-title">
+      <h1 id="home-title">{t('home.title', { name: user.displayName })}</h1>
+      {user.memberships.length === 0 ? (
+        <p>{t('home.noRoles')}</p>
+      ) : (
+        <>
+          <p>{t('home.rolesAt')}</p>
+          <ul>
+            {user.memberships.map((m) => (
+              <li key={`${m.institutionSlug}-${m.role}`}>
+                {t('home.membership', { institution: locale === 'en' ? m.nameEn : m.nameZh, role: t(`role.${m.role}`) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div className="panels">
+        {roles.map((role) => (
+          <RolePanel key={role} role={role} memberships={user.memberships.filter((m) => m.role === role)} />
+        ))}
+      </div>
+    </section>
+  );
+}

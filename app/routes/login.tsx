@@ -1,0 +1,76 @@
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useSearchParams } from '@remix-run/react';
+import { CsrfInput } from '../components/CsrfInput.js';
+import { Field, FormErrors } from '../components/Field.js';
+import { parseForm } from '../features/forms.server.js';
+import { messageWith, useT } from '../features/i18n/i18n.js';
+import { localeCookie } from '../features/i18n/locale.server.js';
+import { titleMeta } from '../features/i18n/metaTitle.js';
+import { requireAnonymous, safeRedirectPath } from '../features/identity/guards.server.js';
+import { attemptLogin } from '../features/identity/login.server.js';
+import { loginSchema } from '../features/identity/schemas.js';
+import { startSession } from '../features/identity/session.server.js';
+
+export const handle = { hydrate: true };
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'login.title');
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { submission } = await parseForm(request, loginSchema);
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const outcome = await attemptLogin(email, password, context.clientIp);
+  if (outcome.kind === 'throttled') {
+    const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
+    return data(
+      { result: submission.reply({ formErrors: [messageWith('login.throttled', { minutes })], hideFields: ['password'] }) },
+      { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+    );
+  }
+  if (outcome.kind === 'invalid') {
+    return data({ result: submission.reply({ formErrors: ['login.invalid'], hideFields: ['password'] }) }, { status: 401 });
+  }
+  const headers = new Headers();
+  headers.append('Set-Cookie', await startSession(request, outcome.userId));
+  headers.append('Set-Cookie', await localeCookie.serialize(outcome.locale));
+  return redirect(safeRedirectPath(redirectTo), { headers });
+}
+
+export default function LoginPage() {
+  const t = useT();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: 'login',
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+  });
+  return (
+    <section aria-labelledby="login-title">
+      <h1 id="login-title">{t('login.title')}</h1>
+      <Form method="post" className="stacked" {...getFormProps(form)}>
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <Field field={fields.email} label={t('login.email')} type="email" autoComplete="username" />
+        <Field field={fields.password} label={t('login.password')} type="password" autoComplete="current-password" />
+        <button type="submit" className="button">
+          {t('login.submit')}
+        </button>
+      </Form>
+      <p>
+        {t('login.noAccount')} <a href="/signup">{t('login.signupLink')}</a>
+      </p>
+    </section>
+  );
+}

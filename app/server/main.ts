@@ -1,0 +1,91 @@
+// The web process: express hosts the Remix build plus /healthz and static assets.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import compression from 'compression';
+import express from 'express';
+import { connectServices, exitOnStartupError } from '../../workers/runtime/startup.js';
+import { getEnv } from '../env.server.js';
+import { closeServices, getServices } from '../services.server.js';
+import { issueCsrfCookie } from './csrf-cookie.js';
+import { healthz } from './healthz.js';
+import { limitFormBodies } from './limits.js';
+import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const env = getEnv();
+const devServer = process.argv.includes('--dev');
+const services = getServices();
+await connectServices({ sql: services.sql, databaseUrl: env.DATABASE_URL, redis: services.redis, redisUrl: env.REDIS_URL }).catch(exitOnStartupError);
+const { log } = services;
+
+const vite = devServer
+  ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true }, root }))
+  : undefined;
+
+const app = express();
+app.disable('x-powered-by');
+app.set('trust proxy', env.TRUST_PROXY);
+app.use(securityHeaders({ production: env.NODE_ENV === 'production' && env.SECURE_COOKIES, devServer }));
+app.use(compression());
+app.get('/healthz', healthz);
+app.use((req, res, next) => {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+  });
+  next();
+});
+app.use(rejectCrossOriginWrites());
+app.use(limitFormBodies(256 * 1024));
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  // Vite fingerprints everything under assets/, so it may be cached for a year.
+  app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
+  app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
+}
+app.use(issueCsrfCookie(env.SECURE_COOKIES));
+
+const build = vite
+  ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+  : ((await import(path.join(root, 'build/server/index.js'))) as ServerBuild);
+
+app.all(
+  '*',
+  createRequestHandler({
+    build,
+    mode: env.NODE_ENV,
+    getLoadContext: (req, res) => ({
+      clientIp: req.ip ?? 'unknown',
+      cspNonce: String(res.locals.cspNonce ?? ''),
+      csrfToken: String(res.locals.csrfToken ?? ''),
+    }),
+  }),
+);
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  log.info({ url: `http://${env.HOST}:${env.PORT}` }, 'web server listening');
+});
+server.keepAliveTimeout = 65_000;
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down: finishing in-flight requests');
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  server.close(async () => {
+    clearTimeout(force);
+    await vite?.close();
+    await closeServices();
+    log.info('web server stopped');
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

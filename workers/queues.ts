@@ -1,0 +1,34 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+// The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
+export const queueNames = ['maintenance'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export const jobNames = ['purge-expired-sessions'] as const;
+export type JobName = (typeof jobNames)[number];
+
+export type JobPayloads = {
+  'purge-expired-sessions': { olderThanHours: number };
+};
+
+export const queueOfJob: Record<JobName, QueueName> = {
+  'purge-expired-sessions': 'maintenance',
+};
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
+  removeOnFail: { count: 5_000, age: 30 * 24 * 3600 },
+};
+
+/** Deterministic ids: no `:` (BullMQ reserves it) and never digits only. */
+export function jobId(name: JobName, ...parts: (string | number)[]): string {
+  return [name, ...parts].join('--').replace(/:/g, '_');
+}
+
+export function createQueue(name: QueueName, connection: ConnectionOptions, onError: (error: Error) => void): Queue {
+  const queue = new Queue(name, { connection, defaultJobOptions });
+  queue.on('error', onError);
+  return queue;
+}
