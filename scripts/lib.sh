@@ -13,3 +13,32 @@ pg_bindir() {
   done
   echo /usr/lib/postgresql/15/bin
 }
+
+# Exports each KEY=VALUE of .data/local.env that the environment does not already set:
+# a DATABASE_URL / REDIS_URL given by the operator always wins.
+load_local_env() {
+  local file="$data_dir/local.env" key value
+  [[ -f "$file" ]] || return 0
+  while IFS='=' read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    [[ -z "${!key:-}" ]] && export "$key=$value"
+  done <"$file"
+}
+
+ensure_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js 20 is required: install it (https://nodejs.org or apt-get install nodejs) and run the command again"
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [[ "$major" == 20 ]] || warn "Node.js $major found; this project is built and tested on Node.js 20"
+}
+
+# npm ci when node_modules is missing or older than the lockfile.
+ensure_node_deps() {
+  ensure_node
+  if [[ ! -f "$project_root/node_modules/.package-lock.json" || "$project_root/package-lock.json" -nt "$project_root/node_modules/.package-lock.json" ]]; then
+    log "installing npm dependencies (npm ci)"
+    (cd "$project_root" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed; see the messages above"
+  fi
+}
+
+bin() { echo "$project_root/node_modules/.bin/$1"; }

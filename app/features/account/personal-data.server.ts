@@ -1,0 +1,54 @@
+import { desc, eq, or } from 'drizzle-orm';
+import { auditLog, institutions, memberships, sessions, users } from '../../../db/schema/index.js';
+import { getServices } from '../../services.server.js';
+import { recordAudit } from '../audit/audit.server.js';
+
+/** Everything we hold about one person, as they would download it (PIPL art. 45). */
+export async function exportPersonalData(userId: string, ip: string) {
+  const { db } = getServices();
+  const [profile] = await db
+    .select({ id: users.id, pseudonym: users.pseudonym, email: users.email, displayName: users.displayName, locale: users.locale, createdAt: users.createdAt, updatedAt: users.updatedAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  const roles = await db
+    .select({ role: memberships.role, institution: institutions.nameZh, institutionEn: institutions.nameEn, since: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(institutions, eq(institutions.id, memberships.institutionId))
+    .where(eq(memberships.userId, userId));
+  const activeSessions = await db
+    .select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, userAgent: sessions.userAgent })
+    .from(sessions)
+    .where(eq(sessions.userId, userId));
+  const activity = await db
+    .select({ at: auditLog.occurredAt, action: auditLog.action, ip: auditLog.ip, asActor: eq(auditLog.actorUserId, userId) })
+    .from(auditLog)
+    .where(or(eq(auditLog.actorUserId, userId), eq(auditLog.subjectUserId, userId)))
+    .orderBy(desc(auditLog.occurredAt))
+    .limit(5_000);
+  await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
+  return {
+    exportedAt: new Date().toISOString(),
+    format: 'edu-platform personal data export, version 1',
+    profile,
+    memberships: roles,
+    sessions: activeSessions,
+    activity,
+  };
+}
+
+/**
+ * Erases the person: name, email, password and sessions go; the row stays under its
+ * pseudonym so that records others rely on (completions, credit decisions, the audit
+ * log) keep pointing at someone, without saying who.
+ */
+export async function eraseAccount(userId: string, ip: string): Promise<void> {
+  const { db } = getServices();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ email: null, displayName: null, passwordHash: null, erasedAt: new Date(), updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await recordAudit(tx, { action: 'account.erased', actorUserId: userId, subjectUserId: userId, ip });
+  });
+}

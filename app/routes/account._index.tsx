@@ -1,0 +1,54 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import { useLocale, useT } from '../features/i18n/i18n.js';
+import { titleMeta } from '../features/i18n/metaTitle.js';
+import { requireUser } from '../features/identity/guards.server.js';
+
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'account.title');
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return { user };
+}
+
+export default function AccountPage() {
+  const { user } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section aria-labelledby="account-title">
+      <h1 id="account-title">{t('account.title')}</h1>
+      <h2>{t('account.profile')}</h2>
+      <dl>
+        <dt>{t('account.displayName')}</dt>
+        <dd>{user.displayName}</dd>
+        <dt>{t('account.email')}</dt>
+        <dd>{user.email}</dd>
+        <dt>{t('account.pseudonym')}</dt>
+        <dd>{user.pseudonym}</dd>
+      </dl>
+      <h2>{t('account.memberships')}</h2>
+      <ul>
+        {user.memberships.map((m) => (
+          <li key={`${m.institutionId}-${m.role}`}>
+            {t('home.membership', { institution: locale === 'en' ? m.institutionNameEn : m.institutionNameZh, role: t(`role.${m.role}`) })}
+          </li>
+        ))}
+      </ul>
+      <section className="panel" aria-labelledby="data-title">
+        <h2 id="data-title">{t('account.data.title')}</h2>
+        <p>{t('account.data.body')}</p>
+        <a className="button secondary" href="/account/data.json" download>
+          {t('account.data.download')}
+        </a>
+      </section>
+      <section className="panel" aria-labelledby="delete-title">
+        <h2 id="delete-title">{t('account.delete.title')}</h2>
+        <p>{t('account.delete.body', { pseudonym: user.pseudonym })}</p>
+        <a className="button danger" href="/account/delete">
+          {t('account.delete.title')}
+        </a>
+      </section>
+    </section>
+  );
+}

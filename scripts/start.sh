@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `npm start`: install what is missing, start PostgreSQL and Redis (unless DATABASE_URL /
+# REDIS_URL point elsewhere), migrate, seed demo data, build, then serve the site and run
+# the worker until Ctrl-C. Safe to run again: every step is idempotent.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$here/lib.sh"
+cd "$project_root"
+
+ensure_node_deps
+bash "$here/install-system-deps.sh"
+bash "$here/services.sh" start
+load_local_env
+
+export NODE_ENV="${NODE_ENV:-production}"
+export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-3000}"
+# A loopback demo is plain HTTP: browsers drop Secure cookies there. Behind HTTPS, set
+# PUBLIC_URL=https://... (or SECURE_COOKIES=1) and cookies become Secure, HSTS is sent.
+if [[ -z "${SECURE_COOKIES:-}" ]]; then
+  if [[ "${PUBLIC_URL:-}" == https://* ]]; then export SECURE_COOKIES=1; else export SECURE_COOKIES=0; fi
+fi
+export SEED_DEMO_USERS="${SEED_DEMO_USERS:-1}"
+
+"$(bin tsx)" db/migrate.ts
+"$(bin tsx)" db/seed/index.ts
+log "building the site"
+"$(bin remix)" vite:build --logLevel warn >/dev/null
+
+"$(bin tsx)" app/server/main.ts &
+web_pid=$!
+"$(bin tsx)" workers/index.ts &
+worker_pid=$!
+
+stop_all() { kill -TERM "$web_pid" "$worker_pid" 2>/dev/null || true; }
+trap stop_all INT TERM
+
+"$(bin tsx)" scripts/announce.ts || warn "the site did not report healthy yet; see the logs above"
+
+set +e
+wait -n "$web_pid" "$worker_pid"
+status=$?
+stop_all
+wait "$web_pid" "$worker_pid" 2>/dev/null
+exit "$status"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `npm test`: the same set-up as `npm start` (plus Debian's chromium for the browser
+# journeys), then type-check, lint, build and every test against the real PostgreSQL
+# and Redis. The tests get their own database (edu_test) and Redis db (1), reset each run.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$here/lib.sh"
+cd "$project_root"
+
+if [[ -n "${DATABASE_URL:-}" && -z "${TEST_DATABASE_URL:-}" ]]; then
+  die "DATABASE_URL is set but TEST_DATABASE_URL is not: set TEST_DATABASE_URL to a database the tests may fill (never production)"
+fi
+if [[ -n "${REDIS_URL:-}" && -z "${TEST_REDIS_URL:-}" ]]; then
+  die "REDIS_URL is set but TEST_REDIS_URL is not: set TEST_REDIS_URL to a Redis database the tests may flush"
+fi
+
+ensure_node_deps
+bash "$here/install-system-deps.sh" --with-chromium
+bash "$here/services.sh" start
+bash "$here/services.sh" reset-test
+load_local_env
+export DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL" NODE_ENV=test
+
+log "type-check"
+"$(bin tsc)" --noEmit
+log "lint"
+"$(bin eslint)" --max-warnings=0 .
+log "build"
+"$(bin remix)" vite:build --logLevel warn >/dev/null
+"$(bin tsx)" db/migrate.ts
+"$(bin tsx)" db/seed/index.ts
+log "tests"
+"$(bin vitest)" run "$@"

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A minimal HTTP client that behaves like a browser without JavaScript: it keeps
+ * cookies, follows nothing automatically, and posts forms with the CSRF token the
+ * server gave it. Each client claims its own IP (the test server trusts one proxy hop).
+ */
+export class FormClient {
+  readonly cookies = new Map<string, string>();
+  readonly ip: string;
+
+  constructor(readonly baseUrl: string, ip?: string) {
+    this.ip = ip ?? `10.${rnd()}.${rnd()}.${rnd()}`;
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return { 'X-Forwarded-For': this.ip, ...(cookie ? { Cookie: cookie } : {}), ...extra };
+  }
+
+  private remember(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const name = pair!.slice(0, pair!.indexOf('='));
+      const value = pair!.slice(pair!.indexOf('=') + 1);
+      const expired = attrs.some((a) => /max-age=0/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim()));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string): Promise<Response> {
+    const res = await fetch(this.baseUrl + path, { headers: this.headers(), redirect: 'manual' });
+    this.remember(res);
+    return res;
+  }
+
+  /** The CSRF token cookie, fetched with a first page view if this client has none yet. */
+  async csrfToken(): Promise<string> {
+    if (!this.cookies.has('edu_csrf')) await (await this.get('/login')).text();
+    return this.cookies.get('edu_csrf')!;
+  }
+
+  async post(path: string, fields: Record<string, string>, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+    const body = new URLSearchParams(fields);
+    if (opts.csrf !== false) body.set('csrf', decodeURIComponent(await this.csrfToken()));
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      body,
+      headers: this.headers({ 'Content-Type': 'application/x-www-form-urlencoded', ...opts.headers }),
+      redirect: 'manual',
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async login(email: string, password: string): Promise<Response> {
+    return this.post('/login', { email, password });
+  }
+}
+
+function rnd() {
+  return randomBytes(1)[0]! % 250;
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}@test.edu.cn`;
+}

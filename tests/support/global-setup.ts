@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { testServiceEnv } from './env.js';
+import { freePort, startProcess, waitFor, type Running } from './processes.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+let web: Running | undefined;
+let worker: Running | undefined;
+
+/** The real built server and worker, on a free port, against the test database and Redis. */
+export default async function setup(project: TestProject) {
+  const port = await freePort();
+  const env = {
+    ...testServiceEnv(),
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    SECURE_COOKIES: '0',
+    // Tests speak for many clients from one address, each naming itself in X-Forwarded-For.
+    TRUST_PROXY: '1',
+    LOG_LEVEL: 'warn',
+  };
+  process.env.DATABASE_URL = env.DATABASE_URL;
+  process.env.REDIS_URL = env.REDIS_URL;
+  worker = startProcess('workers/index.ts', env);
+  web = startProcess('app/server/main.ts', env);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 60_000, 'the test server to report healthy');
+  } catch (error) {
+    console.error(web.output(), worker.output());
+    throw error;
+  }
+  project.provide('baseUrl', baseUrl);
+  return async () => {
+    web?.child.kill('SIGTERM');
+    worker?.child.kill('SIGTERM');
+    await Promise.all([web?.exited, worker?.exited]);
+  };
+}
