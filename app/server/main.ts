@@ -85,7 +85,9 @@ async function shutdown(signal: string) {
     log.info('web server stopped');
     process.exit(0);
   });
+  // Keep-alive sockets become idle as their last response ends; close them as they do.
   server.closeIdleConnections();
+  setInterval(() => server.closeIdleConnections(), 100).unref();
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -20,12 +20,19 @@ export async function connectServices(opts: { sql: postgres.Sql; databaseUrl: st
   } catch (error) {
     throw new ServiceUnreachableError('PostgreSQL', opts.databaseUrl, 'DATABASE_URL', error);
   }
+  // ioredis reports the socket's error (ECONNREFUSED) as an event and rejects connect()
+  // with a vaguer one; keep the first so the message names the real cause.
+  let socketError: Error | undefined;
+  const onError = (error: Error) => (socketError ??= error);
+  opts.redis.on('error', onError);
   try {
     if (opts.redis.status === 'wait') await opts.redis.connect();
     await opts.redis.ping();
   } catch (error) {
     opts.redis.disconnect();
-    throw new ServiceUnreachableError('Redis', opts.redisUrl, 'REDIS_URL', error);
+    throw new ServiceUnreachableError('Redis', opts.redisUrl, 'REDIS_URL', socketError ?? error);
+  } finally {
+    opts.redis.off('error', onError);
   }
 }
 

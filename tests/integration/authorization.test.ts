@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoPassword, demoUsers } from '../../db/seed/demo-data.js';
+import { FormClient } from '../support/browserless.js';
+import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+
+const baseUrl = inject('baseUrl');
+const roles = ['anonymous', 'student', 'teacher', 'assistant', 'registrar', 'admin'] as const;
+type Who = (typeof roles)[number];
+
+// What each kind of visitor gets for each page. `login` means redirected to /login;
+// `home` redirected to /. The demo registrar works at fjnu (福建师范大学), not fzu.
+type Outcome = 200 | 403 | 404 | 'login' | 'home' | 'admin-home';
+const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
+const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
+const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
+
+const matrix: [string, Record<Who, Outcome>][] = [
+  ['/', everyone(200)],
+  ['/healthz', everyone(200)],
+  ['/login', { ...everyone('home'), anonymous: 200 }],
+  ['/signup', { ...everyone('home'), anonymous: 200 }],
+  ['/account', signedIn(200)],
+  ['/account/data.json', signedIn(200)],
+  ['/account/delete', signedIn(200)],
+  ['/admin', { ...adminOnly, admin: 'admin-home' }],
+  ['/admin/institutions', adminOnly],
+  ['/admin/people', adminOnly],
+  ['/admin/people/:student', adminOnly],
+  ['/admin/audit', adminOnly],
+  ['/institutions/fjnu/members', { ...signedIn(403), registrar: 200, admin: 200 }],
+  ['/institutions/fzu/members', { ...signedIn(403), admin: 200 }],
+  ['/institutions/no-such-school/members', { ...everyone(404) }],
+  ['/no/such/page', everyone(404)],
+];
+
+const clients = new Map<Who, FormClient>();
+let studentId = '';
+
+beforeAll(async () => {
+  clients.set('anonymous', new FormClient(baseUrl));
+  for (const u of demoUsers) {
+    const c = new FormClient(baseUrl);
+    const res = await c.login(u.email, demoPassword);
+    expect(res.status, `demo ${u.role} logs in`).toBe(302);
+    clients.set(u.role, c);
+  }
+  const [row] = await testSql()<{ id: string }[]>`select id from users where email = 'student@demo.edu.cn'`;
+  studentId = row!.id;
+});
+afterAll(closeTestSql);
+
+function expectOutcome(res: Response, expected: Outcome, label: string) {
+  const location = res.headers.get('location') ?? '';
+  if (expected === 'login') {
+    expect(res.status, label).toBe(302);
+    expect(location, label).toMatch(/^\/login\?redirectTo=/);
+  } else if (expected === 'home') {
+    expect([res.status, location], label).toEqual([302, '/']);
+  } else if (expected === 'admin-home') {
+    expect([res.status, location], label).toEqual([302, '/admin/institutions']);
+  } else {
+    expect(res.status, label).toBe(expected);
+  }
+}
+
+describe('authorisation matrix: every page × every role', () => {
+  for (const [path, outcomes] of matrix) {
+    for (const who of roles) {
+      it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
+        const res = await clients.get(who)!.get(path.replace(':student', studentId));
+        expectOutcome(res, outcomes[who], `${who} ${path}`);
+        await res.arrayBuffer();
+      });
+    }
+  }
+});
+
+describe('state-changing requests are authorised on the server', () => {
+  for (const who of ['student', 'teacher', 'assistant', 'registrar'] as const) {
+    it(`${who} cannot create an institution: 403, an audit entry, nothing written`, async () => {
+      const email = demoUsers.find((u) => u.role === who)!.email;
+      const deniedBefore = await auditCount('access.denied', { actorEmail: email });
+      const slug = `sneaky-${who}-${Date.now()}`;
+      const res = await clients.get(who)!.post('/admin/institutions', {
+        intent: 'create',
+        slug,
+        nameZh: '伪造学校',
+        nameEn: 'Forged',
+        kind: 'school',
+        regionId: (await testSql()`select id from regions limit 1`)[0]!.id as string,
+      });
+      expect(res.status).toBe(403);
+      expect(await testSql()`select id from institutions where slug = ${slug}`).toHaveLength(0);
+      expect(await auditCount('access.denied', { actorEmail: email })).toBe(deniedBefore + 1);
+    });
+
+    it(`${who} cannot grant themselves the admin role`, async () => {
+      const [me] = await testSql()<{ id: string }[]>`select id from users where email = ${demoUsers.find((u) => u.role === who)!.email}`;
+      const res = await clients.get(who)!.post(`/admin/people/${me!.id}`, {
+        intent: 'grant',
+        institutionId: await institutionIdBySlug('fj-edu-dept'),
+        role: 'admin',
+      });
+      expect(res.status).toBe(403);
+      const rows = await testSql()`select 1 from memberships where user_id = ${me!.id} and role = 'admin'`;
+      expect(rows).toHaveLength(0);
+    });
+  }
+
+  it('a registrar reading another institution’s members is refused and audited', async () => {
+    const before = await auditCount('access.denied', { actorEmail: 'registrar@demo.edu.cn' });
+    const res = await clients.get('registrar')!.get('/institutions/fzu/members');
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('没有权限');
+    expect(await auditCount('access.denied', { actorEmail: 'registrar@demo.edu.cn' })).toBe(before + 1);
+  });
+
+  it('anonymous posts to admin actions are sent to log in, writing nothing', async () => {
+    const res = await clients.get('anonymous')!.post('/admin/institutions', { intent: 'create', slug: 'anon-try', nameZh: 'x', nameEn: 'x', kind: 'school', regionId: '00000000-0000-0000-0000-000000000000' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toMatch(/^\/login/);
+    expect(await testSql()`select id from institutions where slug = 'anon-try'`).toHaveLength(0);
+  });
+});

@@ -1,0 +1,90 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/env.js';
+import { freePort, run } from '../support/processes.js';
+
+// A cluster and Redis of their own, in a throw-away data folder on spare ports, so
+// stopping them cannot disturb the services the rest of the suite is using.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'edu-services-'));
+chmodSync(dataDir, 0o755); // the postgres OS user must be able to enter it
+const services = path.join(projectRoot, 'scripts/services.sh');
+let env: Record<string, string> = {};
+
+async function servicesCmd(cmd: string) {
+  return run('bash', [services, cmd], env, 120_000);
+}
+
+afterAll(async () => {
+  await servicesCmd('stop');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('scripts/services.sh', () => {
+  it('starts PostgreSQL and Redis, then a second start changes nothing and loses nothing', async () => {
+    env = { EDU_DATA_DIR: dataDir, EDU_PG_PORT: String(await freePort()), EDU_REDIS_PORT: String(await freePort()), DATABASE_URL: '', REDIS_URL: '' };
+    const first = await servicesCmd('start');
+    expect(first.code, first.output).toBe(0);
+    const urls = Object.fromEntries((await import('node:fs')).readFileSync(path.join(dataDir, 'local.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(urls.DATABASE_URL).toContain(`127.0.0.1:${env.EDU_PG_PORT}/edu`);
+
+    const psql = (q: string) => run('psql', [urls.DATABASE_URL!, '-qAt', '-c', q]);
+    const redis = (...args: string[]) => run('redis-cli', ['-p', env.EDU_REDIS_PORT!, ...args]);
+    expect((await psql('create table marker (v text); insert into marker values (\'kept\')')).code).toBe(0);
+    expect((await redis('set', 'marker', 'kept')).code).toBe(0);
+    expect((await redis('config', 'get', 'maxmemory-policy')).output).toContain('noeviction');
+    expect((await redis('config', 'get', 'appendonly')).output).toContain('yes');
+
+    const second = await servicesCmd('start');
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain('PostgreSQL already running');
+    expect(second.output).toContain('Redis already running');
+    expect((await psql('select v from marker')).output.trim()).toBe('kept');
+
+    // A stopped service is started again, with its data.
+    expect((await servicesCmd('stop')).code).toBe(0);
+    expect((await servicesCmd('status')).output).toMatch(/postgres: stopped[\s\S]*redis: stopped/);
+    const third = await servicesCmd('start');
+    expect(third.code, third.output).toBe(0);
+    expect(third.output).toContain('starting PostgreSQL');
+    expect((await psql('select v from marker')).output.trim()).toBe('kept');
+    expect((await redis('get', 'marker')).output.trim()).toBe('kept'); // from the AOF
+  });
+});
+
+describe('a missing or wrong setting stops start-up with one clear line', () => {
+  const base = { SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' };
+  const tsx = path.join(projectRoot, 'node_modules/.bin/tsx');
+
+  it('names an unreachable Redis and how to fix it (worker)', async () => {
+    const r = await run(tsx, ['workers/index.ts'], { ...base, REDIS_URL: 'redis://127.0.0.1:1/0' }, 30_000);
+    expect(r.code).toBe(69);
+    expect(r.output).toMatch(/startup error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0 \(REDIS_URL\): ECONNREFUSED\. Run `npm start`.*or fix REDIS_URL/);
+  });
+
+  it('names an unreachable PostgreSQL without printing its password (web)', async () => {
+    const r = await run(tsx, ['app/server/main.ts'], { ...base, PORT: String(await freePort()), DATABASE_URL: 'postgres://edu:s3cret-pw@127.0.0.1:1/edu' }, 30_000);
+    expect(r.code).toBe(69);
+    expect(r.output).toMatch(/cannot reach PostgreSQL at postgres:\/\/edu:\*\*\*@127\.0\.0\.1:1\/edu \(DATABASE_URL\)/);
+    expect(r.output).not.toContain('s3cret-pw');
+  });
+
+  it('names a missing or malformed variable', async () => {
+    const missing = await run(tsx, ['app/server/main.ts'], { ...base, SESSION_SECRET: '', DATABASE_URL: 'mysql://x' }, 30_000);
+    expect(missing.code).toBe(78);
+    expect(missing.output).toContain('configuration error: DATABASE_URL must start with postgres:// or postgresql://');
+    expect(missing.output).toContain('configuration error: SESSION_SECRET must be at least 32 characters');
+  });
+
+  it('install-system-deps explains what to install on a system without apt-get', async () => {
+    // A PATH with only the few programs the script needs, and no ffmpeg or apt-get.
+    const bin = mkdtempSync(path.join(tmpdir(), 'edu-path-'));
+    for (const tool of ['id', 'dirname']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+    mkdirSync(path.join(bin, 'empty'));
+    const r = await run('/bin/bash', [path.join(projectRoot, 'scripts/install-system-deps.sh')], { PATH: bin, DATABASE_URL: 'postgres://given', REDIS_URL: 'redis://given' });
+    rmSync(bin, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('missing system packages: ffmpeg. This system has no apt-get');
+  });
+});
