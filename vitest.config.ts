@@ -23,6 +23,9 @@ export default defineConfig({
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 180_000,
+          // One file at a time: the files share the demo accounts (the browser journey
+          // switches their language) and one server; unit tests still run in parallel.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -31,4 +31,14 @@ log "build"
 "$(bin tsx)" db/migrate.ts
 "$(bin tsx)" db/seed/index.ts
 log "tests"
-"$(bin vitest)" run "$@"
+mkdir -p test-results
+set +e
+"$(bin vitest)" run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
+status=$?
+set -e
+# One closing line that any CI reads: "vitest: N passed, N failed, N skipped".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' 2>/dev/null || true
+exit "$status"

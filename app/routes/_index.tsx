@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { useLoaderData, useSearchParams } from '@remix-run/react';
 import type { Role } from '../../db/schema/identity.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -50,8 +50,14 @@ function RolePanel({ role, memberships }: { role: Role; memberships: Membership[
 
 function Landing() {
   const t = useT();
+  const [searchParams] = useSearchParams();
   return (
     <section aria-labelledby="landing-title">
+      {searchParams.get('deleted') === '1' ? (
+        <p className="notice ok" role="status">
+          {t('account.deleted')}
+        </p>
+      ) : null}
       <h1 id="landing-title">{t('home.anon.title')}</h1>
       <p>{t('home.anon.lead')}</p>
       <ul>

@@ -3,7 +3,7 @@ import { Form, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { auditActions } from '../../db/schema/audit.js';
 import { listAuditEntries } from '../features/admin/audit-log.server.js';
-import { useT } from '../features/i18n/i18n.js';
+import { formatDateTime, useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requirePermission } from '../features/identity/guards.server.js';
 
@@ -24,8 +24,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AuditAdmin() {
   const { entries, nextBefore, action } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   return (
     <>
+      <p className="muted">{t('admin.audit.timezone')}</p>
       <Form method="get" className="row-form">
         <div className="field">
           <label htmlFor="action">{t('admin.audit.filter')}</label>
@@ -33,7 +35,7 @@ export default function AuditAdmin() {
             <option value="">{t('admin.audit.all')}</option>
             {auditActions.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {t(`audit.${a}` as MessageKey)}
               </option>
             ))}
           </select>
@@ -57,10 +59,10 @@ export default function AuditAdmin() {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>
-                  <time dateTime={e.occurredAt.toISOString()}>{e.occurredAt.toISOString().replace('T', ' ').slice(0, 19)}</time>
+                  <time dateTime={e.occurredAt.toISOString()}>{formatDateTime(locale, e.occurredAt)}</time>
                 </td>
                 <td>
-                  <code>{e.action}</code>
+                  {t(`audit.${e.action}` as MessageKey)} <code className="muted">{e.action}</code>
                 </td>
                 <td>{e.actor ?? '—'}</td>
                 <td>{e.subject ?? '—'}</td>

@@ -84,7 +84,7 @@ export default function InstitutionsAdmin() {
                 <td>{i.members}</td>
                 <td>
                   <details>
-                    <summary>{t('admin.institutions.edit')}</summary>
+                    <summary>{t('admin.institutions.editToggle')}</summary>
                     <Form method="post" className="stacked">
                       <CsrfInput />
                       <input type="hidden" name="intent" value="update" />

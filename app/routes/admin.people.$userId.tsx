@@ -93,7 +93,7 @@ export default function PersonAdmin() {
             <CsrfInput />
             <input type="hidden" name="intent" value="grant" />
             <div className="field">
-              <label htmlFor="grant-institution">{t('admin.institutions.nameZh')}</label>
+              <label htmlFor="grant-institution">{t('admin.people.institution')}</label>
               <select id="grant-institution" name="institutionId" required>
                 {institutions.map((i) => (
                   <option key={i.id} value={i.id}>

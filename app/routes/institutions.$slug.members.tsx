@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { findInstitutionBySlug, listMembers } from '../features/admin/members.server.js';
-import { useLocale, useT } from '../features/i18n/i18n.js';
+import { formatDate, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requirePermission } from '../features/identity/guards.server.js';
 
@@ -41,7 +41,7 @@ export default function MembersPage() {
                   <td>{m.displayName ?? m.pseudonym}</td>
                   <td>{m.email ?? '—'}</td>
                   <td>{t(`role.${m.role}`)}</td>
-                  <td>{m.since.toISOString().slice(0, 10)}</td>
+                  <td>{formatDate(locale, m.since)}</td>
                 </tr>
               ))}
             </tbody>

@@ -41,3 +41,12 @@ export function useT(): Translate {
   const locale = useLocale();
   return (key, params) => translate(locale, key, params);
 }
+
+/** Dates as people in the province read them: China Standard Time, in their language. */
+export function formatDateTime(locale: Locale, date: Date): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatDate(locale: Locale, date: Date): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'medium' }).format(date);
+}
