@@ -1,9 +1,9 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useMatches, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { CsrfInput } from './components/CsrfInput.js';
 import { useNonce } from './components/nonce.js';
-import { translate, useLocale, useT } from './features/i18n/i18n.js';
+import { defaultLocale, translate, useLocale, useT } from './features/i18n/i18n.js';
 import { getLocale } from './features/i18n/locale.server.js';
 import { hasPermission } from './features/identity/permissions.js';
 import { getCurrentUser } from './features/identity/session.server.js';
@@ -13,6 +13,16 @@ export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
+
+/** The default title, and the one error pages get: "Page not found · Site". */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const locale = data?.locale ?? defaultLocale;
+  const site = translate(locale, 'site.name');
+  if (!error) return [{ title: site }];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = status === 404 ? 'errors.notFound.title' : status === 403 ? 'errors.forbidden.title' : 'errors.server.title';
+  return [{ title: `${translate(locale, key)} · ${site}` }];
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [user, locale] = await Promise.all([getCurrentUser(request), getLocale(request)]);

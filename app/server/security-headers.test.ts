@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { NextFunction, Request, Response } from 'express';
+import { limitFormBodies } from './limits.js';
+import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
+
+function fakeRes() {
+  const headers = new Map<string, string>();
+  const res = {
+    locals: {} as Record<string, unknown>,
+    statusCode: 200,
+    setHeader: (k: string, v: string) => headers.set(k.toLowerCase(), v),
+    status(code: number) {
+      this.statusCode = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    send() {
+      return this;
+    },
+  };
+  return { res: res as unknown as Response & { statusCode: number }, headers };
+}
+const req = (method: string, h: Record<string, string>) => ({ method, get: (k: string) => h[k.toLowerCase()] }) as unknown as Request;
+
+describe('security headers', () => {
+  it('sends HSTS only in production over HTTPS, and always forbids framing', () => {
+    for (const production of [true, false]) {
+      const { res, headers } = fakeRes();
+      securityHeaders({ production, devServer: false })(req('GET', {}), res, (() => {}) as NextFunction);
+      expect(headers.has('strict-transport-security')).toBe(production);
+      expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+});
+
+describe('request gates', () => {
+  const run = (mw: (rq: Request, rs: Response, n: NextFunction) => unknown, r: Request) => {
+    const { res } = fakeRes();
+    let passed = false;
+    mw(r, res, () => (passed = true));
+    return { passed, status: res.statusCode };
+  };
+
+  it('refuses a write whose Origin is another host; allows same-origin and no Origin', () => {
+    const mw = rejectCrossOriginWrites();
+    expect(run(mw, req('POST', { origin: 'https://evil.example', host: 'edu.example' }))).toEqual({ passed: false, status: 403 });
+    expect(run(mw, req('POST', { origin: 'https://edu.example', host: 'edu.example' })).passed).toBe(true);
+    expect(run(mw, req('POST', { host: 'edu.example' })).passed).toBe(true);
+    expect(run(mw, req('GET', { origin: 'https://evil.example', host: 'edu.example' })).passed).toBe(true);
+  });
+
+  it('answers 413 for a form body over the limit and 411 for a chunked one', () => {
+    const mw = limitFormBodies(1024);
+    expect(run(mw, req('POST', { 'content-length': '2048' })).status).toBe(413);
+    expect(run(mw, req('POST', { 'transfer-encoding': 'chunked' })).status).toBe(411);
+    expect(run(mw, req('POST', { 'content-length': '512' })).passed).toBe(true);
+  });
+});
