@@ -22,7 +22,7 @@ export interface LectureClipOptions {
 const SLIDE_SECONDS = 3;
 
 export async function generateLectureClip(outPath: string, options: LectureClipOptions): Promise<void> {
-  const { seconds, width, height, fps } = options;
+  const { seconds, width, height } = options;
   if (width % 2 !== 0 || height % 2 !== 0) throw new Error('H.264 4:2:0 needs an even width and height');
   const bin = options.ffmpegBin ?? 'ffmpeg';
   const withAudio = options.audio ?? true;
@@ -54,7 +54,11 @@ function videoGraph({ seconds, width, height, fps }: LectureClipOptions, withTex
     'drawbox=x=iw*0.06:y=ih*0.08:w=iw*0.6:h=ih*0.12:color=0x1F3A5F:t=fill',
     ...[0.32, 0.44, 0.56].map((y) => `drawbox=x=iw*0.08:y=ih*${y}:w=iw*0.5:h=ih*0.04:color=0x555555:t=fill`),
     ...(withText
-      ? [`drawtext=text='Slide %{eif\\:floor(t/${SLIDE_SECONDS})+1\\:d}':fontcolor=white:fontsize=${Math.max(6, Math.round(height / 14))}:x=w*0.08:y=h*0.1`]
+      ? [
+          `drawtext=text='Slide %{eif\\:floor(t/${SLIDE_SECONDS})+1\\:d}':fontcolor=white:fontsize=${Math.max(6, Math.round(height / 14))}:x=w*0.08:y=h*0.1`,
+          // Small body text: what low rungs must keep legible.
+          `drawtext=text='Small print on a lecture slide':fontcolor=0x333333:fontsize=${Math.max(6, Math.round(height / 26))}:x=w*0.08:y=h*0.68`,
+        ]
       : []),
   ].join(',');
   return [

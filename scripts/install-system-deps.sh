@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system programs the platform needs when they are absent:
-# ffmpeg/ffprobe, PostgreSQL 15 and Redis (always), Debian's chromium (with --with-chromium).
+# ffmpeg/ffprobe, PostgreSQL 15 and Redis (always); for the tests (--for-tests) also Debian's
+# chromium with CJK fonts, and strace (a test watches which files ffprobe opens).
 # Uses apt-get on Debian/Ubuntu; elsewhere it stops with a message naming what to install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
 
-with_chromium=0
-[[ "${1:-}" == "--with-chromium" ]] && with_chromium=1
+for_tests=0
+[[ "${1:-}" == "--for-tests" ]] && for_tests=1
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -19,12 +20,13 @@ fi
 if [[ -z "${REDIS_URL:-}" ]]; then
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
 fi
-if [[ $with_chromium == 1 ]]; then
+if [[ $for_tests == 1 ]]; then
   [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-noto-cjk)
+  command -v strace >/dev/null 2>&1 || missing+=(strace)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  log "system programs present (ffmpeg, postgresql, redis$([[ $with_chromium == 1 ]] && echo ', chromium'))"
+  log "system programs present (ffmpeg, postgresql, redis$([[ $for_tests == 1 ]] && echo ', chromium, strace'))"
   exit 0
 fi
 

@@ -16,7 +16,7 @@ if [[ -n "${REDIS_URL:-}" && -z "${TEST_REDIS_URL:-}" ]]; then
 fi
 
 ensure_node_deps
-bash "$here/install-system-deps.sh" --with-chromium
+bash "$here/install-system-deps.sh" --for-tests
 bash "$here/services.sh" start
 bash "$here/services.sh" reset-test
 load_local_env
