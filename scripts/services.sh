@@ -11,8 +11,29 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
 
-pg_port="${EDU_PG_PORT:-54329}"
-redis_port="${EDU_REDIS_PORT:-63799}"
+ports_file="$data_dir/ports"
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+first_free_port() {
+  local p="$1"
+  while ! port_free "$p"; do p=$((p + 1)); done
+  echo "$p"
+}
+# Ports: EDU_PG_PORT / EDU_REDIS_PORT when given; else the ones this data folder first
+# got (kept in .data/ports); else the first free port from 54329 / 63799, so a second
+# clone or another program on the default port is never collided with.
+choose_ports() {
+  local saved_pg="" saved_redis=""
+  if [[ -f "$ports_file" ]]; then
+    saved_pg="$(sed -n 's/^PG_PORT=//p' "$ports_file")"
+    saved_redis="$(sed -n 's/^REDIS_PORT=//p' "$ports_file")"
+  fi
+  # Folders made before .data/ports existed keep the port written in their config.
+  [[ -z "$saved_pg" && -f "$pg_data/postgresql.conf" ]] && saved_pg="$(sed -n 's/^port = \([0-9]*\).*/\1/p' "$pg_data/postgresql.conf" | tail -n 1)"
+  [[ -z "$saved_redis" && -f "$redis_dir/redis.conf" ]] && saved_redis="$(sed -n 's/^port //p' "$redis_dir/redis.conf")"
+  pg_port="${EDU_PG_PORT:-${saved_pg:-$(first_free_port 54329)}}"
+  redis_port="${EDU_REDIS_PORT:-${saved_redis:-$(first_free_port 63799)}}"
+  if [[ "$redis_port" == "$pg_port" ]]; then redis_port="$(first_free_port $((pg_port + 1)))"; fi
+}
 pg_data="$data_dir/postgres"
 pg_run="$data_dir/pg-run"
 pg_log="$data_dir/postgres.log"
@@ -37,6 +58,7 @@ random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 ensure_env_file() {
   mkdir -p "$data_dir"
   chmod 755 "$data_dir"
+  printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$pg_port" "$redis_port" >"$ports_file"
   if [[ ! -f "$env_file" ]]; then
     umask 077
     {
@@ -78,7 +100,6 @@ start_postgres() {
       || die "initdb failed; see $data_dir/initdb.log"
     cat >>"$pg_data/postgresql.conf" <<CONF
 # edu-platform: project-local cluster
-port = $pg_port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$pg_run'
 max_connections = 200
@@ -92,7 +113,7 @@ CONF
     log "starting PostgreSQL on 127.0.0.1:$pg_port"
     touch "$pg_log"
     [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pg_log"
-    as_pg "$bindir/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 start >/dev/null \
+    as_pg "$bindir/pg_ctl" -D "$pg_data" -l "$pg_log" -o "-p $pg_port" -w -t 60 start >/dev/null \
       || die "PostgreSQL did not start; see $pg_log (is port $pg_port taken? set EDU_PG_PORT)"
   fi
   psql_admin -c "select 1" >/dev/null || die "cannot connect to the project's PostgreSQL; see $pg_log"
@@ -138,6 +159,7 @@ CONF
 }
 
 cmd="${1:-start}"
+choose_ports
 [[ -n "${DATABASE_URL:-}" ]] && DATABASE_URL_GIVEN=1
 [[ -n "${REDIS_URL:-}" ]] && REDIS_URL_GIVEN=1
 

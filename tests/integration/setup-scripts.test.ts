@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,14 @@ chmodSync(dataDir, 0o755); // the postgres OS user must be able to enter it
 const services = path.join(projectRoot, 'scripts/services.sh');
 let env: Record<string, string> = {};
 
+function occupyIfFree(port: number): Promise<Server | null> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(null));
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+}
+
 async function servicesCmd(cmd: string) {
   return run('bash', [services, cmd], env, 120_000);
 }
@@ -22,15 +31,23 @@ afterAll(async () => {
 });
 
 describe('scripts/services.sh', () => {
-  it('starts PostgreSQL and Redis, then a second start changes nothing and loses nothing', async () => {
-    env = { EDU_DATA_DIR: dataDir, EDU_PG_PORT: String(await freePort()), EDU_REDIS_PORT: String(await freePort()), DATABASE_URL: '', REDIS_URL: '' };
+  it('starts PostgreSQL and Redis on free ports, then a second start changes nothing and loses nothing', async () => {
+    // Make sure the default ports are busy (the suite's own services usually hold them already).
+    const squatters = await Promise.all([54329, 63799].map(occupyIfFree));
+    env = { EDU_DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' };
     const first = await servicesCmd('start');
     expect(first.code, first.output).toBe(0);
-    const urls = Object.fromEntries((await import('node:fs')).readFileSync(path.join(dataDir, 'local.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    expect(urls.DATABASE_URL).toContain(`127.0.0.1:${env.EDU_PG_PORT}/edu`);
+    const read = (f: string) => Object.fromEntries(readFileSync(path.join(dataDir, f), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const ports = read('ports');
+    expect(ports.PG_PORT).not.toBe('54329');
+    expect(ports.REDIS_PORT).not.toBe('63799');
+    const urls = read('local.env');
+    expect(urls.DATABASE_URL).toContain(`127.0.0.1:${ports.PG_PORT}/edu`);
+    for (const s of squatters) s?.close();
+    const redisPort = ports.REDIS_PORT!;
 
     const psql = (q: string) => run('psql', [urls.DATABASE_URL!, '-qAt', '-c', q]);
-    const redis = (...args: string[]) => run('redis-cli', ['-p', env.EDU_REDIS_PORT!, ...args]);
+    const redis = (...args: string[]) => run('redis-cli', ['-p', redisPort, ...args]);
     expect((await psql('create table marker (v text); insert into marker values (\'kept\')')).code).toBe(0);
     expect((await redis('set', 'marker', 'kept')).code).toBe(0);
     expect((await redis('config', 'get', 'maxmemory-policy')).output).toContain('noeviction');
