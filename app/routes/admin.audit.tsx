@@ -3,6 +3,7 @@ import { Form, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { auditActions } from '../../db/schema/audit.js';
 import { listAuditEntries } from '../features/admin/audit-log.server.js';
+import { TableScroll } from '../components/TableScroll.js';
 import { formatDateTime, useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requirePermission } from '../features/identity/guards.server.js';
@@ -44,7 +45,7 @@ export default function AuditAdmin() {
           {t('admin.people.searchSubmit')}
         </button>
       </Form>
-      <div className="table-scroll">
+      <TableScroll label={t('admin.audit')}>
         <table>
           <thead>
             <tr>
@@ -73,7 +74,7 @@ export default function AuditAdmin() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {nextBefore ? (
         <p>
           <a href={`/admin/audit?${new URLSearchParams({ ...(action ? { action } : {}), before: String(nextBefore) })}`}>{t('admin.audit.older')} →</a>

@@ -5,6 +5,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { institutionKinds } from '../../db/schema/places.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { TableScroll } from '../components/TableScroll.js';
 import { Field, FormErrors, SelectField } from '../components/Field.js';
 import { createInstitution, listInstitutionsWithCounts, listRegions, updateInstitution } from '../features/admin/institutions.server.js';
 import { createInstitutionSchema, updateInstitutionSchema } from '../features/admin/schemas.js';
@@ -57,7 +58,7 @@ export default function InstitutionsAdmin() {
           {t(actionData.notice.key, { name: actionData.notice.name })}
         </p>
       ) : null}
-      <div className="table-scroll">
+      <TableScroll label={t('admin.institutions')}>
         <table>
           <caption className="muted">{t('admin.institutions')}</caption>
           <thead>
@@ -122,7 +123,7 @@ export default function InstitutionsAdmin() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <h2 id="create-title">{t('admin.institutions.create')}</h2>
       <Form method="post" className="stacked" aria-labelledby="create-title" {...getFormProps(form)}>
         <CsrfInput />

@@ -1,6 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { findInstitutionBySlug, listMembers } from '../features/admin/members.server.js';
+import { TableScroll } from '../components/TableScroll.js';
 import { formatDate, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requirePermission } from '../features/identity/guards.server.js';
@@ -25,7 +26,7 @@ export default function MembersPage() {
       {members.length === 0 ? (
         <p>{t('members.none')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={t('members.title', { institution: locale === 'en' ? institution.nameEn : institution.nameZh })}>
           <table>
             <thead>
               <tr>
@@ -46,7 +47,7 @@ export default function MembersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );
