@@ -8,17 +8,26 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
 
+# Debian package names; `--list` prints them all (a test checks apt can resolve each).
+packages_ffmpeg=(ffmpeg)
+packages_postgres=(postgresql-15) # contrib modules (pg_trgm, ...) ship inside it on Debian 12
+packages_redis=(redis-server)
+packages_tests=(chromium fonts-noto-cjk strace)
+if [[ "${1:-}" == "--list" ]]; then
+  echo "${packages_ffmpeg[*]} ${packages_postgres[*]} ${packages_redis[*]} ${packages_tests[*]}"
+  exit 0
+fi
 for_tests=0
 [[ "${1:-}" == "--for-tests" ]] && for_tests=1
 
 missing=()
-command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=("${packages_ffmpeg[@]}")
 # Only needed when we run our own services (no DATABASE_URL / REDIS_URL given).
 if [[ -z "${DATABASE_URL:-}" ]]; then
-  [[ -x "$(pg_bindir)/initdb" && -x "$(pg_bindir)/pg_ctl" ]] || missing+=(postgresql-15 postgresql-contrib-15)
+  [[ -x "$(pg_bindir)/initdb" && -x "$(pg_bindir)/pg_ctl" ]] || missing+=("${packages_postgres[@]}")
 fi
 if [[ -z "${REDIS_URL:-}" ]]; then
-  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=("${packages_redis[@]}")
 fi
 if [[ $for_tests == 1 ]]; then
   [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-noto-cjk)

@@ -94,6 +94,15 @@ describe('a missing or wrong setting stops start-up with one clear line', () => 
     expect(missing.output).toContain('configuration error: SESSION_SECRET must be at least 32 characters');
   });
 
+  it('install-system-deps names only packages Debian can install', async () => {
+    const list = await run('bash', [path.join(projectRoot, 'scripts/install-system-deps.sh'), '--list']);
+    const packages = list.output.trim().split(/\s+/);
+    expect(packages).toEqual(expect.arrayContaining(['ffmpeg', 'postgresql-15', 'redis-server', 'chromium']));
+    // A simulated install resolves every name (a misspelt or retired package fails here).
+    const simulated = await run('apt-get', ['install', '-s', '-y', ...packages]);
+    expect(simulated.code, simulated.output).toBe(0);
+  });
+
   it('install-system-deps explains what to install on a system without apt-get', async () => {
     // A PATH with only the few programs the script needs, and no ffmpeg or apt-get.
     const bin = mkdtempSync(path.join(tmpdir(), 'edu-path-'));
