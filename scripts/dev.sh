@@ -5,13 +5,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$here/lib.sh"
 cd "$project_root"
-ensure_node_deps
-bash "$here/install-system-deps.sh"
-bash "$here/services.sh" start
-load_local_env
+prepare_machine
 export NODE_ENV=development SECURE_COOKIES="${SECURE_COOKIES:-0}"
-"$(bin tsx)" db/migrate.ts
-"$(bin tsx)" db/seed/index.ts
+migrate_and_seed
 "$(bin tsx)" workers/index.ts &
 worker_pid=$!
 trap 'kill -TERM "$worker_pid" 2>/dev/null || true' EXIT

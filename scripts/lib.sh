@@ -42,3 +42,16 @@ ensure_node_deps() {
 }
 
 bin() { echo "$project_root/node_modules/.bin/$1"; }
+
+# The set-up `npm start`, `npm run dev` share: packages, system programs, services, env.
+prepare_machine() {
+  ensure_node_deps
+  bash "$project_root/scripts/install-system-deps.sh" "$@"
+  bash "$project_root/scripts/services.sh" start
+  load_local_env
+}
+
+migrate_and_seed() {
+  "$(bin tsx)" "$project_root/db/migrate.ts"
+  "$(bin tsx)" "$project_root/db/seed/index.ts"
+}

@@ -8,10 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 cd "$project_root"
 
-ensure_node_deps
-bash "$here/install-system-deps.sh"
-bash "$here/services.sh" start
-load_local_env
+prepare_machine
 
 export NODE_ENV="${NODE_ENV:-production}"
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-3000}"
@@ -22,8 +19,7 @@ if [[ -z "${SECURE_COOKIES:-}" ]]; then
 fi
 export SEED_DEMO_USERS="${SEED_DEMO_USERS:-1}"
 
-"$(bin tsx)" db/migrate.ts
-"$(bin tsx)" db/seed/index.ts
+migrate_and_seed
 log "building the site"
 "$(bin remix)" vite:build --logLevel warn >/dev/null
 

@@ -15,11 +15,8 @@ if [[ -n "${REDIS_URL:-}" && -z "${TEST_REDIS_URL:-}" ]]; then
   die "REDIS_URL is set but TEST_REDIS_URL is not: set TEST_REDIS_URL to a Redis database the tests may flush"
 fi
 
-ensure_node_deps
-bash "$here/install-system-deps.sh" --for-tests
-bash "$here/services.sh" start
+prepare_machine --for-tests
 bash "$here/services.sh" reset-test
-load_local_env
 export DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL" NODE_ENV=test
 
 log "type-check"
@@ -28,8 +25,7 @@ log "lint"
 "$(bin eslint)" --max-warnings=0 .
 log "build"
 "$(bin remix)" vite:build --logLevel warn >/dev/null
-"$(bin tsx)" db/migrate.ts
-"$(bin tsx)" db/seed/index.ts
+migrate_and_seed
 log "tests"
 mkdir -p test-results
 set +e

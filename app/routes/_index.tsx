@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData, useSearchParams } from '@remix-run/react';
 import type { Role } from '../../db/schema/identity.js';
+import { MembershipList } from '../components/MembershipList.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
@@ -13,17 +14,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     user: {
       displayName: user.displayName,
-      memberships: user.memberships.map((m) => ({ role: m.role, institutionSlug: m.institutionSlug, nameZh: m.institutionNameZh, nameEn: m.institutionNameEn })),
+      memberships: user.memberships,
     },
   };
 }
 
-type Membership = { role: Role; institutionSlug: string; nameZh: string; nameEn: string };
+type Membership = { role: Role; institutionSlug: string; institutionNameZh: string; institutionNameEn: string };
 
 function RolePanel({ role, memberships }: { role: Role; memberships: Membership[] }) {
   const t = useT();
   const locale = useLocale();
-  const name = (m: Membership) => (locale === 'en' ? m.nameEn : m.nameZh);
+  const name = (m: Membership) => (locale === 'en' ? m.institutionNameEn : m.institutionNameZh);
   return (
     <section className="panel" aria-labelledby={`panel-${role}`} data-role-panel={role}>
       <h2 id={`panel-${role}`}>{t(`home.${role}.title` as MessageKey)}</h2>
@@ -77,7 +78,6 @@ function Landing() {
 export default function Home() {
   const { user } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
   if (!user) return <Landing />;
   const roles = [...new Set(user.memberships.map((m) => m.role))];
   return (
@@ -88,13 +88,7 @@ export default function Home() {
       ) : (
         <>
           <p>{t('home.rolesAt')}</p>
-          <ul>
-            {user.memberships.map((m) => (
-              <li key={`${m.institutionSlug}-${m.role}`}>
-                {t('home.membership', { institution: locale === 'en' ? m.nameEn : m.nameZh, role: t(`role.${m.role}`) })}
-              </li>
-            ))}
-          </ul>
+          <MembershipList memberships={user.memberships} />
         </>
       )}
       <div className="panels">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { useLocale, useT } from '../features/i18n/i18n.js';
+import { MembershipList } from '../components/MembershipList.js';
+import { useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireUser } from '../features/identity/guards.server.js';
 
@@ -14,7 +15,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function AccountPage() {
   const { user } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
   return (
     <section aria-labelledby="account-title">
       <h1 id="account-title">{t('account.title')}</h1>
@@ -28,13 +28,7 @@ export default function AccountPage() {
         <dd>{user.pseudonym}</dd>
       </dl>
       <h2>{t('account.memberships')}</h2>
-      <ul>
-        {user.memberships.map((m) => (
-          <li key={`${m.institutionId}-${m.role}`}>
-            {t('home.membership', { institution: locale === 'en' ? m.institutionNameEn : m.institutionNameZh, role: t(`role.${m.role}`) })}
-          </li>
-        ))}
-      </ul>
+      <MembershipList memberships={user.memberships} />
       <section className="panel" aria-labelledby="data-title">
         <h2 id="data-title">{t('account.data.title')}</h2>
         <p>{t('account.data.body')}</p>

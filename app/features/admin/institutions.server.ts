@@ -34,12 +34,16 @@ export async function listRegions() {
     .orderBy(asc(regions.code));
 }
 
+async function regionExists(regionId: string): Promise<boolean> {
+  const [region] = await getServices().db.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
+  return region !== undefined;
+}
+
 type CreateInput = { slug: string; nameZh: string; nameEn: string; kind: InstitutionKind; regionId: string };
 
 export async function createInstitution(input: CreateInput, actorUserId: string, ip: string): Promise<'ok' | 'slug-taken' | 'no-region'> {
   const { db } = getServices();
-  const [region] = await db.select({ id: regions.id }).from(regions).where(eq(regions.id, input.regionId));
-  if (!region) return 'no-region';
+  if (!(await regionExists(input.regionId))) return 'no-region';
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(institutions).values(input).onConflictDoNothing({ target: institutions.slug }).returning({ id: institutions.id });
     if (!row) return 'slug-taken' as const;
@@ -52,8 +56,7 @@ type UpdateInput = { id: string; nameZh: string; nameEn: string; regionId: strin
 
 export async function updateInstitution(input: UpdateInput, actorUserId: string, ip: string): Promise<'ok' | 'not-found' | 'no-region'> {
   const { db } = getServices();
-  const [region] = await db.select({ id: regions.id }).from(regions).where(eq(regions.id, input.regionId));
-  if (!region) return 'no-region';
+  if (!(await regionExists(input.regionId))) return 'no-region';
   return db.transaction(async (tx) => {
     const { id, ...changes } = input;
     const [row] = await tx.update(institutions).set({ ...changes, updatedAt: new Date() }).where(eq(institutions.id, id)).returning({ id: institutions.id });
