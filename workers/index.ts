@@ -4,15 +4,28 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { createDatabase } from '../db/client.js';
+import { probeVideo } from './handlers/probe-video.js';
+import { publishVideo } from './handlers/publish-video.js';
+import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
-import { createQueue, jobId, type JobName } from './queues.js';
+import { transcodeVideo } from './handlers/transcode-video.js';
+import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
 import { parseEnvOrExit, serviceEnvSchema } from './runtime/env.js';
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
+import { createUploadStore } from './runtime/upload-store.js';
+import type { VideoJobContext } from './video-jobs.js';
 
-const env = parseEnvOrExit(serviceEnvSchema.extend({ WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2) }));
+const env = parseEnvOrExit(
+  serviceEnvSchema.extend({
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    /** ffmpeg uses every core: one transcode per worker process by default. */
+    VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+    VIDEO_ENCODER_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional(),
+  }),
+);
 const log = createLogger('worker', env.LOG_LEVEL);
 const workerId = `${hostname()}-${process.pid}`;
 
@@ -20,35 +33,50 @@ const { db, sql } = createDatabase(env.DATABASE_URL, { max: 5 });
 const redis = createRedis(env.REDIS_URL, 'worker');
 await connectServices({ sql, databaseUrl: env.DATABASE_URL, redis, redisUrl: env.REDIS_URL }).catch(exitOnStartupError);
 redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection error'));
+const publisher = createRedis(env.REDIS_URL, 'client', { lazyConnect: false, enableOfflineQueue: true });
+publisher.on('error', (error) => log.warn({ err: error.message }, 'redis publisher error'));
 
-const handlers: Record<JobName, (job: Job) => Promise<unknown>> = {
+const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue error');
+const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError)])) as VideoJobContext['queues'];
+const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
+const stopSignal = new AbortController();
+const videoContext: VideoJobContext = { db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal };
+
+const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
+  'purge-abandoned-uploads': () => purgeAbandonedUploads(uploadStore),
+  'probe-video': (job) => probeVideo(videoContext, job),
+  'transcode-video': (job, token) => transcodeVideo(videoContext, job, token, env.VIDEO_ENCODER_PRESET),
+  'publish-video': (job) => publishVideo(videoContext, job),
 };
 
-const maintenance = new Worker(
-  'maintenance',
-  async (job) => {
-    const handler = handlers[job.name as JobName];
-    if (!handler) throw new Error(`unknown job type ${job.name}`);
-    return handler(job);
-  },
-  { connection: redis, concurrency: env.WORKER_CONCURRENCY, lockDuration: 60_000 },
-);
-maintenance.on('error', (error) => log.error({ err: error.message }, 'worker error'));
-maintenance.on('failed', (job, error) => log.warn({ job: job?.id, name: job?.name, err: error.message }, 'job failed'));
-maintenance.on('completed', (job, result) => log.info({ job: job.id, name: job.name, result }, 'job completed'));
+function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
+  const worker = new Worker(
+    queue,
+    async (job, token) => {
+      const handler = handlers[job.name as JobName];
+      if (!handler) throw new Error(`unknown job type ${job.name}`);
+      return handler(job, token);
+    },
+    { connection: redis, concurrency, lockDuration },
+  );
+  worker.on('error', (error) => log.error({ err: error.message, queue }, 'worker error'));
+  worker.on('failed', (job, error) => log.warn({ job: job?.id, name: job?.name, err: error.message }, 'job failed'));
+  worker.on('completed', (job, result) => log.info({ job: job.id, name: job.name, result }, 'job completed'));
+  return worker;
+}
 
-// Hourly clean-up; the scheduler id makes this idempotent across restarts and processes.
-const maintenanceQueue = createQueue('maintenance', redis, (error) => log.error({ err: error.message }, 'queue error'));
-await maintenanceQueue.upsertJobScheduler(
-  jobId('purge-expired-sessions', 'hourly'),
-  { every: 3600_000 },
-  { name: 'purge-expired-sessions', data: { olderThanHours: 24 } },
-);
+// A transcode holds its lock while ffmpeg runs (BullMQ renews it); if this process dies,
+// the lock lapses and another worker takes the stalled job over.
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, 120_000)];
+
+// Idempotent schedulers: the same ids across restarts and processes.
+await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });
+await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
 
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -56,12 +84,14 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'worker shutting down: waiting for in-flight jobs');
   clearInterval(heartbeat);
-  // close() waits for running jobs; a job still running when the process is killed is
-  // found stalled by another worker and retried.
-  await maintenance.close();
-  await maintenanceQueue.close();
+  // Short jobs finish; a transcode is aborted (ffmpeg killed, its temp folder removed) and
+  // handed back to the queue. A process killed outright leaves its job stalled: when the
+  // lock lapses another worker takes it over.
+  stopSignal.abort();
+  await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(Object.values(queues).map((q) => q.close()));
   await forget(redis, workerId).catch(() => {});
-  await Promise.allSettled([sql.end({ timeout: 5 }), redis.quit()]);
+  await Promise.allSettled([sql.end({ timeout: 5 }), redis.quit(), publisher.quit()]);
   log.info('worker stopped');
   process.exit(0);
 }

@@ -1,19 +1,32 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 // The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
-export const queueNames = ['maintenance'] as const;
+export const queueNames = ['maintenance', 'video'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'probe-video', 'transcode-video', 'publish-video'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
   'purge-expired-sessions': { olderThanHours: number };
+  'purge-abandoned-uploads': Record<string, never>;
+  'probe-video': { videoId: string };
+  'transcode-video': { videoId: string };
+  'publish-video': { videoId: string };
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
   'purge-expired-sessions': 'maintenance',
+  'purge-abandoned-uploads': 'maintenance',
+  'probe-video': 'video',
+  'transcode-video': 'video',
+  'publish-video': 'video',
 };
+
+/** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */
+export async function enqueue<N extends JobName>(queues: Record<QueueName, Queue>, name: N, data: JobPayloads[N], ...idParts: string[]) {
+  return queues[queueOfJob[name]].add(name, data, { jobId: jobId(name, ...idParts) });
+}
 
 export const defaultJobOptions: JobsOptions = {
   attempts: 3,

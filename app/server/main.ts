@@ -7,10 +7,12 @@ import compression from 'compression';
 import express from 'express';
 import { connectServices, exitOnStartupError } from '../../workers/runtime/startup.js';
 import { getEnv } from '../env.server.js';
+import { closeQueues } from '../features/queues.server.js';
 import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
 import { healthz } from './healthz.js';
 import { limitFormBodies } from './limits.js';
+import { createUploadServer, UPLOAD_PATH } from './uploads.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,6 +41,14 @@ app.use((req, res, next) => {
   next();
 });
 app.use(rejectCrossOriginWrites());
+// Uploads stream to disk in chunks, past the form-body limit below.
+// The tus hooks see a web Request, not express's: express's view of the client IP (which
+// honours TRUST_PROXY) travels in a header we set, overwriting any the client sent.
+const uploads = createUploadServer({ mediaRoot: env.MEDIA_ROOT, expiryHours: env.UPLOAD_EXPIRY_HOURS, clientIp: (r) => r.headers.get('x-edu-client-ip') ?? 'unknown' });
+app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
+  req.headers['x-edu-client-ip'] = req.ip ?? 'unknown';
+  void uploads.handle(req, res);
+});
 app.use(limitFormBodies(256 * 1024));
 
 if (vite) {
@@ -81,6 +91,7 @@ async function shutdown(signal: string) {
   server.close(async () => {
     clearTimeout(force);
     await vite?.close();
+    await closeQueues();
     await closeServices();
     log.info('web server stopped');
     process.exit(0);

@@ -2,3 +2,5 @@ export * from './places.js';
 export * from './identity.js';
 export * from './audit.js';
 export * from './relations.js';
+export * from './courses.js';
+export * from './videos.js';

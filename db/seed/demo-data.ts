@@ -31,3 +31,18 @@ export const demoUsers: { email: string; displayName: string; role: Role; instit
   { email: 'registrar@demo.edu.cn', displayName: '王志明', role: 'registrar', institutionSlug: 'fjnu' },
   { email: 'admin@demo.edu.cn', displayName: '张海燕', role: 'admin', institutionSlug: 'fj-edu-dept' },
 ];
+
+/** A course of Fuzhou University taught by the demo teacher, with two lessons to upload lectures to. */
+export const demoCourses = [
+  {
+    slug: 'fzu-linear-algebra-1',
+    institutionSlug: 'fzu',
+    titleZh: '线性代数(上)',
+    titleEn: 'Linear Algebra I',
+    teacherEmail: 'teacher@demo.edu.cn',
+    lessons: [
+      { titleZh: '第一讲：向量与线性组合', titleEn: 'Lecture 1: Vectors and linear combinations' },
+      { titleZh: '第二讲：矩阵与线性方程组', titleEn: 'Lecture 2: Matrices and linear equations' },
+    ],
+  },
+];

@@ -3,9 +3,9 @@ import { createDatabase, type Database } from '../client.js';
 import { connectDatabaseOrExit } from '../connect.js';
 import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
-import { institutions, memberships, regions, users } from '../schema/index.js';
+import { courses, courseTeachers, institutions, lessons, memberships, regions, users } from '../schema/index.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
-import { demoInstitutions, demoPassword, demoRegions, demoUsers } from './demo-data.js';
+import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
 export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean }) {
@@ -44,6 +44,19 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
         .from(memberships)
         .where(and(eq(memberships.userId, user!.id), eq(memberships.institutionId, institutionId), eq(memberships.role, u.role)));
       if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role });
+    }
+    for (const c of demoCourses) {
+      const [course] = await tx
+        .insert(courses)
+        .values({ slug: c.slug, institutionId: institutionIds.get(c.institutionSlug)!, titleZh: c.titleZh, titleEn: c.titleEn })
+        .onConflictDoUpdate({ target: courses.slug, set: { titleZh: c.titleZh, titleEn: c.titleEn } })
+        .returning({ id: courses.id });
+      const [teacher] = await tx.select({ id: users.id }).from(users).where(eq(users.email, c.teacherEmail));
+      await tx.insert(courseTeachers).values({ courseId: course!.id, userId: teacher!.id }).onConflictDoNothing();
+      const existingLessons = await tx.select({ position: lessons.position }).from(lessons).where(eq(lessons.courseId, course!.id));
+      const have = new Set(existingLessons.map((l) => l.position));
+      const missing = c.lessons.map((l, i) => ({ ...l, position: i + 1, courseId: course!.id })).filter((l) => !have.has(l.position));
+      if (missing.length) await tx.insert(lessons).values(missing);
     }
   });
 }

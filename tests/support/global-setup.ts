@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { testServiceEnv } from './env.js';
 import { freePort, startProcess, waitFor, type Running } from './processes.js';
@@ -6,6 +9,7 @@ import { freePort, startProcess, waitFor, type Running } from './processes.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    mediaRoot: string;
   }
 }
 
@@ -15,6 +19,7 @@ let worker: Running | undefined;
 /** The real built server and worker, on a free port, against the test database and Redis. */
 export default async function setup(project: TestProject) {
   const port = await freePort();
+  const mediaRoot = mkdtempSync(path.join(tmpdir(), 'edu-media-'));
   const env = {
     ...testServiceEnv(),
     NODE_ENV: 'test',
@@ -25,6 +30,9 @@ export default async function setup(project: TestProject) {
     // Tests speak for many clients from one address, each naming itself in X-Forwarded-For.
     TRUST_PROXY: '1',
     LOG_LEVEL: 'warn',
+    MEDIA_ROOT: mediaRoot,
+    // The real ladder, encoded fast: tests check structure, the benchmark checks quality.
+    VIDEO_ENCODER_PRESET: 'ultrafast',
   };
   process.env.DATABASE_URL = env.DATABASE_URL;
   process.env.REDIS_URL = env.REDIS_URL;
@@ -38,9 +46,11 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('mediaRoot', mediaRoot);
   return async () => {
     web?.child.kill('SIGTERM');
     worker?.child.kill('SIGTERM');
     await Promise.all([web?.exited, worker?.exited]);
+    rmSync(mediaRoot, { recursive: true, force: true });
   };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 // Settings every process of ours needs (web and worker). Each process extends this
@@ -13,6 +14,10 @@ export const serviceEnvSchema = z.object({
     .url('must be a URL such as redis://127.0.0.1:6379/0')
     .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Uploads and published video live here (local-disk storage); shared by web and worker nodes. */
+  MEDIA_ROOT: z.string().default(path.resolve('.data/media')),
+  /** Abandoned partial uploads are removed after this many hours. */
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(48),
 });
 
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

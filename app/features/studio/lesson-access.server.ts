@@ -1,0 +1,28 @@
+import { and, eq } from 'drizzle-orm';
+import { courses, courseTeachers, lessons } from '../../../db/schema/index.js';
+import { getServices } from '../../services.server.js';
+import { hasPermission } from '../identity/permissions.js';
+import type { CurrentUser } from '../identity/session.server.js';
+
+export type LessonForTeacher = { id: string; titleZh: string; titleEn: string | null; courseId: string; courseTitleZh: string; courseTitleEn: string | null; institutionId: string };
+
+export async function findLesson(lessonId: string): Promise<LessonForTeacher | null> {
+  const { db } = getServices();
+  const [row] = await db
+    .select({ id: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn, courseId: courses.id, courseTitleZh: courses.titleZh, courseTitleEn: courses.titleEn, institutionId: courses.institutionId })
+    .from(lessons)
+    .innerJoin(courses, eq(courses.id, lessons.courseId))
+    .where(eq(lessons.id, lessonId));
+  return row ?? null;
+}
+
+/** Only the course's own teachers (and province admins) may change a lesson or upload to it. */
+export async function canTeachLesson(user: CurrentUser, lesson: LessonForTeacher): Promise<boolean> {
+  if (hasPermission(user.memberships, 'admin:institutions')) return true;
+  if (!hasPermission(user.memberships, 'studio:teach', lesson.institutionId)) return false;
+  const [row] = await getServices()
+    .db.select({ userId: courseTeachers.userId })
+    .from(courseTeachers)
+    .where(and(eq(courseTeachers.courseId, lesson.courseId), eq(courseTeachers.userId, user.id)));
+  return row !== undefined;
+}

@@ -1,0 +1,59 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { videos } from '../../../db/schema/index.js';
+import { enqueue } from '../../../workers/queues.js';
+import { getServices } from '../../services.server.js';
+import { getQueues } from '../queues.server.js';
+
+/**
+ * A finished upload becomes the lesson's video in the works; a newer upload supersedes one
+ * still in the works. The probe job is enqueued after the commit.
+ */
+export async function createVideoFromUpload(input: { lessonId: string; uploadId: string; uploadedBy: string; filename: string | null; bytes: number }) {
+  const { db } = getServices();
+  const video = await db.transaction(async (tx) => {
+    await tx
+      .update(videos)
+      .set({ status: 'cancelled', updatedAt: new Date() })
+      .where(and(eq(videos.lessonId, input.lessonId), inArray(videos.status, ['queued', 'probing', 'processing'])));
+    const [row] = await tx
+      .insert(videos)
+      .values({ lessonId: input.lessonId, uploadId: input.uploadId, uploadedBy: input.uploadedBy, originalFilename: input.filename, sourceBytes: input.bytes })
+      .onConflictDoNothing({ target: videos.uploadId })
+      .returning({ id: videos.id });
+    return row;
+  });
+  if (video) await enqueue(getQueues(), 'probe-video', { videoId: video.id }, video.id);
+  return video ?? null;
+}
+
+export async function listLessonVideos(lessonId: string) {
+  const { db } = getServices();
+  return db
+    .select({
+      id: videos.id,
+      status: videos.status,
+      progressPercent: videos.progressPercent,
+      failures: videos.failures,
+      originalFilename: videos.originalFilename,
+      sourceBytes: videos.sourceBytes,
+      durationSeconds: videos.durationSeconds,
+      renditions: videos.renditions,
+      createdAt: videos.createdAt,
+      readyAt: videos.readyAt,
+    })
+    .from(videos)
+    .where(eq(videos.lessonId, lessonId))
+    .orderBy(desc(videos.createdAt))
+    .limit(10);
+}
+
+/** Stops a video in the works: the worker sees the status and kills ffmpeg; queued jobs find it cancelled. */
+export async function cancelVideo(lessonId: string, videoId: string): Promise<boolean> {
+  const { db } = getServices();
+  const rows = await db
+    .update(videos)
+    .set({ status: 'cancelled', updatedAt: new Date() })
+    .where(and(eq(videos.id, videoId), eq(videos.lessonId, lessonId), inArray(videos.status, ['queued', 'probing', 'processing', 'ready'])))
+    .returning({ id: videos.id });
+  return rows.length > 0;
+}

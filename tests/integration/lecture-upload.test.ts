@@ -1,0 +1,148 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoPassword } from '../../db/seed/demo-data.js';
+import { generateLectureClip } from '../../media/fixtures.js';
+import { FormClient, uniqueEmail } from '../support/browserless.js';
+import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+import { waitFor } from '../support/processes.js';
+import { cookieHeader, tusUpload } from '../support/tus.js';
+
+const baseUrl = inject('baseUrl');
+const mediaRoot = inject('mediaRoot');
+let dir = '';
+let clip: Buffer;
+let teacher: FormClient;
+let lessonId = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'edu-upload-'));
+  const clipPath = path.join(dir, 'lecture.mp4');
+  await generateLectureClip(clipPath, { seconds: 9, width: 640, height: 360, fps: 25 });
+  clip = await readFile(clipPath);
+  teacher = new FormClient(baseUrl);
+  expect((await teacher.login('teacher@demo.edu.cn', demoPassword)).status).toBe(302);
+  const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
+  lessonId = lesson!.id;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await closeTestSql();
+});
+
+async function videoOf(uploadUrl: string) {
+  const uploadId = uploadUrl.split('/').pop()!;
+  const [row] = await testSql()`select id, status, failures, progress_percent, renditions, storage_prefix from videos where upload_id = ${uploadId}`;
+  return row;
+}
+
+async function settled(uploadUrl: string) {
+  let row: Awaited<ReturnType<typeof videoOf>>;
+  await waitFor(async () => {
+    row = await videoOf(uploadUrl);
+    return row !== undefined && ['ready', 'failed', 'cancelled'].includes(row.status as string);
+  }, 120_000, 'the video to be ready or refused');
+  return row!;
+}
+
+const as = (client: FormClient) => ({ cookie: cookieHeader(client.cookies), ip: client.ip });
+
+describe('a teacher uploads a lecture and it becomes an HLS ladder', () => {
+  it('survives a dropped connection: the second attempt resumes where the first stopped', async () => {
+    const first = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'lecture.mp4' }, chunkSize: 64 * 1024, abortAtFraction: 0.4 });
+    expect(first.error).toBeNull();
+    expect(first.url).toMatch(/\/uploads\/tus\/[0-9a-f-]{36}$/);
+    expect(await videoOf(first.url!)).toBeUndefined(); // nothing is transcoded before the upload is complete
+
+    const resumed = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'lecture.mp4' }, chunkSize: 64 * 1024, resumeFrom: first.url! });
+    expect(resumed.error).toBeNull();
+    expect(resumed.url).toBe(first.url);
+    expect(resumed.startOffset!).toBeGreaterThan(clip.length * 0.35);
+
+    const video = await settled(first.url!);
+    expect(video.status, JSON.stringify(video.failures)).toBe('ready');
+    expect(video.progress_percent).toBe(100);
+    expect((video.renditions as { name: string }[]).map((r) => r.name)).toEqual(['360p', '240p', '144p', 'audio']);
+
+    const ladder = path.join(mediaRoot, video.storage_prefix as string);
+    const master = await readFile(path.join(ladder, 'master.m3u8'), 'utf8');
+    expect(master).toContain('#EXTM3U');
+    for (const rung of ['360p', '240p', '144p', 'audio']) {
+      const playlist = await readFile(path.join(ladder, rung, 'index.m3u8'), 'utf8');
+      expect(playlist).toContain('#EXT-X-MAP');
+      const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+      expect(durations.slice(0, -1).every((d) => d <= 4.1)).toBe(true);
+      expect(durations.reduce((a, b) => a + b, 0)).toBeCloseTo(9, 0);
+    }
+    expect(master).not.toMatch(/720p|480p/); // never upscaled from a 360p source
+    const videoDir = path.dirname(ladder);
+    expect(existsSync(path.join(videoDir, 'poster.jpg'))).toBe(true);
+    expect(existsSync(path.join(videoDir, 'thumbnails', 'thumbnails.vtt'))).toBe(true);
+    // Nothing half-done is left beside the published ladder.
+    expect(readdirSync(videoDir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('a second upload replaces the first only once it is ready', async () => {
+    const [{ n: readyBefore }] = (await testSql()`select count(*)::int as n from videos where lesson_id = ${lessonId} and status = 'ready'`) as unknown as [{ n: number }];
+    expect(readyBefore).toBe(1);
+    const second = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'take-2.mp4' } });
+    expect((await settled(second.url!)).status).toBe('ready');
+    const statuses = await testSql()`select status from videos where lesson_id = ${lessonId} order by created_at`;
+    expect(statuses.map((s) => s.status).slice(-2)).toEqual(['replaced', 'ready']);
+  });
+});
+
+describe('hostile or broken uploads are refused with the reason, and nothing else is touched', () => {
+  const cases: [string, () => Promise<Buffer>][] = [
+    ['a text file renamed .mp4', async () => Buffer.from('this is not a video, just some notes\n'.repeat(50))],
+    ['an HLS playlist that points at /etc/passwd', async () => Buffer.from('#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n')],
+    ['a truncated video', async () => clip.subarray(0, Math.floor(clip.length / 3))],
+  ];
+  for (const [name, make] of cases) {
+    it(name, async () => {
+      const lesson2 = (await testSql()`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 2`)[0]!.id as string;
+      const res = await tusUpload(baseUrl, await make(), { ...as(teacher), metadata: { lessonId: lesson2, filename: 'upload.mp4' } });
+      expect(res.error).toBeNull();
+      const video = await settled(res.url!);
+      expect(video.status).toBe('failed');
+      expect((video.failures as { code: string }[]).map((f) => f.code)).toEqual(expect.arrayContaining([expect.stringMatching(/unreadable|no-media-stream|unknown-duration|transcode-video-failed/)]));
+      expect(existsSync(path.join(mediaRoot, 'videos', video.id as string, 'hls'))).toBe(false);
+    });
+  }
+});
+
+describe('only the course’s teachers may upload', () => {
+  it('a student is refused with 403 and the attempt is audited', async () => {
+    const student = new FormClient(baseUrl);
+    await student.login('student@demo.edu.cn', demoPassword);
+    const before = await auditCount('access.denied', { actorEmail: 'student@demo.edu.cn' });
+    const res = await tusUpload(baseUrl, clip, { ...as(student), metadata: { lessonId } });
+    expect(res.error?.message).toMatch(/response code: 403/);
+    expect(await auditCount('access.denied', { actorEmail: 'student@demo.edu.cn' })).toBe(before + 1);
+  });
+
+  it('a teacher of another course is refused, and cannot continue someone else’s upload', async () => {
+    const email = uniqueEmail('other-teacher');
+    const other = new FormClient(baseUrl);
+    await other.post('/signup', { displayName: '别校老师', email, password: 'another-password', institutionId: await institutionIdBySlug('fzu') });
+    await testSql()`insert into memberships (user_id, institution_id, role) select id, ${await institutionIdBySlug('fzu')}, 'teacher' from users where email = ${email}`;
+    const refused = await tusUpload(baseUrl, clip, { ...as(other), metadata: { lessonId } });
+    expect(refused.error?.message).toMatch(/response code: 403/);
+
+    const mine = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId }, chunkSize: 64 * 1024, abortAtFraction: 0.2 });
+    const hijack = await tusUpload(baseUrl, clip, { ...as(other), metadata: { lessonId }, resumeFrom: mine.url! });
+    expect(hijack.error?.message).toMatch(/response code: 403/);
+    const anonymous = await fetch(mine.url!, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses a file over 4 GB before a byte is sent', async () => {
+    const res = await fetch(`${baseUrl}/uploads/tus`, {
+      method: 'POST',
+      headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(5 * 1024 ** 3), Cookie: cookieHeader(teacher.cookies), 'Upload-Metadata': `lessonId ${Buffer.from(lessonId).toString('base64')}` },
+    });
+    expect(res.status).toBe(413);
+  });
+});
