@@ -19,7 +19,7 @@ export type VideoJobContext = {
 };
 
 export const VIDEO_EVENTS_CHANNEL = 'edu:video-events';
-export type VideoEvent = { videoId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[] };
+export type VideoEvent = { videoId: string; lessonId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[] };
 
 /** The row, or null when it is gone or no longer wanted (cancelled, replaced): the job then ends quietly. */
 export async function loadLiveVideo(ctx: VideoJobContext, videoId: string, expected: readonly VideoStatus[]): Promise<Video | null> {
@@ -36,7 +36,7 @@ export async function updateVideo(ctx: VideoJobContext, videoId: string, changes
     .update(videos)
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(videos.id, videoId))
-    .returning({ status: videos.status, progressPercent: videos.progressPercent, failures: videos.failures });
+    .returning({ lessonId: videos.lessonId, status: videos.status, progressPercent: videos.progressPercent, failures: videos.failures });
   if (row) await publishVideoEvent(ctx, { videoId, ...row });
 }
 

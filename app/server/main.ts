@@ -8,11 +8,14 @@ import express from 'express';
 import { connectServices, exitOnStartupError } from '../../workers/runtime/startup.js';
 import { getEnv } from '../env.server.js';
 import { closeQueues } from '../features/queues.server.js';
+import { closeVideoEvents } from '../features/studio/video-events.server.js';
 import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
 import { healthz } from './healthz.js';
 import { limitFormBodies } from './limits.js';
 import { createUploadServer, UPLOAD_PATH } from './uploads.js';
+import { serveSignedMedia } from './media.js';
+import { MEDIA_PREFIX } from '../features/learning/media-urls.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,7 +33,8 @@ const app = express();
 app.disable('x-powered-by');
 app.set('trust proxy', env.TRUST_PROXY);
 app.use(securityHeaders({ production: env.NODE_ENV === 'production' && env.SECURE_COOKIES, devServer }));
-app.use(compression());
+// Playlists and caption files are text: gzip them too (compression's list misses their types).
+app.use(compression({ filter: (req, res) => compression.filter(req, res) || /mpegurl|text\/vtt/.test(String(res.getHeader('Content-Type'))) }));
 app.get('/healthz', healthz);
 app.use((req, res, next) => {
   const started = process.hrtime.bigint();
@@ -58,6 +62,7 @@ if (vite) {
   app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
+app.use(MEDIA_PREFIX, serveSignedMedia({ mediaRoot: env.MEDIA_ROOT, secret: env.SESSION_SECRET }));
 app.use(issueCsrfCookie(env.SECURE_COOKIES));
 
 const build = vite
@@ -87,6 +92,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down: finishing in-flight requests');
+  void closeVideoEvents();
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   server.close(async () => {
     clearTimeout(force);

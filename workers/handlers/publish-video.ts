@@ -32,7 +32,7 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
         .set({ status: 'ready', progressPercent: 100, storagePrefix: paths.ladderPrefix(videoId), readyAt: new Date(), updatedAt: new Date() })
         .where(eq(videos.id, videoId));
     });
-    await publishVideoEvent(ctx, { videoId, status: 'ready', progressPercent: 100 });
+    await publishVideoEvent(ctx, { videoId, lessonId: video.lessonId, status: 'ready', progressPercent: 100 });
     return { ready: true };
   } catch (error) {
     return failOnLastAttempt(ctx, job, videoId, error);

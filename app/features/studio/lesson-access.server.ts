@@ -1,8 +1,12 @@
+import { data, type AppLoadContext } from '@remix-run/node';
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { courses, courseTeachers, lessons } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { hasPermission } from '../identity/permissions.js';
 import type { CurrentUser } from '../identity/session.server.js';
+import { recordAudit } from '../audit/audit.server.js';
+import { requireUser } from '../identity/guards.server.js';
 
 export type LessonForTeacher = { id: string; titleZh: string; titleEn: string | null; courseId: string; courseTitleZh: string; courseTitleEn: string | null; institutionId: string };
 
@@ -25,4 +29,23 @@ export async function canTeachLesson(user: CurrentUser, lesson: LessonForTeacher
     .from(courseTeachers)
     .where(and(eq(courseTeachers.courseId, lesson.courseId), eq(courseTeachers.userId, user.id)));
   return row !== undefined;
+}
+
+/** The lesson and its teacher, or 404 (no such lesson) / 403 (not its teacher, audited). */
+export async function requireLessonTeacher(request: Request, context: AppLoadContext, lessonId: string | undefined) {
+  const id = z.string().uuid().safeParse(lessonId);
+  const lesson = id.success ? await findLesson(id.data) : null;
+  if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
+  const user = await requireUser(request);
+  if (!(await canTeachLesson(user, lesson))) {
+    await recordAudit(getServices().db, {
+      action: 'access.denied',
+      actorUserId: user.id,
+      institutionId: lesson.institutionId,
+      ip: context.clientIp,
+      details: { permission: 'studio:teach', method: request.method, path: new URL(request.url).pathname },
+    });
+    throw data({ reason: 'forbidden' as const }, { status: 403 });
+  }
+  return { user, lesson };
 }

@@ -1,0 +1,20 @@
+// Signed media paths: /media/<videoId>/<expires>/<signature>/<file>. The token sits in
+// the path, so every relative URL inside a playlist (rungs, init segments, segments)
+// resolves under it and hls.js needs no request rewriting.
+export const MEDIA_PREFIX = '/media';
+export const MEDIA_URL_TTL_HOURS = 6;
+
+export function mediaSigningPayload(videoId: string, expires: number): string {
+  return `media:v1:${videoId}:${expires}`;
+}
+
+/** Expiry rounded up to the hour: the same URL all hour long, so caches can reuse segments. */
+export function mediaExpiry(now: Date, ttlHours = MEDIA_URL_TTL_HOURS): number {
+  const hour = 3600;
+  return (Math.ceil(now.getTime() / 1000 / hour) + ttlHours) * hour;
+}
+
+/** Only ladder, poster and thumbnail files, with no way out of the video's folder. */
+export function isServableMediaPath(rest: string): boolean {
+  return /^(hls\/([\w-]+\/)?[\w.-]+\.(m3u8|m4s|mp4)|poster\.jpg|thumbnails\/[\w.-]+\.(jpg|vtt))$/.test(rest) && !rest.includes('..');
+}

@@ -1,0 +1,110 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useRevalidator } from '@remix-run/react';
+import { useEffect } from 'react';
+import { z } from 'zod';
+import type { VideoFailure } from '../../db/schema/videos.js';
+import { CsrfInput } from '../components/CsrfInput.js';
+import { parseForm } from '../features/forms.server.js';
+import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from '../features/i18n/i18n.js';
+import { titleMeta } from '../features/i18n/metaTitle.js';
+import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
+import { UploadPanel } from '../features/studio/UploadPanel.js';
+import { cancelVideo, listLessonVideos } from '../features/studio/videos.server.js';
+
+export const handle = { hydrate: true };
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.upload.title');
+
+const cancelSchema = z.object({ intent: z.literal('cancel'), videoId: z.string().uuid() });
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
+  return { lesson, videos: await listLessonVideos(lesson.id) };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
+  const { submission } = await parseForm(request, cancelSchema);
+  if (submission.status !== 'success') return data({ ok: false }, { status: 400 });
+  const cancelled = await cancelVideo(lesson.id, submission.value.videoId);
+  return data({ ok: cancelled }, { status: cancelled ? 200 : 409 });
+}
+
+export function failureText(t: Translate, f: VideoFailure): string {
+  return t(`video.failure.${f.code}` as MessageKey, f.params);
+}
+
+/** Revalidates the page when the worker reports progress (at most once a second). */
+function useLiveVideoStatus(lessonId: string) {
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const source = new EventSource(`/studio/lessons/${lessonId}/events`);
+    source.onmessage = () => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        revalidate();
+      }, 1_000);
+    };
+    return () => {
+      source.close();
+      if (timer) clearTimeout(timer);
+    };
+  }, [lessonId, revalidate]);
+}
+
+export default function StudioLesson() {
+  const { lesson, videos } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const { revalidate } = useRevalidator();
+  useLiveVideoStatus(lesson.id);
+  const title = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
+  return (
+    <section aria-labelledby="studio-title">
+      <h1 id="studio-title">{t('studio.title', { lesson: title(lesson.titleZh, lesson.titleEn) })}</h1>
+      <p className="muted">{t('studio.course', { course: title(lesson.courseTitleZh, lesson.courseTitleEn) })}</p>
+      <noscript>
+        <p className="notice warn">{t('studio.upload.needsJs')}</p>
+      </noscript>
+      <UploadPanel lessonId={lesson.id} onUploaded={revalidate} />
+      <h2>{t('studio.videos.title')}</h2>
+      {actionData?.ok ? <p className="notice ok" role="status">{t('studio.videos.cancelled')}</p> : null}
+      {videos.length === 0 ? <p>{t('studio.videos.none')}</p> : null}
+      <ul className="video-list" aria-live="polite">
+        {videos.map((v) => (
+          <li key={v.id} className="panel" data-video-status={v.status}>
+            <strong>{v.originalFilename ?? v.id}</strong> · {formatDateTime(locale, v.createdAt)}
+            <p>
+              {t(`video.status.${v.status}` as MessageKey, { percent: Math.round(v.progressPercent) })}
+              {v.status === 'processing' ? <progress max={100} value={v.progressPercent} aria-label={t('video.status.processing', { percent: Math.round(v.progressPercent) })} /> : null}
+            </p>
+            {v.failures.map((f) => (
+              <p key={f.code} className="notice warn" role="alert">
+                {failureText(t, f)}
+              </p>
+            ))}
+            {v.status === 'ready' ? (
+              <p>
+                {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>
+              </p>
+            ) : null}
+            {['queued', 'probing', 'processing', 'ready'].includes(v.status) ? (
+              <Form method="post">
+                <CsrfInput />
+                <input type="hidden" name="intent" value="cancel" />
+                <input type="hidden" name="videoId" value={v.id} />
+                <button type="submit" className="link-button">
+                  {t('studio.videos.cancel')}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href={`/studio/lessons/${lesson.id}`}>{t('studio.videos.refresh')}</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoPassword } from '../../db/seed/demo-data.js';
+import { generateLectureClip } from '../../media/fixtures.js';
+import { launchChromium } from '../support/chromium.js';
+import { closeTestSql, testSql } from '../support/db.js';
+import { projectRoot } from '../support/env.js';
+
+const baseUrl = inject('baseUrl');
+const shots = path.join(projectRoot, 'test-results/screenshots');
+let browser: Browser;
+let dir = '';
+let clipPath = '';
+let lessonId = '';
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dir = await mkdtemp(path.join(tmpdir(), 'edu-journey-'));
+  clipPath = path.join(dir, '第一讲.mp4');
+  await generateLectureClip(clipPath, { seconds: 12, width: 640, height: 360, fps: 25 });
+  const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
+  lessonId = lesson!.id;
+});
+afterAll(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+  await closeTestSql();
+});
+
+async function loggedIn(email: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByLabel('密码').fill(demoPassword);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: /你好/ }).waitFor();
+  return page;
+}
+
+describe('a lecture from the teacher’s studio to a student’s screen', () => {
+  it('teacher uploads, sees progress reach “published”; a student plays it through hls.js', async () => {
+    const teacher = await loggedIn('teacher@demo.edu.cn');
+    await teacher.goto(`${baseUrl}/studio/lessons/${lessonId}`);
+    await teacher.setInputFiles('#lecture-file', clipPath);
+    await teacher.getByRole('button', { name: '开始上传' }).click();
+    await teacher.getByText('上传完成，正在排队转码。').waitFor({ timeout: 30_000 });
+    // The list updates itself (server-sent events); no reload.
+    const newest = teacher.locator('.video-list li').first();
+    await newest.locator('text=第一讲.mp4').waitFor();
+    await teacher.locator('.video-list li[data-video-status="ready"]', { hasText: '第一讲.mp4' }).first().waitFor({ timeout: 90_000 });
+    expect(await newest.textContent()).toContain('已发布');
+    await teacher.screenshot({ path: path.join(shots, 'studio-ready.png'), fullPage: true });
+
+    const student = await loggedIn('student@demo.edu.cn');
+    const mediaRequests: string[] = [];
+    student.on('request', (r) => {
+      if (r.url().includes('/media/')) mediaRequests.push(r.url());
+    });
+    await student.goto(`${baseUrl}/lessons/${lessonId}`);
+    await student.getByRole('heading', { name: '第一讲：向量与线性组合' }).waitFor();
+    const video = student.getByTestId('lecture-video');
+    await student.waitForFunction(() => {
+      const v = document.querySelector('video');
+      return v !== null && v.readyState >= 1;
+    }, undefined, { timeout: 30_000 });
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await student.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1.5, undefined, { timeout: 30_000 });
+    await student.screenshot({ path: path.join(shots, 'lesson-playing.png') });
+    // Started low: the first video segments came from a low rung, not the top one.
+    const firstSegment = mediaRequests.find((u) => /\/hls\/\d+p\/.*\.m4s/.test(u));
+    expect(firstSegment).toMatch(/\/(144p|240p)\//);
+
+    // Data saver is remembered on this device and caps the rung.
+    await student.getByLabel('清晰度').selectOption('saver');
+    await student.reload();
+    expect(await student.getByLabel('清晰度').inputValue()).toBe('saver');
+  });
+});
