@@ -63,10 +63,11 @@ export interface RungSsim {
  */
 export async function measureSsim(source: string, rungs: { rung: VideoRung; file: string }[]): Promise<Map<string, RungSsim>> {
   const inputs = [source, ...rungs.map((r) => r.file)].flatMap((file) => ['-i', file]);
+  // One time base on both sides: the ssim filter pairs frames by timestamp.
   const split = `[0:v]setpts=PTS-STARTPTS,split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join('')}`;
   const chains = rungs.map(({ rung }, i) =>
-    `[s${i}]fps=${rung.fps},scale=${rung.width}:${rung.height}:flags=lanczos,format=yuv420p[ref${i}];` +
-    `[${i + 1}:v]setpts=PTS-STARTPTS,format=yuv420p[enc${i}];[enc${i}][ref${i}]ssim@rung${i}`);
+    `[s${i}]fps=${rung.fps},scale=${rung.width}:${rung.height}:flags=lanczos,format=yuv420p,settb=AVTB[ref${i}];` +
+    `[${i + 1}:v]setpts=PTS-STARTPTS,format=yuv420p,settb=AVTB[enc${i}];[enc${i}][ref${i}]ssim@rung${i}`);
   const lines: string[] = [];
   await runFfmpegTool({
     bin: 'ffmpeg',
@@ -77,7 +78,7 @@ export async function measureSsim(source: string, rungs: { rung: VideoRung; file
   });
   const scores = new Map<string, RungSsim>();
   rungs.forEach(({ rung }, i) => {
-    const line = lines.find((l) => l.includes(`[rung${i} @`) || l.includes(`ssim@rung${i} @`));
+    const line = lines.find((l) => l.includes(`[ssim@rung${i} @`) && l.includes('SSIM Y:'));
     const y = line?.match(/ Y:([\d.]+)/);
     const all = line?.match(/All:([\d.]+)/);
     if (!y || !all) throw new Error(`No SSIM summary for ${rung.name}`);

@@ -16,6 +16,7 @@ import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
 import { createUploadStore } from './runtime/upload-store.js';
+import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
 import type { VideoJobContext } from './video-jobs.js';
 
 const env = parseEnvOrExit(
@@ -24,6 +25,8 @@ const env = parseEnvOrExit(
     /** ffmpeg uses every core: one transcode per worker process by default. */
     VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
     VIDEO_ENCODER_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional(),
+    /** How long a dead worker's transcode stays locked before another worker takes it over. */
+    VIDEO_LOCK_MS: z.coerce.number().int().min(2_000).default(120_000),
   }),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -37,10 +40,10 @@ const publisher = createRedis(env.REDIS_URL, 'client', { lazyConnect: false, ena
 publisher.on('error', (error) => log.warn({ err: error.message }, 'redis publisher error'));
 
 const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue error');
-const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError)])) as VideoJobContext['queues'];
+const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError, env.QUEUE_PREFIX)])) as VideoJobContext['queues'];
 const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
 const stopSignal = new AbortController();
-const videoContext: VideoJobContext = { db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal };
+const videoContext: VideoJobContext = { db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin() };
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
@@ -58,7 +61,8 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
       if (!handler) throw new Error(`unknown job type ${job.name}`);
       return handler(job, token);
     },
-    { connection: redis, concurrency, lockDuration },
+    // `name` is recorded on each job as processedBy: which node did the work.
+    { connection: redis, concurrency, lockDuration, stalledInterval: Math.min(30_000, lockDuration), prefix: env.QUEUE_PREFIX, name: workerId },
   );
   worker.on('error', (error) => log.error({ err: error.message, queue }, 'worker error'));
   worker.on('failed', (job, error) => log.warn({ job: job?.id, name: job?.name, err: error.message }, 'job failed'));
@@ -68,7 +72,7 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
 
 // A transcode holds its lock while ffmpeg runs (BullMQ renews it); if this process dies,
 // the lock lapses and another worker takes the stalled job over.
-const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, 120_000)];
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS)];
 
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });

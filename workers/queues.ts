@@ -40,8 +40,8 @@ export function jobId(name: JobName, ...parts: (string | number)[]): string {
   return [name, ...parts].join('--').replace(/:/g, '_');
 }
 
-export function createQueue(name: QueueName, connection: ConnectionOptions, onError: (error: Error) => void): Queue {
-  const queue = new Queue(name, { connection, defaultJobOptions });
+export function createQueue(name: QueueName, connection: ConnectionOptions, onError: (error: Error) => void, prefix = 'bull'): Queue {
+  const queue = new Queue(name, { connection, defaultJobOptions, prefix });
   queue.on('error', onError);
   return queue;
 }

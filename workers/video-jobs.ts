@@ -16,6 +16,8 @@ export type VideoJobContext = {
   publisher: Redis;
   /** Aborted when the process is asked to stop: long work is handed back, not finished. */
   shutdown: AbortSignal;
+  /** ffmpeg, tethered to this process so it cannot outlive a killed worker. */
+  ffmpegBin: string;
 };
 
 export const VIDEO_EVENTS_CHANNEL = 'edu:video-events';

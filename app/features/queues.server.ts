@@ -12,7 +12,7 @@ export function getQueues(): Record<QueueName, Queue> {
     const connection = createRedis(getEnv().REDIS_URL, 'client', { lazyConnect: false, enableOfflineQueue: true });
     const { log } = getServices();
     const onError = (error: Error) => log.error({ err: error.message }, 'queue error');
-    g.__eduQueues = Object.fromEntries(queueNames.map((n) => [n, createQueue(n, connection, onError)])) as Record<QueueName, Queue>;
+    g.__eduQueues = Object.fromEntries(queueNames.map((n) => [n, createQueue(n, connection, onError, getEnv().QUEUE_PREFIX)])) as Record<QueueName, Queue>;
   }
   return g.__eduQueues;
 }

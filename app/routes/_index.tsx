@@ -5,23 +5,51 @@ import { MembershipList } from '../components/MembershipList.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
+import { listTaughtLessons } from '../features/studio/lesson-access.server.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'nav.home');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request);
-  if (!user) return { user: null };
+  if (!user) return { user: null, teaches: [] };
+  const teaches = user.memberships.some((m) => m.role === 'teacher') ? await listTaughtLessons(user.id) : [];
   return {
     user: {
       displayName: user.displayName,
       memberships: user.memberships,
     },
+    teaches,
   };
 }
 
 type Membership = { role: Role; institutionSlug: string; institutionNameZh: string; institutionNameEn: string };
 
-function RolePanel({ role, memberships }: { role: Role; memberships: Membership[] }) {
+type TaughtLesson = { courseId: string; courseTitleZh: string; courseTitleEn: string | null; lessonId: string; titleZh: string; titleEn: string | null };
+
+function TeacherLessons({ lessons }: { lessons: TaughtLesson[] }) {
+  const locale = useLocale();
+  const pick = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
+  const byCourse = new Map<string, TaughtLesson[]>();
+  for (const l of lessons) byCourse.set(l.courseId, [...(byCourse.get(l.courseId) ?? []), l]);
+  return (
+    <>
+      {[...byCourse.values()].map((ls) => (
+        <div key={ls[0]!.courseId}>
+          <h3>{pick(ls[0]!.courseTitleZh, ls[0]!.courseTitleEn)}</h3>
+          <ul>
+            {ls.map((l) => (
+              <li key={l.lessonId}>
+                <a href={`/studio/lessons/${l.lessonId}`}>{pick(l.titleZh, l.titleEn)}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </>
+  );
+}
+
+function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Membership[]; teaches: TaughtLesson[] }) {
   const t = useT();
   const locale = useLocale();
   const name = (m: Membership) => (locale === 'en' ? m.institutionNameEn : m.institutionNameZh);
@@ -38,6 +66,7 @@ function RolePanel({ role, memberships }: { role: Role; memberships: Membership[
           ))}
         </ul>
       ) : null}
+      {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
       {role === 'admin' ? (
         <p>
           <a className="button" href="/admin">
@@ -76,7 +105,7 @@ function Landing() {
 }
 
 export default function Home() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, teaches } = useLoaderData<typeof loader>();
   const t = useT();
   if (!user) return <Landing />;
   const roles = [...new Set(user.memberships.map((m) => m.role))];
@@ -93,7 +122,7 @@ export default function Home() {
       )}
       <div className="panels">
         {roles.map((role) => (
-          <RolePanel key={role} role={role} memberships={user.memberships.filter((m) => m.role === role)} />
+          <RolePanel key={role} role={role} memberships={user.memberships.filter((m) => m.role === role)} teaches={teaches} />
         ))}
       </div>
     </section>

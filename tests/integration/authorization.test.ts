@@ -31,10 +31,16 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/institutions/fzu/members', { ...signedIn(403), admin: 200 }],
   ['/institutions/no-such-school/members', { ...everyone(404) }],
   ['/no/such/page', everyone(404)],
+  ['/studio/lessons/:lesson', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/lessons/:lesson/events', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/lessons/00000000-0000-4000-8000-000000000000', everyone(404)],
+  ['/lessons/:lesson', signedIn(200)],
+  ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
 ];
 
 const clients = new Map<Who, FormClient>();
 let studentId = '';
+let lessonId = '';
 
 beforeAll(async () => {
   clients.set('anonymous', new FormClient(baseUrl));
@@ -46,6 +52,8 @@ beforeAll(async () => {
   }
   const [row] = await testSql()<{ id: string }[]>`select id from users where email = 'student@demo.edu.cn'`;
   studentId = row!.id;
+  const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
+  lessonId = lesson!.id;
 });
 afterAll(closeTestSql);
 
@@ -67,9 +75,10 @@ describe('authorisation matrix: every page × every role', () => {
   for (const [path, outcomes] of matrix) {
     for (const who of roles) {
       it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
-        const res = await clients.get(who)!.get(path.replace(':student', studentId));
+        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':lesson', lessonId));
         expectOutcome(res, outcomes[who], `${who} ${path}`);
-        await res.arrayBuffer();
+        if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel(); // a live stream never ends
+        else await res.arrayBuffer();
       });
     }
   }
@@ -113,6 +122,13 @@ describe('state-changing requests are authorised on the server', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('没有权限');
     expect(await auditCount('access.denied', { actorEmail: 'registrar@demo.edu.cn' })).toBe(before + 1);
+  });
+
+  it('only the course’s teachers may cancel a lesson’s video', async () => {
+    for (const who of ['student', 'assistant', 'registrar'] as const) {
+      const res = await clients.get(who)!.post(`/studio/lessons/${lessonId}`, { intent: 'cancel', videoId: '00000000-0000-4000-8000-000000000000' });
+      expect(res.status, who).toBe(403);
+    }
   });
 
   it('anonymous posts to admin actions are sent to log in, writing nothing', async () => {

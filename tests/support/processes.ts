@@ -18,8 +18,9 @@ export async function freePort(): Promise<number> {
 
 export type Running = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
+/** Runs a TypeScript entry point in one node process (no tsx wrapper), so a signal reaches it directly. */
 export function startProcess(entry: string, env: Record<string, string | undefined>): Running {
-  const child = spawn(tsx, [entry], { cwd: projectRoot, env: { ...process.env, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot, env: { ...process.env, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

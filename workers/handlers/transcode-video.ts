@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { transcodeLadder, RUNG_PLAYLIST, type X264Preset } from '../../media/hls.js';
@@ -10,6 +12,18 @@ import { failOnLastAttempt, handBack, loadLiveVideo, updateVideo, type VideoJobC
 
 const PROGRESS_EVERY_MS = 1_000;
 const CANCEL_CHECK_EVERY_MS = 2_000;
+
+/**
+ * A worker killed mid-transcode leaves its hidden work folder behind (and its ffmpeg, which
+ * stops when the folder goes). The job holds the only lock on this video, so whatever is
+ * there now is litter from an earlier attempt.
+ */
+async function removeLeftovers(ladderDir: string) {
+  const parent = path.dirname(ladderDir);
+  const prefix = `.${path.basename(ladderDir)}.partial-`;
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(entries.filter((e) => e.startsWith(prefix)).map((e) => rm(path.join(parent, e), { recursive: true, force: true })));
+}
 
 /** Generous: a 4-hour lecture on a slow node must not be killed, a wedged ffmpeg must be. */
 export function transcodeTimeoutMs(durationSeconds: number | null): number {
@@ -43,6 +57,7 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
   }, CANCEL_CHECK_EVERY_MS);
   let lastProgressAt = 0;
   try {
+    await removeLeftovers(mediaPaths(ctx.mediaRoot).ladder(videoId));
     const summary = await probeSummary(ctx, video.uploadId);
     const plan = planLadder({
       width: summary.video?.width ?? 0,
@@ -59,6 +74,7 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
       videoStreamIndex: summary.video?.index,
       audioStreamIndex: summary.audio?.index,
       encoderPreset: preset,
+      ffmpegBin: ctx.ffmpegBin,
       durationSeconds: summary.durationSeconds,
       timeoutMs: transcodeTimeoutMs(summary.durationSeconds),
       signal: abort.signal,

@@ -16,6 +16,8 @@ export const serviceEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Uploads and published video live here (local-disk storage); shared by web and worker nodes. */
   MEDIA_ROOT: z.string().default(path.resolve('.data/media')),
+  /** Redis key prefix of the queues: deployments (or tests) sharing one Redis keep apart. */
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/).default('bull'),
   /** Abandoned partial uploads are removed after this many hours. */
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(48),
 });

@@ -49,3 +49,15 @@ export async function requireLessonTeacher(request: Request, context: AppLoadCon
   }
   return { user, lesson };
 }
+
+/** The courses a teacher teaches with their lessons, for the home page's teacher panel. */
+export async function listTaughtLessons(userId: string) {
+  const { db } = getServices();
+  return db
+    .select({ courseId: courses.id, courseTitleZh: courses.titleZh, courseTitleEn: courses.titleEn, lessonId: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn })
+    .from(courseTeachers)
+    .innerJoin(courses, eq(courses.id, courseTeachers.courseId))
+    .innerJoin(lessons, eq(lessons.courseId, courses.id))
+    .where(eq(courseTeachers.userId, userId))
+    .orderBy(courses.titleZh, lessons.position);
+}

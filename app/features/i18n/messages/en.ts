@@ -41,7 +41,7 @@ export const en = {
   'home.student.title': 'Student: my learning',
   'home.student.body': 'Your courses, progress and credit requests will appear here. The course catalog opens soon.',
   'home.teacher.title': 'Teacher: my courses',
-  'home.teacher.body': 'Upload lectures, build courses and run synchronised lessons here. The course studio opens soon.',
+  'home.teacher.body': 'Choose a lesson to upload its lecture video; course building and synchronised lessons open soon.',
   'home.assistant.title': 'Assistant: receiving classroom',
   'home.assistant.body': 'Your rural receiving classrooms, attendance and relayed questions will appear here.',
   'home.registrar.title': 'Registrar: credit recognition',

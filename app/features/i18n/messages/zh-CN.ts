@@ -39,7 +39,7 @@ export const zhCN = {
   'home.student.title': '学生：我的学习',
   'home.student.body': '你选修的课程、学习进度和学分申请会显示在这里。课程目录即将开放。',
   'home.teacher.title': '教师：我的课程',
-  'home.teacher.body': '在这里上传讲课视频、建设课程、开设同步课堂。课程工作室即将开放。',
+  'home.teacher.body': '选择一讲，上传讲课视频；课程建设和同步课堂即将开放。',
   'home.assistant.title': '助教：接收教室',
   'home.assistant.body': '你负责的乡村接收教室、点名和提问转达会显示在这里。',
   'home.registrar.title': '教务：学分认定',
