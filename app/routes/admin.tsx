@@ -24,6 +24,10 @@ export default function AdminLayout() {
           <li>
             <NavLink to="/admin/audit">{t('admin.audit')}</NavLink>
           </li>
+          <li>
+            {/* Bull Board is served beside Remix, not by it: a plain link. */}
+            <a href="/admin/queues">{t('admin.queues')}</a>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -112,6 +112,7 @@ export const en = {
   'admin.nav': 'Administration navigation',
   'admin.institutions': 'Institutions',
   'admin.people': 'People and roles',
+  'admin.queues': 'Job queues (transcoding)',
   'admin.audit': 'Audit log',
   'admin.institutions.create': 'Add an institution',
   'admin.institutions.nameZh': 'Chinese name',

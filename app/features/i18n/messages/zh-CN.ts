@@ -110,6 +110,7 @@ export const zhCN = {
   'admin.nav': '管理后台导航',
   'admin.institutions': '院校管理',
   'admin.people': '人员与角色',
+  'admin.queues': '任务队列（转码进度）',
   'admin.audit': '审计日志',
   'admin.institutions.create': '新增院校',
   'admin.institutions.nameZh': '中文名称',
