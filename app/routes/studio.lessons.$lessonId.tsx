@@ -10,11 +10,25 @@ import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
 import { UploadPanel } from '../features/studio/UploadPanel.js';
 import { cancelVideo, listLessonVideos } from '../features/studio/videos.server.js';
+import { attachCaptions } from '../features/studio/captions.server.js';
+import { captionLanguages, MAX_CAPTION_BYTES } from '../features/studio/captions.js';
 
 export const handle = { hydrate: true };
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.upload.title');
 
 const cancelSchema = z.object({ intent: z.literal('cancel'), videoId: z.string().uuid() });
+const captionsSchema = z.object({
+  intent: z.literal('captions'),
+  videoId: z.string().uuid(),
+  language: z.enum(captionLanguages),
+  file: z.instanceof(File, { message: 'errors.required' }).refine((f) => f.size <= MAX_CAPTION_BYTES, 'studio.captions.tooBig'),
+});
+const studioActionSchema = z.discriminatedUnion('intent', [cancelSchema, captionsSchema]);
+
+type StudioActionResult =
+  | { intent: 'cancel'; ok: boolean }
+  | { intent: 'captions'; ok: true; cues: number }
+  | { intent: 'captions'; ok: false; problem?: { line: number; reason: string }; error?: MessageKey };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
@@ -23,10 +37,54 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
-  const { submission } = await parseForm(request, cancelSchema);
-  if (submission.status !== 'success') return data({ ok: false }, { status: 400 });
-  const cancelled = await cancelVideo(lesson.id, submission.value.videoId);
-  return data({ ok: cancelled }, { status: cancelled ? 200 : 409 });
+  const { submission } = await parseForm(request, studioActionSchema);
+  if (submission.status !== 'success') {
+    const tooBig = JSON.stringify(submission.error ?? {}).includes('studio.captions.tooBig');
+    return data<StudioActionResult>({ intent: 'captions', ok: false, error: tooBig ? 'studio.captions.tooBig' : 'errors.formInvalid' }, { status: tooBig ? 413 : 400 });
+  }
+  const v = submission.value;
+  if (v.intent === 'cancel') {
+    const cancelled = await cancelVideo(lesson.id, v.videoId);
+    return data<StudioActionResult>({ intent: 'cancel', ok: cancelled }, { status: cancelled ? 200 : 409 });
+  }
+  const outcome = await attachCaptions(lesson.id, v.videoId, v.language, await v.file.text());
+  if (outcome.kind === 'no-video') throw data({ reason: 'not-found' as const }, { status: 404 });
+  if (outcome.kind === 'bad-file') return data<StudioActionResult>({ intent: 'captions', ok: false, problem: outcome.problem }, { status: 422 });
+  return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues });
+}
+
+function CaptionsForm({ videoId, have }: { videoId: string; have: string[] }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <details>
+      <summary>{t('studio.captions.title')}</summary>
+      {have.length ? <p>{t('studio.captions.have', { languages: new Intl.ListFormat(locale).format(have.map((l) => t(`language.${l}` as MessageKey))) })}</p> : null}
+      <p className="hint">{t('studio.captions.hint')}</p>
+      <Form method="post" encType="multipart/form-data" className="row-form">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="captions" />
+        <input type="hidden" name="videoId" value={videoId} />
+        <div className="field">
+          <label htmlFor={`cap-lang-${videoId}`}>{t('studio.captions.language')}</label>
+          <select id={`cap-lang-${videoId}`} name="language">
+            {captionLanguages.map((l) => (
+              <option key={l} value={l}>
+                {t(`language.${l}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`cap-file-${videoId}`}>{t('studio.captions.file')}</label>
+          <input id={`cap-file-${videoId}`} name="file" type="file" accept=".vtt,.srt,text/vtt" required />
+        </div>
+        <button type="submit" className="button secondary">
+          {t('studio.captions.submit')}
+        </button>
+      </Form>
+    </details>
+  );
 }
 
 export function failureText(t: Translate, f: VideoFailure): string {
@@ -69,7 +127,16 @@ export default function StudioLesson() {
       </noscript>
       <UploadPanel lessonId={lesson.id} onUploaded={revalidate} />
       <h2>{t('studio.videos.title')}</h2>
-      {actionData?.ok ? <p className="notice ok" role="status">{t('studio.videos.cancelled')}</p> : null}
+      {actionData?.intent === 'cancel' && actionData.ok ? <p className="notice ok" role="status">{t('studio.videos.cancelled')}</p> : null}
+      {actionData?.intent === 'captions' ? (
+        actionData.ok ? (
+          <p className="notice ok" role="status">{t('studio.captions.saved', { cues: actionData.cues })}</p>
+        ) : (
+          <p className="notice warn" role="alert">
+            {actionData.problem ? t('studio.captions.badLine', { line: actionData.problem.line, reason: actionData.problem.reason }) : t(actionData.error ?? 'errors.formInvalid')}
+          </p>
+        )
+      ) : null}
       {videos.length === 0 ? <p>{t('studio.videos.none')}</p> : null}
       <ul className="video-list" aria-live="polite">
         {videos.map((v) => (
@@ -89,6 +156,7 @@ export default function StudioLesson() {
                 {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>
               </p>
             ) : null}
+            {v.status === 'ready' ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} /> : null}
             {['queued', 'probing', 'processing', 'ready'].includes(v.status) ? (
               <Form method="post">
                 <CsrfInput />

@@ -54,7 +54,7 @@ app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
   req.headers['x-edu-client-ip'] = req.ip ?? 'unknown';
   void uploads.handle(req, res);
 });
-app.use(limitFormBodies(256 * 1024));
+app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024));
 
 if (vite) {
   app.use(vite.middlewares);

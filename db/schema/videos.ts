@@ -10,6 +10,8 @@ export const videoStatusEnum = pgEnum('video_status', videoStatuses);
 /** What a teacher sees when an upload is refused or a transcode fails: a code, and its parameters. */
 export type VideoFailure = { code: string; params?: Record<string, string | number> };
 
+export type VideoCaption = { language: 'zh-CN' | 'en'; cues: number };
+
 export type VideoRendition = { name: string; width: number | null; height: number | null; bandwidthKbps: number; playlist: string };
 
 /** One uploaded lecture video of a lesson and its way through probe → transcode → publish. */
@@ -32,6 +34,7 @@ export const videos = pgTable(
     sourceWidth: integer(),
     sourceHeight: integer(),
     renditions: jsonb().$type<VideoRendition[]>().notNull().default([]),
+    captions: jsonb().$type<VideoCaption[]>().notNull().default([]),
     /** Storage prefix of the published ladder (master.m3u8 and rungs beneath it). */
     storagePrefix: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

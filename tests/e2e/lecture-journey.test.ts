@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -52,6 +52,13 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await newest.locator('text=第一讲.mp4').waitFor();
     await teacher.locator('.video-list li[data-video-status="ready"]', { hasText: '第一讲.mp4' }).first().waitFor({ timeout: 90_000 });
     expect(await newest.textContent()).toContain('已发布');
+    // Captions: an SRT file through the studio's form (works without JavaScript too).
+    const srt = path.join(dir, 'lecture.srt');
+    await writeFile(srt, '1\n00:00:00,500 --> 00:00:04,000\n同学们好，今天讲向量。\n');
+    await newest.getByText('字幕').first().click();
+    await newest.getByLabel('字幕文件').setInputFiles(srt);
+    await newest.getByRole('button', { name: '上传字幕' }).click();
+    await teacher.getByText('字幕已添加（1 条）。').waitFor();
     await teacher.screenshot({ path: path.join(shots, 'studio-ready.png'), fullPage: true });
 
     const student = await loggedIn('student@demo.edu.cn');
@@ -72,6 +79,8 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     });
     await student.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1.5, undefined, { timeout: 30_000 });
     await student.screenshot({ path: path.join(shots, 'lesson-playing.png') });
+    // The captions reach the player as a selectable Chinese text track.
+    await student.waitForFunction(() => [...(document.querySelector('video')?.textTracks ?? [])].some((t) => t.language === 'zh-CN'), undefined, { timeout: 15_000 });
     // Started low: the first video segments came from a low rung, not the top one.
     const firstSegment = mediaRequests.find((u) => /\/hls\/\d+p\/.*\.m4s/.test(u));
     expect(firstSegment).toMatch(/\/(144p|240p)\//);

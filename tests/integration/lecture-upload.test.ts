@@ -94,6 +94,52 @@ describe('a teacher uploads a lecture and it becomes an HLS ladder', () => {
   });
 });
 
+describe('captions', () => {
+  const srt = '1\n00:00:01,000 --> 00:00:03,500\n同学们好，今天讲向量。\n\n2\n00:00:04,000 --> 00:00:06,000\n先看一个例子。\n';
+  let videoId = '';
+  let readyLadder = '';
+  beforeAll(async () => {
+    const [row] = await testSql()<{ id: string; storage_prefix: string }[]>`select id, storage_prefix from videos where lesson_id = ${lessonId} and status = 'ready'`;
+    videoId = row!.id;
+    readyLadder = path.join(mediaRoot, row!.storage_prefix);
+  });
+
+  it('an SRT file becomes a WebVTT subtitle rendition announced in the master playlist', async () => {
+    const res = await teacher.postMultipart(`/studio/lessons/${lessonId}`, { intent: 'captions', videoId, language: 'zh-CN' }, { file: { name: 'lecture.srt', type: 'application/x-subrip', content: srt } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('字幕已添加（2 条）');
+    const vtt = await readFile(path.join(readyLadder, 'subs', 'zh-CN.vtt'), 'utf8');
+    expect(vtt.startsWith('WEBVTT')).toBe(true);
+    expect(vtt).toContain('00:00:01.000 --> 00:00:03.500');
+    const master = await readFile(path.join(readyLadder, 'master.m3u8'), 'utf8');
+    expect(master).toContain('#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="中文",LANGUAGE="zh-CN"');
+    expect(master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF')).every((l) => l.includes('SUBTITLES="subs"'))).toBe(true);
+    const [row] = await testSql()`select captions from videos where id = ${videoId}`;
+    expect(row!.captions).toEqual([{ language: 'zh-CN', cues: 2 }]);
+  });
+
+  it('a malformed file is refused with the line that is wrong, and the stored captions stay as they were', async () => {
+    const before = await readFile(path.join(readyLadder, 'subs', 'zh-CN.vtt'), 'utf8');
+    const bad = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:05.000 --> 00:00:03.000\nends before it starts\n';
+    const res = await teacher.postMultipart(`/studio/lessons/${lessonId}`, { intent: 'captions', videoId, language: 'zh-CN' }, { file: { name: 'bad.vtt', type: 'text/vtt', content: bad } });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toMatch(/字幕文件第 6 行有误/);
+    expect(await readFile(path.join(readyLadder, 'subs', 'zh-CN.vtt'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a caption file over 1 MB', async () => {
+    const res = await teacher.postMultipart(`/studio/lessons/${lessonId}`, { intent: 'captions', videoId, language: 'en' }, { file: { name: 'huge.vtt', type: 'text/vtt', content: 'WEBVTT\n\n' + 'x'.repeat(1100 * 1024) } });
+    expect(res.status).toBe(413);
+  });
+
+  it('a student cannot add captions', async () => {
+    const student = new FormClient(baseUrl);
+    await student.login('student@demo.edu.cn', demoPassword);
+    const res = await student.postMultipart(`/studio/lessons/${lessonId}`, { intent: 'captions', videoId, language: 'en' }, { file: { name: 'x.srt', type: 'text/plain', content: srt } });
+    expect(res.status).toBe(403);
+  });
+});
+
 describe('hostile or broken uploads are refused with the reason, and nothing else is touched', () => {
   const cases: [string, () => Promise<Buffer>][] = [
     ['a text file renamed .mp4', async () => Buffer.from('this is not a video, just some notes\n'.repeat(50))],

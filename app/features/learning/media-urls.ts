@@ -16,5 +16,5 @@ export function mediaExpiry(now: Date, ttlHours = MEDIA_URL_TTL_HOURS): number {
 
 /** Only ladder, poster and thumbnail files, with no way out of the video's folder. */
 export function isServableMediaPath(rest: string): boolean {
-  return /^(hls\/([\w-]+\/)?[\w.-]+\.(m3u8|m4s|mp4)|poster\.jpg|thumbnails\/[\w.-]+\.(jpg|vtt))$/.test(rest) && !rest.includes('..');
+  return /^(hls\/([\w-]+\/)?[\w.-]+\.(m3u8|m4s|mp4|vtt)|poster\.jpg|thumbnails\/[\w.-]+\.(jpg|vtt))$/.test(rest) && !rest.includes('..');
 }

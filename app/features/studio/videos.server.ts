@@ -38,6 +38,7 @@ export async function listLessonVideos(lessonId: string) {
       sourceBytes: videos.sourceBytes,
       durationSeconds: videos.durationSeconds,
       renditions: videos.renditions,
+      captions: videos.captions,
       createdAt: videos.createdAt,
       readyAt: videos.readyAt,
     })
