@@ -8,6 +8,7 @@ import { probeVideo } from './handlers/probe-video.js';
 import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
+import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
 import { parseEnvOrExit, serviceEnvSchema } from './runtime/env.js';
@@ -51,6 +52,8 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'probe-video': (job) => probeVideo(videoContext, job),
   'transcode-video': (job, token) => transcodeVideo(videoContext, job, token, env.VIDEO_ENCODER_PRESET),
   'publish-video': (job) => publishVideo(videoContext, job),
+  'remove-video-files': (job) => removeVideoFiles(videoContext, job),
+  'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -77,6 +80,7 @@ const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), sta
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });
 await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
+await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hourly'), { every: 3600_000 }, { name: 'sweep-replaced-videos', data: {} });
 
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);

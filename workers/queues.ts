@@ -4,12 +4,14 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const queueNames = ['maintenance', 'video'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'probe-video', 'transcode-video', 'publish-video'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'publish-video', 'remove-video-files'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
   'purge-expired-sessions': { olderThanHours: number };
   'purge-abandoned-uploads': Record<string, never>;
+  'sweep-replaced-videos': Record<string, never>;
+  'remove-video-files': { videoId: string };
   'probe-video': { videoId: string };
   'transcode-video': { videoId: string };
   'publish-video': { videoId: string };
@@ -18,6 +20,8 @@ export type JobPayloads = {
 export const queueOfJob: Record<JobName, QueueName> = {
   'purge-expired-sessions': 'maintenance',
   'purge-abandoned-uploads': 'maintenance',
+  'sweep-replaced-videos': 'maintenance',
+  'remove-video-files': 'maintenance',
   'probe-video': 'video',
   'transcode-video': 'video',
   'publish-video': 'video',

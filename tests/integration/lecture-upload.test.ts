@@ -155,6 +155,8 @@ describe('hostile or broken uploads are refused with the reason, and nothing els
       expect(video.status).toBe('failed');
       expect((video.failures as { code: string }[]).map((f) => f.code)).toEqual(expect.arrayContaining([expect.stringMatching(/unreadable|no-media-stream|unknown-duration|transcode-video-failed/)]));
       expect(existsSync(path.join(mediaRoot, 'videos', video.id as string, 'hls'))).toBe(false);
+      // The refused file itself is not kept.
+      await waitFor(async () => !existsSync(path.join(mediaRoot, 'uploads', res.url!.split('/').pop()!)), 10_000, 'the refused upload to be deleted');
     });
   }
 });
@@ -190,5 +192,17 @@ describe('only the course’s teachers may upload', () => {
       headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(5 * 1024 ** 3), Cookie: cookieHeader(teacher.cookies), 'Upload-Metadata': `lessonId ${Buffer.from(lessonId).toString('base64')}` },
     });
     expect(res.status).toBe(413);
+  });
+});
+
+describe('cancelling a video', () => {
+  it('takes it off the lesson and deletes its ladder and source', async () => {
+    const [video] = await testSql()<{ id: string; upload_id: string }[]>`select id, upload_id from videos where lesson_id = ${lessonId} and status = 'ready'`;
+    const videoDir = path.join(mediaRoot, 'videos', video!.id);
+    expect(existsSync(videoDir)).toBe(true);
+    const res = await teacher.post(`/studio/lessons/${lessonId}`, { intent: 'cancel', videoId: video!.id });
+    expect(res.status).toBe(200);
+    await waitFor(async () => !existsSync(videoDir) && !existsSync(path.join(mediaRoot, 'uploads', video!.upload_id)), 10_000, 'the files to be deleted');
+    expect(await testSql()`select 1 from videos where lesson_id = ${lessonId} and status = 'ready'`).toHaveLength(0);
   });
 });

@@ -25,6 +25,7 @@ export async function probeVideo(ctx: VideoJobContext, job: Job<JobPayloads['pro
     if (rejections.length > 0) {
       // A refused file is an answer, not an error: no retry, the teacher is told why.
       await updateVideo(ctx, videoId, { status: 'failed', failures: rejections.map(rejectionToFailure) });
+      await enqueue(ctx.queues, 'remove-video-files', { videoId }, videoId); // a refused file is not kept
       return { rejected: rejections.map((r) => r.code) };
     }
     const summary = (probe as Extract<typeof probe, { readable: true }>).summary;

@@ -56,5 +56,6 @@ export async function cancelVideo(lessonId: string, videoId: string): Promise<bo
     .set({ status: 'cancelled', updatedAt: new Date() })
     .where(and(eq(videos.id, videoId), eq(videos.lessonId, lessonId), inArray(videos.status, ['queued', 'probing', 'processing', 'ready'])))
     .returning({ id: videos.id });
+  if (rows.length > 0) await enqueue(getQueues(), 'remove-video-files', { videoId }, videoId);
   return rows.length > 0;
 }

@@ -1,0 +1,36 @@
+import { rm } from 'node:fs/promises';
+import type { Job } from 'bullmq';
+import { and, eq, inArray, lt } from 'drizzle-orm';
+import { videos } from '../../db/schema/index.js';
+import type { JobPayloads } from '../queues.js';
+import { mediaPaths } from '../runtime/media-paths.js';
+import type { VideoJobContext } from '../video-jobs.js';
+
+// Signed links last at most 7 hours (issue 3): a day later nobody can still be watching.
+export const REPLACED_KEEP_HOURS = 24;
+
+async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: string }) {
+  const paths = mediaPaths(ctx.mediaRoot);
+  await rm(paths.video(video.id), { recursive: true, force: true });
+  await rm(paths.upload(video.uploadId), { force: true });
+  await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
+}
+
+/** A cancelled or failed video's ladder and source are deleted; running it twice is harmless. */
+export async function removeVideoFiles(ctx: VideoJobContext, job: Job<JobPayloads['remove-video-files']>) {
+  const [video] = await ctx.db.select({ id: videos.id, uploadId: videos.uploadId, status: videos.status }).from(videos).where(eq(videos.id, job.data.videoId));
+  if (!video || !['cancelled', 'failed'].includes(video.status)) return { skipped: true };
+  await removeFiles(ctx, video);
+  return { removed: video.id };
+}
+
+/** Hourly: files of videos replaced more than a day ago. */
+export async function sweepReplacedVideos(ctx: VideoJobContext) {
+  const cutoff = new Date(Date.now() - REPLACED_KEEP_HOURS * 3600_000);
+  const stale = await ctx.db
+    .select({ id: videos.id, uploadId: videos.uploadId })
+    .from(videos)
+    .where(and(inArray(videos.status, ['replaced']), lt(videos.updatedAt, cutoff)));
+  for (const video of stale) await removeFiles(ctx, video);
+  return { removed: stale.length };
+}
