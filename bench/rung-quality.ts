@@ -1,8 +1,9 @@
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpegTool } from '../media/ffmpeg-safety.js';
-import { RUNG_PLAYLIST } from '../media/hls.js';
-import type { VideoRung } from '../media/ladder.js';
+import { MASTER_PLAYLIST, RUNG_PLAYLIST } from '../media/hls.js';
+import type { LadderPlan, VideoRung } from '../media/ladder.js';
+import type { RungFigures } from './targets.js';
 
 export interface RungBitrate {
   /** Video + muxed audio: what a student downloads per second of lecture. */
@@ -89,4 +90,32 @@ export async function measureSsim(source: string, rungs: { rung: VideoRung; file
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/** Bitrate, declared BANDWIDTH and SSIM of every video rung of a finished ladder. */
+export async function measureLadder(ladderDir: string, plan: LadderPlan, sourcePath: string, scratchDir: string): Promise<RungFigures[]> {
+  const master = await readFile(join(ladderDir, MASTER_PLAYLIST), 'utf8');
+  const joined = await Promise.all(plan.video.map(async (rung) => ({ rung, file: await joinRung(join(ladderDir, rung.name), join(scratchDir, `${rung.name}.mp4`)) })));
+  const ssim = await measureSsim(sourcePath, joined);
+  const figures: RungFigures[] = [];
+  for (const rung of plan.video) {
+    const bitrate = await measureRungBitrate(join(ladderDir, rung.name), plan.segmentSeconds);
+    const score = ssim.get(rung.name)!;
+    figures.push({
+      name: rung.name, averageKbps: bitrate.averageKbps, peakSegmentKbps: bitrate.peakSegmentKbps,
+      declaredKbps: declaredBandwidthKbps(master, rung.name), ssim: round4(score.all), ssimY: round4(score.y),
+    });
+  }
+  return figures;
+}
+
+function declaredBandwidthKbps(master: string, rungName: string): number | null {
+  const lines = master.split('\n');
+  const at = lines.findIndex((line) => line.trim() === `${rungName}/${RUNG_PLAYLIST}`);
+  const bandwidth = lines[at - 1]?.match(/BANDWIDTH=(\d+)/);
+  return bandwidth ? Number(bandwidth[1]) / 1000 : null;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }

@@ -6,6 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 cd "$project_root"
 prepare_machine
+load_local_env
 export NODE_ENV=development SECURE_COOKIES="${SECURE_COOKIES:-0}"
 migrate_and_seed
 "$(bin tsx)" workers/index.ts &

@@ -43,12 +43,13 @@ ensure_node_deps() {
 
 bin() { echo "$project_root/node_modules/.bin/$1"; }
 
-# The set-up `npm start`, `npm run dev` share: packages, system programs, services, env.
+# The set-up `npm start`, `npm run dev` and `npm test` share: packages, system programs,
+# services. The caller loads .data/local.env afterwards (load_local_env): services.sh must
+# still see only the URLs the operator gave, or it would take ours for theirs.
 prepare_machine() {
   ensure_node_deps
   bash "$project_root/scripts/install-system-deps.sh" "$@"
   bash "$project_root/scripts/services.sh" start
-  load_local_env
 }
 
 migrate_and_seed() {

@@ -9,6 +9,7 @@ source "$here/lib.sh"
 cd "$project_root"
 
 prepare_machine
+load_local_env
 
 export NODE_ENV="${NODE_ENV:-production}"
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-3000}"

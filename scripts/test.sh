@@ -17,6 +17,7 @@ fi
 
 prepare_machine --for-tests
 bash "$here/services.sh" reset-test
+load_local_env
 export DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL" NODE_ENV=test
 
 log "type-check"

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs } from '@remix-run/node';
+import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../db/schema/index.js';
@@ -17,7 +17,8 @@ export async function loader() {
 /** Works without JavaScript: a plain form post that sets the cookie and goes back. */
 export async function action({ request }: ActionFunctionArgs) {
   const { submission } = await parseForm(request, langSchema);
-  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 });
+  // A resource route: answer with a Response (a returned data() would lose its status).
+  if (submission.status !== 'success') return new Response('Unknown language: choose zh-CN or en', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const user = await getCurrentUser(request);
   if (user) await getServices().db.update(users).set({ locale: submission.value.locale, updatedAt: new Date() }).where(eq(users.id, user.id));
   return redirect(safeRedirectPath(submission.value.redirectTo), {

@@ -22,7 +22,8 @@ function fakeRes() {
   };
   return { res: res as unknown as Response & { statusCode: number }, headers };
 }
-const req = (method: string, h: Record<string, string>) => ({ method, get: (k: string) => h[k.toLowerCase()] }) as unknown as Request;
+const req = (method: string, h: Record<string, string>) =>
+  ({ method, get: (k: string) => h[k.toLowerCase()], is: (type: string) => (h['content-type'] ?? '').startsWith(type) }) as unknown as Request;
 
 describe('security headers', () => {
   it('sends HSTS only in production over HTTPS, and always forbids framing', () => {
@@ -57,5 +58,10 @@ describe('request gates', () => {
     expect(run(mw, req('POST', { 'content-length': '2048' })).status).toBe(413);
     expect(run(mw, req('POST', { 'transfer-encoding': 'chunked' })).status).toBe(411);
     expect(run(mw, req('POST', { 'content-length': '512' })).passed).toBe(true);
+    // Multipart forms (a caption file) get the larger allowance, and no more.
+    const withFiles = limitFormBodies(1024, 4096);
+    expect(run(withFiles, req('POST', { 'content-length': '3000', 'content-type': 'multipart/form-data; boundary=x' })).passed).toBe(true);
+    expect(run(withFiles, req('POST', { 'content-length': '5000', 'content-type': 'multipart/form-data; boundary=x' })).status).toBe(413);
+    expect(run(withFiles, req('POST', { 'content-length': '3000', 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(413);
   });
 });

@@ -4,3 +4,4 @@ export * from './audit.js';
 export * from './relations.js';
 export * from './courses.js';
 export * from './videos.js';
+export * from './learning.js';

@@ -19,7 +19,7 @@ let lessonId = '';
 beforeAll(async () => {
   browser = await launchChromium();
   dir = await mkdtemp(path.join(tmpdir(), 'edu-journey-'));
-  clipPath = path.join(dir, '第一讲.mp4');
+  clipPath = path.join(dir, `第一讲-${Date.now()}.mp4`);
   await generateLectureClip(clipPath, { seconds: 12, width: 640, height: 360, fps: 25 });
   const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
   lessonId = lesson!.id;
@@ -49,8 +49,9 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await teacher.getByText('上传完成，正在排队转码。').waitFor({ timeout: 30_000 });
     // The list updates itself (server-sent events); no reload.
     const newest = teacher.locator('.video-list li').first();
-    await newest.locator('text=第一讲.mp4').waitFor();
-    await teacher.locator('.video-list li[data-video-status="ready"]', { hasText: '第一讲.mp4' }).first().waitFor({ timeout: 90_000 });
+    const fileName = path.basename(clipPath);
+    await newest.getByText(fileName).waitFor();
+    await teacher.locator('.video-list li[data-video-status="ready"]', { hasText: fileName }).waitFor({ timeout: 90_000 });
     expect(await newest.textContent()).toContain('已发布');
     // Captions: an SRT file through the studio's form (works without JavaScript too).
     const srt = path.join(dir, 'lecture.srt');
@@ -85,9 +86,27 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     const firstSegment = mediaRequests.find((u) => /\/hls\/\d+p\/.*\.m4s/.test(u));
     expect(firstSegment).toMatch(/\/(144p|240p)\//);
 
+    // Leaving the page reports what was watched (sendBeacon on pagehide) ...
+    await student.goto(`${baseUrl}/`);
+    let watched: { watched_ranges: [number, number][]; position_seconds: number } | undefined;
+    await student.waitForTimeout(500);
+    for (let i = 0; i < 20 && !watched; i++) {
+      [watched] = (await testSql()`select p.watched_ranges, p.position_seconds from lesson_video_progress p join users u on u.id = p.user_id
+        where u.email = 'student@demo.edu.cn' and p.lesson_id = ${lessonId}`) as unknown as [{ watched_ranges: [number, number][]; position_seconds: number }];
+      if (!watched) await student.waitForTimeout(250);
+    }
+    expect(watched?.watched_ranges.length).toBeGreaterThan(0);
+    expect(watched!.position_seconds).toBeGreaterThan(1);
+    // ... and coming back continues from where they stopped.
+    await testSql()`update lesson_video_progress set position_seconds = 6 where lesson_id = ${lessonId}
+      and user_id = (select id from users where email = 'student@demo.edu.cn')`;
+    await student.goto(`${baseUrl}/lessons/${lessonId}`);
+    await student.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 5.9, undefined, { timeout: 20_000 });
+
     // Data saver is remembered on this device and caps the rung.
     await student.getByLabel('清晰度').selectOption('saver');
     await student.reload();
-    expect(await student.getByLabel('清晰度').inputValue()).toBe('saver');
+    // The page is server-rendered with "auto"; the device's choice is applied once it hydrates.
+    await student.waitForFunction(() => (document.querySelector('#quality') as HTMLSelectElement | null)?.value === 'saver', undefined, { timeout: 10_000 });
   });
 });

@@ -169,6 +169,13 @@ describe('forms are protected', () => {
     expect(res.status).toBe(413);
   });
 
+  it('refuses an unknown language with 400 and keeps the current one', async () => {
+    const client = new FormClient(baseUrl);
+    const res = await client.post('/lang', { locale: 'fr', redirectTo: '/' });
+    expect(res.status).toBe(400);
+    expect(client.cookies.has('edu_lang')).toBe(false);
+  });
+
   it('rejects a password too long to hash cheaply with 400', async () => {
     const res = await new FormClient(baseUrl).login('student@demo.edu.cn', 'x'.repeat(500));
     expect(res.status).toBe(400);

@@ -67,6 +67,16 @@ describe('scripts/services.sh', () => {
     expect(third.output).toContain('starting PostgreSQL');
     expect((await psql('select v from marker')).output.trim()).toBe('kept');
     expect((await redis('get', 'marker')).output.trim()).toBe('kept'); // from the AOF
+
+    // Each `npm test` starts from an empty test database and test Redis db; the app's own data stays.
+    const testDb = (q: string) => run('psql', [urls.TEST_DATABASE_URL!, '-qAt', '-c', q]);
+    expect((await testDb('create table leftover (v text)')).code).toBe(0);
+    expect((await run('redis-cli', ['-p', redisPort, '-n', '1', 'set', 'leftover', 'x'])).code).toBe(0);
+    expect((await servicesCmd('reset-test')).code).toBe(0);
+    expect((await testDb("select to_regclass('leftover') is null")).output.trim()).toBe('t');
+    expect((await run('redis-cli', ['-p', redisPort, '-n', '1', 'exists', 'leftover'])).output.trim()).toBe('0');
+    expect((await psql('select v from marker')).output.trim()).toBe('kept');
+    expect((await redis('get', 'marker')).output.trim()).toBe('kept');
   });
 });
 

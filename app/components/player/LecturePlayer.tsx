@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
 import { useT } from '../../features/i18n/i18n.js';
+import { useWatchReporting } from './useWatchReporting.js';
 import { BANDWIDTH_KEY, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
 
 type Rendition = { name: string; height: number | null };
@@ -16,17 +17,19 @@ function applyQuality(hls: Hls, quality: Quality) {
  * the browser has it (Safari/iOS). The first rung is chosen from a cautious estimate, or
  * the bandwidth this device last measured; never above the player's size.
  */
-export function LecturePlayer({ base, renditions, title }: { base: string; renditions: Rendition[]; title: string }) {
+export function LecturePlayer({ base, renditions, title, videoId, progressUrl, resumeAt }: { base: string; renditions: Rendition[]; title: string; videoId: string; progressUrl: string; resumeAt: number }) {
   const t = useT();
   const video = useRef<HTMLVideoElement>(null);
   const [quality, setQuality] = useState<Quality | null>(null);
+  useWatchReporting(video, { videoId, url: progressUrl });
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
 
   useEffect(() => {
     const el = video.current;
     if (!el || !quality) return;
-    const resumeAt = el.currentTime;
+    // Where to continue: the place before a quality switch, else where this student stopped last time.
+    const startAt = el.currentTime > 0 ? el.currentTime : resumeAt;
     const src = quality.kind === 'audio' ? `${base}hls/audio/index.m3u8` : `${base}hls/master.m3u8`;
     let hls: Hls | null = null;
     let cancelled = false;
@@ -46,7 +49,7 @@ export function LecturePlayer({ base, renditions, title }: { base: string; rendi
       const player = hls;
       player.on(HlsClass.Events.MANIFEST_PARSED, () => {
         applyQuality(player, quality);
-        if (resumeAt > 0) el.currentTime = resumeAt;
+        if (startAt > 0) el.currentTime = startAt;
       });
       player.on(HlsClass.Events.FRAG_LOADED, () => localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate))));
       player.loadSource(src);
@@ -56,7 +59,7 @@ export function LecturePlayer({ base, renditions, title }: { base: string; rendi
       cancelled = true;
       hls?.destroy();
     };
-  }, [base, quality]);
+  }, [base, quality, resumeAt]);
 
   const choose = (value: string) => {
     localStorage.setItem(QUALITY_KEY, value);

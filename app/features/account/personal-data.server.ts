@@ -1,5 +1,5 @@
 import { desc, eq, or } from 'drizzle-orm';
-import { auditLog, institutions, memberships, sessions, users } from '../../../db/schema/index.js';
+import { auditLog, institutions, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 
@@ -25,6 +25,11 @@ export async function exportPersonalData(userId: string, ip: string) {
     .where(or(eq(auditLog.actorUserId, userId), eq(auditLog.subjectUserId, userId)))
     .orderBy(desc(auditLog.occurredAt))
     .limit(5_000);
+  const learning = await db
+    .select({ lesson: lessons.titleZh, watchedFraction: lessonVideoProgress.watchedFraction, positionSeconds: lessonVideoProgress.positionSeconds, completedAt: lessonVideoProgress.completedAt, updatedAt: lessonVideoProgress.updatedAt })
+    .from(lessonVideoProgress)
+    .innerJoin(lessons, eq(lessons.id, lessonVideoProgress.lessonId))
+    .where(eq(lessonVideoProgress.userId, userId));
   await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
   return {
     exportedAt: new Date().toISOString(),
@@ -32,6 +37,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     profile,
     memberships: roles,
     sessions: activeSessions,
+    videoProgress: learning,
     activity,
   };
 }

@@ -1,0 +1,116 @@
+/**
+ * npm run bench:transcode [-- --seconds 120] [-- --source lecture.mp4] [-- --keep]
+ *
+ * Encodes one lecture three ways on this machine, in this run: transcodeLadder (one
+ * process, decode once, playable while encoding), one ffmpeg process per rung, and a
+ * hand-written single command. Then measures each rung of our ladder: bitrate from its
+ * segments and SSIM against the source. Human-readable lines first, JSON last.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_ENCODER_PRESET, transcodeLadder } from '../media/hls.js';
+import { planLadder } from '../media/ladder.js';
+import { round, timePhase } from './cpu-load.js';
+import { handWrittenCommand, perRungCommands, runFfmpeg } from './ladder-baselines.js';
+import { SOURCE_LOOK, prepareSource } from './lecture-source.js';
+import { measureLadder } from './rung-quality.js';
+import { TARGETS, judge } from './targets.js';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '120' }, source: { type: 'string' }, keep: { type: 'boolean', default: false } },
+});
+const seconds = Number(args.seconds);
+if (!(seconds >= 10)) throw new Error('--seconds must be a number of at least 10');
+
+const loadAtStart = loadavg().map((l) => round(l, 2));
+console.log(`bench:transcode on ${cpus().length} cores, load average ${loadAtStart.join(' ')}`);
+const source = await prepareSource({ seconds, sourcePath: args.source });
+const { summary } = source;
+if (!summary.video || !summary.audio || !summary.durationSeconds) throw new Error('The benchmark needs a source with video, audio and a known duration');
+const lectureSeconds = summary.durationSeconds;
+console.log(`source ${source.path}: ${summary.video.width}x${summary.video.height} ${summary.video.fps} fps, ${lectureSeconds} s` +
+  (source.generatedInSeconds === null ? ' (cached)' : ` (generated in ${source.generatedInSeconds} s)`));
+
+const plan = planLadder({ width: summary.video.width, height: summary.video.height, fps: summary.video.fps, hasVideo: true, hasAudio: true });
+const preset = DEFAULT_ENCODER_PRESET;
+const work = await mkdtemp(join(tmpdir(), 'bench-transcode-'));
+try {
+  console.log(`hand-written single command (${preset})...`);
+  await mkdir(join(work, 'hand'));
+  const hand = await timePhase(() => runFfmpeg(handWrittenCommand(source.path, plan, join(work, 'hand'), preset)));
+  report('hand-written', hand.timing);
+
+  console.log('transcodeLadder...');
+  const playable = { seconds: null as number | null };
+  const started = performance.now();
+  const ladderDir = join(work, 'ladder');
+  const ours = await timePhase(() => transcodeLadder({
+    input: source.path, inputDemuxer: summary.demuxer, outDir: ladderDir, plan,
+    videoStreamIndex: summary.video?.index, audioStreamIndex: summary.audio?.index,
+    durationSeconds: lectureSeconds, timeoutMs: lectureSeconds * 20_000,
+    onPlayable: ({ whileEncoding }) => { if (whileEncoding) playable.seconds = round((performance.now() - started) / 1000, 2); },
+  }));
+  report('transcodeLadder', ours.timing, `first playable after ${playable.seconds ?? 'never (only at the end)'} s`);
+
+  console.log('one process per rung...');
+  const perRungDir = join(work, 'per-rung');
+  const perRung = await timePhase(async () => {
+    for (const command of perRungCommands(source.path, plan, perRungDir, preset)) {
+      await mkdir(join(command.at(-1)!, '..'), { recursive: true });
+      await runFfmpeg(command);
+    }
+  });
+  report('per rung', perRung.timing);
+
+  console.log('measuring bitrate and SSIM of every rung...');
+  const scratch = join(work, 'joined');
+  await mkdir(scratch);
+  const rungs = await measureLadder(ladderDir, plan, source.path, scratch);
+  for (const r of rungs) {
+    console.log(`  ${r.name.padEnd(5)} ${String(r.averageKbps).padStart(6)} kbit/s avg, ${String(r.peakSegmentKbps).padStart(6)} peak (declared ${r.declaredKbps}), SSIM ${r.ssim} (Y ${r.ssimY})`);
+  }
+
+  const verdict = judge({
+    lectureSeconds, ladderWall: ours.timing.wallSeconds, perRungWall: perRung.timing.wallSeconds,
+    handWrittenWall: hand.timing.wallSeconds, firstPlayableSeconds: playable.seconds,
+  }, rungs);
+  const sourceBytes = (await stat(source.path)).size;
+  console.log(JSON.stringify({
+    bench: 'transcode',
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, ffmpeg: ffmpegVersion(), loadAverageAtStart: loadAtStart },
+    source: {
+      path: source.path, generated: !args.source, look: args.source ? null : SOURCE_LOOK, seconds: lectureSeconds,
+      width: summary.video.width, height: summary.video.height, fps: summary.video.fps,
+      totalKbps: Math.round((sourceBytes * 8) / lectureSeconds / 1000),
+    },
+    settings: {
+      preset, tune: 'stillimage', segmentSeconds: plan.segmentSeconds,
+      rungs: plan.video.map(({ name, width, height, fps, crf, videoMaxKbps, bufsizeKbits, audioKbps }) => ({ name, width, height, fps, crf, videoMaxKbps, bufsizeKbits, audioKbps })),
+      audioOnlyKbps: plan.audio?.audioKbps ?? null,
+    },
+    speed: {
+      transcodeLadder: { ...ours.timing, xRealtime: round(lectureSeconds / ours.timing.wallSeconds, 2), firstPlayableSeconds: playable.seconds },
+      perRungProcesses: { ...perRung.timing, xRealtime: round(lectureSeconds / perRung.timing.wallSeconds, 2) },
+      handWrittenCommand: { ...hand.timing, xRealtime: round(lectureSeconds / hand.timing.wallSeconds, 2) },
+    },
+    rungs,
+    targets: TARGETS,
+    ...verdict,
+  }));
+} finally {
+  if (args.keep) console.error(`kept outputs in ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
+
+function report(label: string, timing: { wallSeconds: number; cpuSeconds: number; othersCores: number }, extra = ''): void {
+  const factor = round(lectureSeconds / timing.wallSeconds, 2);
+  console.log(`  ${label}: ${timing.wallSeconds} s wall, ${factor}x real time, ${timing.cpuSeconds} CPU-s, other processes ${timing.othersCores} cores${extra ? `; ${extra}` : ''}`);
+}
+
+function ffmpegVersion(): string {
+  return execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0]!.replace(/^ffmpeg version /, '').split(' ')[0]!;
+}

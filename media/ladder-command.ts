@@ -1,0 +1,154 @@
+import { join, resolve } from 'node:path';
+import { FFMPEG_GLOBAL_ARGS, safeInputArgs, safeOutputArgs } from './ffmpeg-safety.js';
+import type { LadderPlan, VideoRung } from './ladder.js';
+import { AUDIO_SAMPLE_RATE } from './ladder.js';
+
+export const MASTER_PLAYLIST = 'master.m3u8';
+/** Each rung lives in `<outDir>/<rung name>/index.m3u8`, e.g. `240p/` and `audio/`. */
+export const RUNG_PLAYLIST = 'index.m3u8';
+
+/** x264 presets; tests pass 'ultrafast', production keeps the default. */
+export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow' | 'slower';
+
+/**
+ * veryfast keeps x264's macroblock tree (superfast and ultrafast drop it), which is what
+ * makes a static slide cheap: on the 2-core bench it needs about 40 % fewer bits than
+ * superfast for the same SSIM, while medium is 2.5x slower for no visible gain on slides.
+ * Figures in docs/benchmarks.md.
+ */
+export const DEFAULT_ENCODER_PRESET: X264Preset = 'veryfast';
+/**
+ * The top rung is scaled from the (large) source once; bicubic costs about half of
+ * lanczos there and SSIM against a lanczos reference stays within 0.001. The lower rungs
+ * are scaled from the top rung, which is cheap, so they keep lanczos for crisp text.
+ */
+const SOURCE_SCALER = 'bicubic';
+const RUNG_SCALER = 'lanczos';
+
+export interface LadderCommandInput {
+  input: string;
+  /** `summary.demuxer` from probeUpload: forces `-f` so ffmpeg cannot re-sniff the upload. */
+  inputDemuxer?: string;
+  outDir: string;
+  plan: LadderPlan;
+  /** Absolute stream indices from probeUpload (skips cover art and extra tracks). */
+  videoStreamIndex?: number;
+  audioStreamIndex?: number;
+  encoderPreset?: X264Preset;
+  /**
+   * Rewrite every rung playlist after each segment (EXT-X-PLAYLIST-TYPE:EVENT) so the
+   * ladder can be played while it is encoded. ffmpeg writes VOD playlists only at the end.
+   */
+  playlistsWhileEncoding?: boolean;
+}
+
+/** One ffmpeg process: decode once, scale once per rung, package every rung as HLS fMP4. */
+export function buildLadderCommand(options: LadderCommandInput): string[] {
+  const { plan } = options;
+  const video = orderForMaster(plan);
+  const audioOutputs = video.filter((rung) => rung.audioKbps !== null).length + (plan.audio ? 1 : 0);
+  const graph = [
+    ...(video.length ? [videoGraph(video, plan.video[0]!, options.videoStreamIndex)] : []),
+    ...(audioOutputs ? [audioGraph(audioOutputs, options.audioStreamIndex)] : []),
+  ].join(';');
+
+  const maps: string[] = [];
+  const streamOptions: string[] = [];
+  const variants: string[] = [];
+  let audioIndex = 0;
+  video.forEach((rung, videoIndex) => {
+    maps.push('-map', `[v${videoIndex}]`);
+    streamOptions.push(...videoRungOptions(rung, videoIndex));
+    let variant = `v:${videoIndex}`;
+    if (rung.audioKbps !== null) {
+      maps.push('-map', `[a${audioIndex}]`);
+      streamOptions.push(`-b:a:${audioIndex}`, `${rung.audioKbps}k`);
+      variant += `,a:${audioIndex}`;
+      audioIndex++;
+    }
+    variants.push(`${variant},name:${rung.name}`);
+  });
+  if (plan.audio) {
+    maps.push('-map', `[a${audioIndex}]`);
+    streamOptions.push(`-b:a:${audioIndex}`, `${plan.audio.audioKbps}k`);
+    variants.push(`a:${audioIndex},name:${plan.audio.name}`);
+  }
+
+  const outDir = resolve(options.outDir);
+  return [
+    ...FFMPEG_GLOBAL_ARGS,
+    '-progress', 'pipe:1', '-nostats',
+    ...safeInputArgs(options.input, options.inputDemuxer),
+    '-filter_complex', graph,
+    ...maps,
+    ...(video.length ? x264Options(plan.segmentSeconds, options.encoderPreset ?? DEFAULT_ENCODER_PRESET) : []),
+    ...streamOptions,
+    ...(audioOutputs ? ['-c:a', 'aac'] : []),
+    // Phone uploads carry GPS position and device names; students need none of it.
+    '-map_metadata', '-1', '-map_chapters', '-1',
+    '-f', 'hls',
+    '-hls_time', String(plan.segmentSeconds),
+    '-hls_playlist_type', options.playlistsWhileEncoding ? 'event' : 'vod',
+    '-hls_segment_type', 'fmp4',
+    '-hls_flags', 'independent_segments',
+    '-hls_fmp4_init_filename', 'init.mp4',
+    '-hls_segment_filename', join(outDir, '%v', 'seg_%05d.m4s'),
+    '-master_pl_name', MASTER_PLAYLIST,
+    '-var_stream_map', variants.join(' '),
+    ...safeOutputArgs(join(outDir, '%v', RUNG_PLAYLIST)),
+  ];
+}
+
+/** Start rung first (players begin with the first variant), then the rest highest first. */
+function orderForMaster(plan: LadderPlan): VideoRung[] {
+  const start = plan.video.filter((rung) => rung.name === plan.startRungName);
+  return [...start, ...plan.video.filter((rung) => rung.name !== plan.startRungName)];
+}
+
+/**
+ * The source is decimated to the top rung's rate and scaled to it once; every lower rung
+ * is scaled from that picture. Scaling a 1080p source five times was the largest single
+ * cost in ffmpeg's (single-threaded) filter stage.
+ */
+function videoGraph(rungs: VideoRung[], top: VideoRung, streamIndex: number | undefined): string {
+  const source = streamIndex === undefined ? '0:v:0' : `0:${streamIndex}`;
+  const branches = rungs.map((_, i) => `[vs${i}]`).join('');
+  const chains = rungs.map((rung, i) => rung === top
+    ? `[vs${i}]null[v${i}]`
+    // fps before scale so dropped frames are never scaled.
+    : `[vs${i}]fps=${rung.fps},scale=w=${rung.width}:h=${rung.height}:flags=${RUNG_SCALER},setsar=1[v${i}]`);
+  const topChain = `fps=${top.fps},scale=w=${top.width}:h=${top.height}:flags=${SOURCE_SCALER},setsar=1,format=yuv420p`;
+  return [`[${source}]${topChain},split=${rungs.length}${branches}`, ...chains].join(';');
+}
+
+function audioGraph(outputs: number, streamIndex: number | undefined): string {
+  const source = streamIndex === undefined ? '0:a:0' : `0:${streamIndex}`;
+  const branches = Array.from({ length: outputs }, (_, i) => `[a${i}]`).join('');
+  // Same rate and layout on every rung so a player switching rungs never reconfigures audio.
+  return `[${source}]aformat=sample_fmts=fltp:sample_rates=${AUDIO_SAMPLE_RATE}:channel_layouts=mono,asplit=${outputs}${branches}`;
+}
+
+/** Shared by every rung; exported so the benchmark's one-process-per-rung baseline encodes alike. */
+export function x264Options(segmentSeconds: number, preset: X264Preset): string[] {
+  return [
+    '-c:v', 'libx264',
+    '-preset:v', preset,
+    // stillimage: stronger psy-rd/AQ and lighter deblocking keep slide text sharp.
+    '-tune:v', 'stillimage',
+    '-profile:v', 'high',
+    // An IDR frame exactly at every segment boundary on every rung, and no others, so
+    // segments are independently decodable and switchable at the same instants.
+    '-force_key_frames:v', `expr:gte(t,n_forced*${segmentSeconds})`,
+    '-forced-idr:v', '1',
+    '-sc_threshold:v', '0',
+  ];
+}
+
+export function videoRungOptions(rung: VideoRung, index: number): string[] {
+  return [
+    `-crf:v:${index}`, String(rung.crf),
+    `-maxrate:v:${index}`, `${rung.videoMaxKbps}k`,
+    `-bufsize:v:${index}`, `${rung.bufsizeKbits}k`,
+    `-g:v:${index}`, String(rung.gopFrames),
+  ];
+}
