@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { roles } from '../../db/schema/identity.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { IntentButton } from '../components/IntentButton.js';
 import { listInstitutionsWithCounts } from '../features/admin/institutions.server.js';
 import { grantRole, revokeRole, viewPerson } from '../features/admin/people.server.js';
 import { grantRoleSchema, revokeRoleSchema } from '../features/admin/schemas.js';
@@ -75,14 +76,7 @@ export default function PersonAdmin() {
         {memberships.map((m) => (
           <li key={m.id}>
             {t('home.membership', { institution: locale === 'en' ? m.nameEn : m.nameZh, role: t(`role.${m.role}`) })}{' '}
-            <Form method="post" className="inline-form">
-              <CsrfInput />
-              <input type="hidden" name="intent" value="revoke" />
-              <input type="hidden" name="membershipId" value={m.id} />
-              <button type="submit" className="link-button">
-                {t('admin.people.revoke')}
-              </button>
-            </Form>
+            <IntentButton intent="revoke" fields={{ membershipId: m.id }} label={t('admin.people.revoke')} inline />
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { z } from 'zod';
 import type { VideoFailure } from '../../db/schema/videos.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { IntentButton } from '../components/IntentButton.js';
 import { parseForm } from '../features/forms.server.js';
 import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -158,14 +159,7 @@ export default function StudioLesson() {
             ) : null}
             {v.status === 'ready' ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} /> : null}
             {['queued', 'probing', 'processing', 'ready'].includes(v.status) ? (
-              <Form method="post">
-                <CsrfInput />
-                <input type="hidden" name="intent" value="cancel" />
-                <input type="hidden" name="videoId" value={v.id} />
-                <button type="submit" className="link-button">
-                  {t('studio.videos.cancel')}
-                </button>
-              </Form>
+              <IntentButton intent="cancel" fields={{ videoId: v.id }} label={t('studio.videos.cancel')} />
             ) : null}
           </li>
         ))}
