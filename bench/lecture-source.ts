@@ -10,7 +10,7 @@ export const BENCH_CACHE_DIR = resolve('.cache/bench');
 // What a teacher's phone or a lecture-hall camera records: 1080p30 H.264 at about 8 Mbit/s.
 export const SOURCE_LOOK = { width: 1920, height: 1080, fps: 30, videoKbps: 8000, slideSeconds: 20, grain: 8 } as const;
 // Bump when lecture-scene.ts or SOURCE_LOOK changes so a cached source is not reused.
-const SCENE_VERSION = 2;
+const SCENE_VERSION = 3;
 
 export interface BenchSource {
   path: string;

@@ -40,6 +40,8 @@ export function watchUntilPlayable(options: {
   dir: string;
   rungs: readonly string[];
   onPlayable: () => void;
+  /** A throwing onPlayable lands here instead of becoming an unhandled rejection. */
+  onError?: (error: unknown) => void;
   intervalMs?: number;
   minSegments?: number;
 }): PlayableWatch {
@@ -48,12 +50,16 @@ export function watchUntilPlayable(options: {
   const poll = async () => {
     const playable = await isLadderPlayable(options.dir, options.rungs, options.minSegments);
     if (stopped) return;
-    if (playable) {
-      stopped = true;
-      options.onPlayable();
+    if (!playable) {
+      timer = setTimeout(poll, options.intervalMs ?? 250);
       return;
     }
-    timer = setTimeout(poll, options.intervalMs ?? 250);
+    stopped = true;
+    try {
+      options.onPlayable();
+    } catch (error) {
+      options.onError?.(error);
+    }
   };
   timer = setTimeout(poll, 0);
   return {

@@ -1,6 +1,9 @@
 import { FFMPEG_GLOBAL_ARGS, runFfmpegTool, safeOutputArgs } from './ffmpeg-safety.js';
+import { hasFilter } from './ffmpeg-features.js';
 import type { X264Preset } from './hls.js';
 import { lectureAudioGraph, lectureVideoGraph } from './lecture-scene.js';
+
+export { hasFilter } from './ffmpeg-features.js';
 
 /**
  * Lecture-like test videos made from ffmpeg's lavfi sources only, so tests and the
@@ -57,17 +60,4 @@ export async function generateLectureClip(outPath: string, options: LectureClipO
     timeoutMs: options.timeoutMs ?? 120_000,
     signal: options.signal,
   });
-}
-
-const filterLists = new Map<string, Promise<string>>();
-
-/** drawtext needs libfreetype, which minimal ffmpeg builds leave out. */
-export async function hasFilter(ffmpegBin: string, filter: string): Promise<boolean> {
-  let list = filterLists.get(ffmpegBin);
-  if (!list) {
-    list = runFfmpegTool({ bin: ffmpegBin, args: ['-hide_banner', '-filters'], timeoutMs: 10_000 }).then((r) => r.stdout);
-    list.catch(() => filterLists.delete(ffmpegBin));
-    filterLists.set(ffmpegBin, list);
-  }
-  return new RegExp(`^\\s*\\S+\\s+${filter}\\s`, 'm').test(await list);
 }

@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { markPlaylistsComplete, watchUntilPlayable } from './early-playback.js';
+import { hasFilter } from './ffmpeg-features.js';
 import type { MediaLogger } from './ffmpeg-safety.js';
 import { runFfmpegTool } from './ffmpeg-safety.js';
 import type { LadderCommandInput } from './ladder-command.js';
@@ -9,7 +10,7 @@ import type { TranscodeProgress } from './progress.js';
 import { createProgressReader } from './progress.js';
 
 export { DEFAULT_ENCODER_PRESET, MASTER_PLAYLIST, RUNG_PLAYLIST, buildLadderCommand } from './ladder-command.js';
-export type { LadderCommandInput, X264Preset } from './ladder-command.js';
+export type { LadderCommandInput, LadderScaler, X264Preset } from './ladder-command.js';
 
 export interface TranscodeLadderOptions extends Omit<LadderCommandInput, 'playlistsWhileEncoding'> {
   /** Drives the percentage; null when unknown. */
@@ -61,10 +62,13 @@ async function encodeInPlace(options: TranscodeLadderOptions, outDir: string, on
   // Not recursive: if another run created outDir meanwhile, fail rather than write into it.
   await mkdir(outDir, { mode: 0o755 });
   const rungs = [...options.plan.video.map((rung) => rung.name), ...(options.plan.audio ? [options.plan.audio.name] : [])];
-  const watch = watchUntilPlayable({ dir: outDir, rungs, onPlayable });
+  let callbackError: unknown = null;
+  const watch = watchUntilPlayable({ dir: outDir, rungs, onPlayable, onError: (error) => { callbackError = error; } });
   try {
     await runLadderFfmpeg(options, outDir, true);
     watch.stop();
+    // The caller's onPlayable failed (say, its database write): fail like any other error.
+    if (callbackError) throw callbackError;
     await markPlaylistsComplete(outDir, rungs);
   } catch (error) {
     watch.stop();
@@ -95,9 +99,11 @@ async function runLadderFfmpeg(options: TranscodeLadderOptions, dir: string, pla
       options.onProgress?.(update);
     },
   });
+  const bin = options.ffmpegBin ?? 'ffmpeg';
+  const scaler = options.scaler ?? ((await hasFilter(bin, 'zscale')) ? 'zscale' : 'swscale');
   await runFfmpegTool({
-    bin: options.ffmpegBin ?? 'ffmpeg',
-    args: buildLadderCommand({ ...options, outDir: dir, playlistsWhileEncoding }),
+    bin,
+    args: buildLadderCommand({ ...options, outDir: dir, playlistsWhileEncoding, scaler }),
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     onStdout: progress.push,

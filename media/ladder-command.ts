@@ -11,19 +11,27 @@ export const RUNG_PLAYLIST = 'index.m3u8';
 export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow' | 'slower';
 
 /**
- * veryfast keeps x264's macroblock tree (superfast and ultrafast drop it), which is what
- * makes a static slide cheap: on the 2-core bench it needs about 40 % fewer bits than
- * superfast for the same SSIM, while medium is 2.5x slower for no visible gain on slides.
+ * superfast plus the macroblock tree (below): the fastest setting that still gives every
+ * rung SSIM >= 0.985 on the bench lecture, and the only one that reaches 3x real time for
+ * a 1080p ladder on 2 cores. medium is 3x slower for no measurable gain on slides.
  * Figures in docs/benchmarks.md.
  */
-export const DEFAULT_ENCODER_PRESET: X264Preset = 'veryfast';
+export const DEFAULT_ENCODER_PRESET: X264Preset = 'superfast';
 /**
- * The top rung is scaled from the (large) source once; bicubic costs about half of
- * lanczos there and SSIM against a lanczos reference stays within 0.001. The lower rungs
- * are scaled from the top rung, which is cheap, so they keep lanczos for crisp text.
+ * ultrafast and superfast switch off x264's macroblock tree; it is what makes a slide that
+ * stays up for 20 s cheap (superfast without it spends 40-80 % more bits for the same
+ * SSIM, hitting maxrate). veryfast's 10-frame lookahead is enough for it.
  */
-const SOURCE_SCALER = 'bicubic';
-const RUNG_SCALER = 'lanczos';
+const MBTREE_PARAMS = 'mbtree=1:rc-lookahead=10';
+const PRESETS_WITHOUT_MBTREE: readonly X264Preset[] = ['ultrafast', 'superfast'];
+
+/**
+ * zscale (libzimg) is slice-threaded; ffmpeg 5.1's swscale runs on the single main
+ * thread that also feeds every encoder. zscale spline16 (a sharp two-lobe filter) made
+ * the 1080p ladder 9 % faster than zscale lanczos for at most 0.001 less SSIM, and 15 %
+ * faster than swscale bicubic. Builds without libzimg fall back to swscale bicubic.
+ */
+export type LadderScaler = 'zscale' | 'swscale';
 
 export interface LadderCommandInput {
   input: string;
@@ -35,6 +43,8 @@ export interface LadderCommandInput {
   videoStreamIndex?: number;
   audioStreamIndex?: number;
   encoderPreset?: X264Preset;
+  /** Default zscale; transcodeLadder passes swscale when the ffmpeg build lacks it. */
+  scaler?: LadderScaler;
   /**
    * Rewrite every rung playlist after each segment (EXT-X-PLAYLIST-TYPE:EVENT) so the
    * ladder can be played while it is encoded. ffmpeg writes VOD playlists only at the end.
@@ -48,7 +58,7 @@ export function buildLadderCommand(options: LadderCommandInput): string[] {
   const video = orderForMaster(plan);
   const audioOutputs = video.filter((rung) => rung.audioKbps !== null).length + (plan.audio ? 1 : 0);
   const graph = [
-    ...(video.length ? [videoGraph(video, plan.video[0]!, options.videoStreamIndex)] : []),
+    ...(video.length ? [videoGraph(video, plan.video[0]!, options.videoStreamIndex, options.scaler ?? 'zscale')] : []),
     ...(audioOutputs ? [audioGraph(audioOutputs, options.audioStreamIndex)] : []),
   ].join(';');
 
@@ -110,14 +120,19 @@ function orderForMaster(plan: LadderPlan): VideoRung[] {
  * is scaled from that picture. Scaling a 1080p source five times was the largest single
  * cost in ffmpeg's (single-threaded) filter stage.
  */
-function videoGraph(rungs: VideoRung[], top: VideoRung, streamIndex: number | undefined): string {
+function videoGraph(rungs: VideoRung[], top: VideoRung, streamIndex: number | undefined, scaler: LadderScaler): string {
   const source = streamIndex === undefined ? '0:v:0' : `0:${streamIndex}`;
   const branches = rungs.map((_, i) => `[vs${i}]`).join('');
+  const resize = (rung: VideoRung) => scaler === 'zscale'
+    ? `zscale=w=${rung.width}:h=${rung.height}:filter=spline16`
+    : `scale=w=${rung.width}:h=${rung.height}:flags=bicubic`;
   const chains = rungs.map((rung, i) => rung === top
     ? `[vs${i}]null[v${i}]`
     // fps before scale so dropped frames are never scaled.
-    : `[vs${i}]fps=${rung.fps},scale=w=${rung.width}:h=${rung.height}:flags=${RUNG_SCALER},setsar=1[v${i}]`);
-  const topChain = `fps=${top.fps},scale=w=${top.width}:h=${top.height}:flags=${SOURCE_SCALER},setsar=1,format=yuv420p`;
+    : `[vs${i}]fps=${rung.fps},${resize(rung)},setsar=1[v${i}]`);
+  // format first: zscale only resizes here, so 10-bit or full-range uploads are converted
+  // to 8-bit 4:2:0 by swscale (a no-op for ordinary 8-bit sources).
+  const topChain = `fps=${top.fps},format=yuv420p,${resize(top)},setsar=1`;
   return [`[${source}]${topChain},split=${rungs.length}${branches}`, ...chains].join(';');
 }
 
@@ -141,6 +156,7 @@ export function x264Options(segmentSeconds: number, preset: X264Preset): string[
     '-force_key_frames:v', `expr:gte(t,n_forced*${segmentSeconds})`,
     '-forced-idr:v', '1',
     '-sc_threshold:v', '0',
+    ...(PRESETS_WITHOUT_MBTREE.includes(preset) ? ['-x264-params:v', MBTREE_PARAMS] : []),
   ];
 }
 

@@ -34,7 +34,7 @@ export function lectureVideoGraph(scene: LectureScene, withText: boolean): strin
     `drawbox=x=0:y=0:w=iw:h=ih:color=0xDCE6F2:t=fill:enable='eq(mod(${slide},2),1)'`,
     'drawbox=x=iw*0.06:y=ih*0.08:w=iw*0.6:h=ih*0.12:color=0x1F3A5F:t=fill',
     // A bar chart on the second layout: edges and flat fills, as in real slide graphics.
-    ...[0.55, 0.45, 0.62].map((top, i) =>
+    ...[0.62, 0.54, 0.68].map((top, i) =>
       `drawbox=x=iw*${(0.1 + i * 0.1).toFixed(1)}:y=ih*${top}:w=iw*0.06:h=ih*${(0.85 - top).toFixed(2)}:color=0x2E7D32:t=fill:enable='${onLayout(1)}'`),
     ...(withText
       ? [text(`Lecture 3 - slide %{eif\\:${slide}+1\\:d}`, Math.max(6, Math.round(height / 14)), 'white', 'w*0.08', 'h*0.1'), ...bodies]
