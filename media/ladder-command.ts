@@ -11,16 +11,15 @@ export const RUNG_PLAYLIST = 'index.m3u8';
 export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow' | 'slower';
 
 /**
- * superfast plus the macroblock tree (below): the fastest setting that still gives every
- * rung SSIM >= 0.985 on the bench lecture, and the only one that reaches 3x real time for
- * a 1080p ladder on 2 cores. medium is 3x slower for no measurable gain on slides.
- * Figures in docs/benchmarks.md.
+ * superfast plus the macroblock tree (below) takes the 1080p ladder past 3x real time on
+ * 2 cores with every rung at SSIM >= 0.984 on the bench lecture; medium needs 2.3x the CPU
+ * for SSIM 0.001-0.006 higher. Figures in docs/benchmarks.md.
  */
 export const DEFAULT_ENCODER_PRESET: X264Preset = 'superfast';
 /**
  * ultrafast and superfast switch off x264's macroblock tree; it is what makes a slide that
- * stays up for 20 s cheap (superfast without it spends 40-80 % more bits for the same
- * SSIM, hitting maxrate). veryfast's 10-frame lookahead is enough for it.
+ * stays up for 20 s cheap (superfast without it spent 35-130 % more bits per rung for the
+ * same SSIM, with peaks over maxrate). veryfast's 10-frame lookahead is enough for it.
  */
 const MBTREE_PARAMS = 'mbtree=1:rc-lookahead=10';
 const PRESETS_WITHOUT_MBTREE: readonly X264Preset[] = ['ultrafast', 'superfast'];
@@ -28,7 +27,7 @@ const PRESETS_WITHOUT_MBTREE: readonly X264Preset[] = ['ultrafast', 'superfast']
 /**
  * zscale (libzimg) is slice-threaded; ffmpeg 5.1's swscale runs on the single main
  * thread that also feeds every encoder. zscale spline16 (a sharp two-lobe filter) made
- * the 1080p ladder 9 % faster than zscale lanczos for at most 0.001 less SSIM, and 15 %
+ * the 1080p ladder 6 % faster than zscale lanczos for at most 0.001 less SSIM, and 19 %
  * faster than swscale bicubic. Builds without libzimg fall back to swscale bicubic.
  */
 export type LadderScaler = 'zscale' | 'swscale';

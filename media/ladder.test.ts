@@ -11,7 +11,7 @@ describe('planLadder', () => {
     expect(plan.video.map((r) => [r.name, r.width, r.height])).toEqual([
       ['720p', 1280, 720], ['480p', 854, 480], ['360p', 640, 360], ['240p', 426, 240], ['144p', 256, 144],
     ]);
-    expect(plan.audio).toEqual({ name: 'audio', audioKbps: 32, channels: 1, sampleRate: 48_000 });
+    expect(plan.audio).toEqual({ name: 'audio', audioKbps: 32, channels: 1, sampleRate: 32_000 });
     expect(plan.audio!.audioKbps).toBeLessThanOrEqual(48);
     expect(plan.segmentSeconds).toBe(4);
   });

@@ -1,10 +1,17 @@
 /**
  * The HLS rendition ladder for lecture videos (slides plus a talking head) watched over
- * 100-500 kbit/s rural links. Every figure here is provisional until bench/ measures it;
- * see docs/decisions/010-lecture-ladder.md.
+ * 100-500 kbit/s rural links. The figures are the ones `npm run bench:transcode` measured
+ * on a 2-core machine; see docs/decisions/010-lecture-ladder.md and docs/benchmarks.md.
  */
 export const SEGMENT_SECONDS = 4;
-export const AUDIO_SAMPLE_RATE = 48_000;
+/**
+ * ffmpeg's AAC encoder low-passes at 9.5 kHz for 32 kbit/s mono, 13 kHz for 40 and 15 kHz
+ * for 48 (AAC_CUTOFF_FROM_BITRATE), all below 32 kHz's 16 kHz Nyquist limit: nothing
+ * audible is lost against 48 kHz, and the six AAC encodes cost a third less CPU (the
+ * whole ladder ran about 6 % faster on 2 cores). One rate for every rung, so switching
+ * never reconfigures the audio decoder.
+ */
+export const AUDIO_SAMPLE_RATE = 32_000;
 /** ffmpeg's HLS muxer declares BANDWIDTH as (video maxrate + audio) x 1.1; ceilings bound that figure. */
 export const DECLARED_BANDWIDTH_FACTOR = 1.1;
 
@@ -24,11 +31,11 @@ interface VideoRungSpec {
 // CRF is the quality ceiling for easy content (static slides stay far below maxrate, which
 // saves students' metered data); maxrate/bufsize bound the talking-head and slide-change peaks.
 const VIDEO_RUNG_SPECS: readonly VideoRungSpec[] = [
-  { name: '720p', shortSide: 720, maxFps: 30, ceilingKbps: 500, audioKbps: 48, videoMaxKbps: 400, videoTargetKbps: 300, crf: 26 },
-  { name: '480p', shortSide: 480, maxFps: 30, ceilingKbps: 250, audioKbps: 48, videoMaxKbps: 175, videoTargetKbps: 135, crf: 27 },
-  { name: '360p', shortSide: 360, maxFps: 30, ceilingKbps: 180, audioKbps: 40, videoMaxKbps: 120, videoTargetKbps: 90, crf: 28 },
-  { name: '240p', shortSide: 240, maxFps: 15, ceilingKbps: 100, audioKbps: 32, videoMaxKbps: 56, videoTargetKbps: 42, crf: 29 },
-  { name: '144p', shortSide: 144, maxFps: 12.5, ceilingKbps: 70, audioKbps: 32, videoMaxKbps: 30, videoTargetKbps: 22, crf: 30 },
+  { name: '720p', shortSide: 720, maxFps: 30, ceilingKbps: 500, audioKbps: 48, videoMaxKbps: 400, videoTargetKbps: 290, crf: 26 },
+  { name: '480p', shortSide: 480, maxFps: 30, ceilingKbps: 250, audioKbps: 48, videoMaxKbps: 175, videoTargetKbps: 80, crf: 27 },
+  { name: '360p', shortSide: 360, maxFps: 30, ceilingKbps: 180, audioKbps: 40, videoMaxKbps: 120, videoTargetKbps: 40, crf: 28 },
+  { name: '240p', shortSide: 240, maxFps: 15, ceilingKbps: 100, audioKbps: 32, videoMaxKbps: 56, videoTargetKbps: 22, crf: 29 },
+  { name: '144p', shortSide: 144, maxFps: 12.5, ceilingKbps: 70, audioKbps: 32, videoMaxKbps: 30, videoTargetKbps: 12, crf: 30 },
 ];
 
 /** Speech in AAC-LC mono stays intelligible at 32 kbit/s and fits under every video rung. */
@@ -56,7 +63,10 @@ export interface VideoRung {
   gopFrames: number;
   crf: number;
   videoMaxKbps: number;
-  /** Expected average for lecture content; the benchmark compares measurements against it. */
+  /**
+   * Video-only average bench:transcode measured on its generated lecture (slides changing
+   * every 20 s, a small talking head), rounded up; busier recordings cost more, up to maxrate.
+   */
   videoTargetKbps: number;
   bufsizeKbits: number;
   /** Muxed into the rung's segments (one request per segment on high-latency links); null if silent. */
