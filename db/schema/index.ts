@@ -5,3 +5,4 @@ export * from './relations.js';
 export * from './courses.js';
 export * from './videos.js';
 export * from './learning.js';
+export * from './classrooms.js';

@@ -5,6 +5,7 @@ import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
 import { courses, courseTeachers, institutions, lessons, memberships, regions, users } from '../schema/index.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
+import { seedDemoClassrooms } from './classrooms.js';
 import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
@@ -58,6 +59,7 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
       const missing = c.lessons.map((l, i) => ({ ...l, position: i + 1, courseId: course!.id })).filter((l) => !have.has(l.position));
       if (missing.length) await tx.insert(lessons).values(missing);
     }
+    await seedDemoClassrooms(tx);
   });
 }
 
