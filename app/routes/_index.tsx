@@ -66,6 +66,11 @@ function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Me
           ))}
         </ul>
       ) : null}
+      {role === 'teacher' || role === 'assistant' ? (
+        <p>
+          <a href="/classroom">{t('home.classroom.link')}</a>
+        </p>
+      ) : null}
       {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
       {role === 'admin' ? (
         <p>

@@ -9,6 +9,8 @@ import { connectServices, exitOnStartupError } from '../../workers/runtime/start
 import { getEnv } from '../env.server.js';
 import { closeQueues } from '../features/queues.server.js';
 import { closeVideoEvents } from '../features/studio/video-events.server.js';
+import { closeClassroomHub } from '../features/classrooms/session-hub.server.js';
+import { CLOCK_PATH, serveClock } from './clock.js';
 import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
 import { healthz } from './healthz.js';
@@ -37,6 +39,7 @@ app.use(securityHeaders({ production: env.NODE_ENV === 'production' && env.SECUR
 // Playlists and caption files are text: gzip them too (compression's list misses their types).
 app.use(compression({ filter: (req, res) => compression.filter(req, res) || /mpegurl|text\/vtt/.test(String(res.getHeader('Content-Type'))) }));
 app.get('/healthz', healthz);
+app.get(CLOCK_PATH, serveClock);
 app.use((req, res, next) => {
   const started = process.hrtime.bigint();
   res.on('finish', () => {
@@ -95,6 +98,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'shutting down: finishing in-flight requests');
   void closeVideoEvents();
+  void closeClassroomHub();
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   server.close(async () => {
     clearTimeout(force);

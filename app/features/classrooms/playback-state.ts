@@ -20,7 +20,7 @@ export function applyCommand(state: PlaybackState, command: PlaybackCommand, at:
     case 'play':
       return { ...state, playing: true, position: here, anchorAt: at, waitingFor: [] };
     case 'pause':
-      return { ...state, playing: false, position: here, anchorAt: at };
+      return { ...state, playing: false, position: here, anchorAt: at, waitingFor: [] };
     case 'seek':
       return { ...state, position: Math.max(0, Math.min(command.position, duration)), anchorAt: at };
     case 'slide':

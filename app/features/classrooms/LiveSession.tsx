@@ -1,0 +1,26 @@
+import { useRef, type ReactNode } from 'react';
+import { useT } from '../i18n/i18n.js';
+import { SyncedVideo, type ScreenFigures } from './SyncedVideo.js';
+import type { SessionView } from './session-view.js';
+import { useServerClock, type ServerClock } from './useServerClock.js';
+import { useSessionStream } from './useSessionStream.js';
+import { useStatusReports } from './useStatusReports.js';
+
+/** The part console and screen share: the live stream, the server clock, the synchronised video. */
+export function LiveSession({ sessionId, classroomId, initial, video, title, children }: { sessionId: string; classroomId: string | null; initial: SessionView; video: { base: string } | null; title: string; children: (view: SessionView, clock: ServerClock) => ReactNode }) {
+  const t = useT();
+  const query = classroomId ? `?classroom=${classroomId}` : '';
+  const { view, connected } = useSessionStream(`/classroom/sessions/${sessionId}/events${query}`, initial);
+  const clock = useServerClock();
+  const figures = useRef<ScreenFigures>({ driftMs: null, bufferSeconds: null, rung: null, buffering: false });
+  useStatusReports(sessionId, classroomId, clock, figures);
+  return (
+    <>
+      <p className={connected ? 'badge ok' : 'badge'} role="status" data-testid="stream-status">
+        {connected ? t('classroom.connected') : t('classroom.reconnecting')}
+      </p>
+      {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} /> : <p>{t('classroom.noVideo')}</p>}
+      {children(view, clock)}
+    </>
+  );
+}

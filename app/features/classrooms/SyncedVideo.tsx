@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState } from 'react';
+import type Hls from 'hls.js';
+import { useT } from '../i18n/i18n.js';
+import { decideCorrection } from './drift-correction.js';
+import { effectiveState, positionAt, type PlaybackState } from './playback-state.js';
+import type { ServerClock } from './useServerClock.js';
+
+export type ScreenFigures = { driftMs: number | null; bufferSeconds: number | null; rung: string | null; buffering: boolean };
+
+const TICK_MS = 250;
+/** A screen reports buffering only after this long, so the brief stall after every seek does not pause the class. */
+const BUFFERING_REPORT_MS = 1_000;
+
+function bufferAhead(el: HTMLVideoElement): number {
+  for (let i = 0; i < el.buffered.length; i++) if (el.buffered.start(i) <= el.currentTime && el.currentTime <= el.buffered.end(i)) return el.buffered.end(i) - el.currentTime;
+  return 0;
+}
+
+/**
+ * A lesson video that follows the session's shared timeline: every 250 ms it compares its
+ * position with where the timeline says it should be (on the server's clock) and lets
+ * decideCorrection choose between nothing, a rate nudge and a seek.
+ */
+export function SyncedVideo({ base, title, state, previous, clock, figures }: { base: string; title: string; state: PlaybackState; previous: PlaybackState | null; clock: ServerClock; figures: React.MutableRefObject<ScreenFigures> }) {
+  const t = useT();
+  const video = useRef<HTMLVideoElement>(null);
+  const hls = useRef<Hls | null>(null);
+  const timeline = useRef({ state, previous });
+  timeline.current = { state, previous };
+  const [needsSound, setNeedsSound] = useState(false);
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    let cancelled = false;
+    const src = `${base}hls/master.m3u8`;
+    void import('hls.js').then(({ default: HlsClass }) => {
+      if (cancelled) return;
+      if (!HlsClass.isSupported()) {
+        if (el.canPlayType('application/vnd.apple.mpegurl')) el.src = src;
+        return;
+      }
+      // A classroom screen: start low, keep a long buffer (a whole class watches one link).
+      const player = new HlsClass({ capLevelToPlayerSize: true, startLevel: 0, maxBufferLength: 60, backBufferLength: 30 });
+      player.loadSource(src);
+      player.attachMedia(el);
+      hls.current = player;
+    });
+    return () => {
+      cancelled = true;
+      hls.current?.destroy();
+      hls.current = null;
+    };
+  }, [base]);
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    let lastSeekAt = -Infinity;
+    let waitingSince: number | null = null;
+    const onWaiting = () => (waitingSince ??= performance.now());
+    const onPlaying = () => (waitingSince = null);
+    el.addEventListener('waiting', onWaiting);
+    el.addEventListener('playing', onPlaying);
+    el.addEventListener('seeked', onPlaying);
+    const tick = () => {
+      const now = clock.now();
+      const s = effectiveState(timeline.current.state, timeline.current.previous, now);
+      const expected = positionAt(s, now);
+      if (el.readyState < 1) return;
+      if (s.playing && el.paused) {
+        el.play().catch((e: Error) => {
+          // Browsers refuse sound without a click: follow muted and offer the button.
+          if (e.name === 'NotAllowedError') {
+            el.muted = true;
+            setNeedsSound(true);
+            void el.play().catch(() => {});
+          }
+        });
+      } else if (!s.playing && !el.paused) el.pause();
+      const driftMs = (expected - el.currentTime) * 1000;
+      const buffering = waitingSince !== null;
+      const c = decideCorrection({ driftMs, playing: s.playing, buffering, msSinceLastSeek: performance.now() - lastSeekAt, correcting: el.playbackRate !== 1 });
+      if (c.kind === 'seek') {
+        el.playbackRate = 1;
+        el.currentTime = expected;
+        lastSeekAt = performance.now();
+      } else el.playbackRate = c.kind === 'rate' ? c.rate : 1;
+      const level = hls.current?.levels[hls.current.currentLevel];
+      figures.current = { driftMs: Math.round(driftMs), bufferSeconds: Math.round(bufferAhead(el) * 10) / 10, rung: level?.height ? `${level.height}p` : null, buffering: waitingSince !== null && performance.now() - waitingSince > BUFFERING_REPORT_MS };
+      el.dataset.driftMs = String(Math.round(driftMs));
+    };
+    const timer = setInterval(tick, TICK_MS);
+    return () => {
+      clearInterval(timer);
+      el.removeEventListener('waiting', onWaiting);
+      el.removeEventListener('playing', onPlaying);
+      el.removeEventListener('seeked', onPlaying);
+    };
+  }, [clock, figures]);
+
+  return (
+    <figure className="player">
+      {/* Captions come as HLS subtitle renditions, which hls.js adds as text tracks. */}
+      {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
+      <video ref={video} playsInline preload="auto" poster={`${base}poster.jpg`} aria-label={`${t('classroom.video')}: ${title}`} data-testid="synced-video" />
+      {needsSound ? (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            if (video.current) video.current.muted = false;
+            setNeedsSound(false);
+          }}
+        >
+          {t('classroom.sound')}
+        </button>
+      ) : null}
+    </figure>
+  );
+}

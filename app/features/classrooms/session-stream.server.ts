@@ -1,0 +1,107 @@
+import { eventsAfter, MAX_REPLAY, type SessionMessage } from './session-events.server.js';
+import { watchSession } from './session-hub.server.js';
+
+// Server-Sent Events: `id:` is the session's sequence number, so a browser's EventSource
+// sends it back as Last-Event-ID when it reconnects (our client passes it as ?since=
+// when it reconnects by itself with backoff) and gets exactly what it missed.
+export const HEARTBEAT_MS = 15_000;
+
+const heartbeats = new Set<() => void>();
+let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+
+/** One timer per process beats for every stream: idle screens should cost almost nothing. */
+function beat(send: () => void): () => void {
+  heartbeats.add(send);
+  heartbeatTimer ??= setInterval(() => heartbeats.forEach((f) => f()), HEARTBEAT_MS);
+  heartbeatTimer.unref?.();
+  return () => {
+    heartbeats.delete(send);
+    if (heartbeats.size === 0 && heartbeatTimer) {
+      clearInterval(heartbeatTimer);
+      heartbeatTimer = undefined;
+    }
+  };
+}
+
+export type StreamOptions = {
+  sessionId: string;
+  /** The last seq the screen has (Last-Event-ID), or null for a first connection. */
+  since: number | null;
+  audience: 'teacher' | 'screen';
+  signal: AbortSignal;
+  /** The current state as one `snapshot` message carrying the seq it reflects. */
+  snapshot: () => Promise<{ seq: number; payload: Record<string, unknown> }>;
+  lastSeq: number;
+  onClose?: () => void;
+};
+
+const encoder = new TextEncoder();
+
+function frame(m: SessionMessage): Uint8Array {
+  return encoder.encode(`${m.seq !== null ? `id: ${m.seq}\n` : ''}event: ${m.kind}\ndata: ${JSON.stringify(m.payload)}\n\n`);
+}
+
+export function sessionEventStream(o: StreamOptions): Response {
+  let lastSent = -1;
+  let ready = false;
+  let closed = false;
+  const early: SessionMessage[] = [];
+  let chain = Promise.resolve();
+  let cleanup = () => {};
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const write = (m: SessionMessage) => {
+        if (m.seq !== null) lastSent = Math.max(lastSent, m.seq);
+        if (m.audience === 'teacher' && o.audience !== 'teacher') return;
+        if (!closed) controller.enqueue(frame(m));
+      };
+      const catchUp = () => {
+        chain = chain.then(async () => {
+          if (closed) return;
+          for (const m of await eventsAfter(o.sessionId, lastSent)) if (m.seq! > lastSent) write(m);
+        });
+      };
+      const deliver = (m: SessionMessage) => {
+        if (!ready) return void early.push(m);
+        if (m.seq === null) return write(m);
+        if (m.seq <= lastSent) return;
+        if (m.seq === lastSent + 1) return write(m);
+        catchUp(); // out of order (two processes published) or a gap: the log has it all
+      };
+      const end = () => {
+        if (closed) return;
+        closed = true;
+        cleanup();
+        o.onClose?.();
+        controller.close();
+      };
+      const watch = await watchSession(o.sessionId, { onMessage: deliver, onResync: catchUp, onShutdown: end });
+      const stopBeat = beat(() => !closed && controller.enqueue(encoder.encode(`event: ping\ndata: ${Date.now()}\n\n`)));
+      cleanup = () => {
+        watch.unwatch();
+        stopBeat();
+      };
+      o.signal.addEventListener('abort', end, { once: true });
+      controller.enqueue(encoder.encode('retry: 2000\n\n'));
+      if (o.since !== null && o.since <= o.lastSeq && o.lastSeq - o.since <= MAX_REPLAY) {
+        lastSent = o.since;
+        for (const m of await eventsAfter(o.sessionId, o.since)) write(m);
+      } else {
+        const snap = await o.snapshot();
+        write({ seq: snap.seq, kind: 'snapshot', payload: snap.payload });
+      }
+      ready = true;
+      for (const m of early.splice(0)) deliver(m);
+    },
+    cancel() {
+      if (closed) return;
+      closed = true;
+      cleanup();
+      o.onClose?.();
+    },
+  });
+  return new Response(stream, {
+    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' },
+  });
+}

@@ -1,0 +1,40 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { clockSample, estimateClockOffset, nextSampleDelay, type ClockSample } from './clock-offset.js';
+
+const localNow = () => performance.timeOrigin + performance.now();
+
+export type ServerClock = { now: () => number; rttMs: () => number | null };
+
+/** The server's time on this screen: a burst of /clock exchanges, then one every 15 s. */
+export function useServerClock(): ServerClock {
+  const offset = useRef(0);
+  const rtt = useRef<number | null>(null);
+  useEffect(() => {
+    const samples: ClockSample[] = [];
+    let timer: ReturnType<typeof setTimeout>;
+    let stopped = false;
+    const sample = async () => {
+      try {
+        const t0 = localNow();
+        const res = await fetch('/clock', { cache: 'no-store' });
+        const { t1, t2 } = (await res.json()) as { t1: number; t2: number };
+        samples.push(clockSample({ t0, t1, t2, t3: localNow() }));
+        samples.splice(0, Math.max(0, samples.length - 32));
+        const best = estimateClockOffset(samples);
+        if (best) {
+          offset.current = best.offsetMs;
+          rtt.current = samples[samples.length - 1]!.delayMs;
+        }
+      } catch {
+        /* offline for a moment: keep the last estimate */
+      }
+      if (!stopped) timer = setTimeout(() => void sample(), nextSampleDelay(samples.length));
+    };
+    void sample();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+  return useMemo(() => ({ now: () => localNow() + offset.current, rttMs: () => rtt.current }), []);
+}
