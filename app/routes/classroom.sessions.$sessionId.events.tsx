@@ -14,7 +14,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     sessionId: s.session.id,
     since,
     lastSeq: s.session.lastSeq,
-    audience: classroomId ? 'screen' : 'teacher',
+    audience: classroomId ? { kind: 'screen', classroomId } : { kind: 'teacher' },
     signal: request.signal,
     snapshot: () => sessionSnapshot(s.session.id, classroomId ? { audience: 'screen', classroomId } : { audience: 'teacher' }),
   });

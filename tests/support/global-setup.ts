@@ -36,6 +36,8 @@ export default async function setup(project: TestProject) {
   };
   process.env.DATABASE_URL = env.DATABASE_URL;
   process.env.REDIS_URL = env.REDIS_URL;
+  // Tests that start a second web process need the same secret to share sessions.
+  process.env.SESSION_SECRET = env.SESSION_SECRET;
   worker = startProcess('workers/index.ts', env);
   web = startProcess('app/server/main.ts', env);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -18,7 +18,7 @@ export function PlaybackControls({ view, clock, duration }: { view: SessionView;
   return (
     <section className="panel" aria-labelledby="playback-title">
       <h2 id="playback-title">{t('classroom.playback')}</h2>
-      <p className="row-form">
+      <div className="row-form">
         {view.status === 'scheduled' ? (
           <CommandForm intent="start">
             <button type="submit" className="button">{t('classroom.start')}</button>
@@ -35,7 +35,7 @@ export function PlaybackControls({ view, clock, duration }: { view: SessionView;
         <CommandForm intent="seek" fields={{ position: String(here() + 10) }} onSubmit={jump(10)}>
           <button type="submit" className="button secondary">+10 s</button>
         </CommandForm>
-      </p>
+      </div>
       <CommandForm intent="seek" className="row-form">
         <div className="field">
           <label htmlFor="seek-to">{t('classroom.seek')}</label>
@@ -44,14 +44,14 @@ export function PlaybackControls({ view, clock, duration }: { view: SessionView;
         <button type="submit" className="button secondary">{t('classroom.seekSubmit')}</button>
       </CommandForm>
       {slideCount ? (
-        <p className="row-form">
+        <div className="row-form">
           <CommandForm intent="slide" fields={{ slide: String(Math.max(0, view.state.slide - 1)) }}>
             <button type="submit" className="button secondary" disabled={view.state.slide === 0}>{t('classroom.slidePrev')}</button>
           </CommandForm>
           <CommandForm intent="slide" fields={{ slide: String(Math.min(slideCount - 1, view.state.slide + 1)) }}>
             <button type="submit" className="button secondary" disabled={view.state.slide >= slideCount - 1}>{t('classroom.slideNext')}</button>
           </CommandForm>
-        </p>
+        </div>
       ) : null}
       <CommandForm intent="wait" fields={{ on: view.waitForBuffering ? '0' : '1' }}>
         <button type="submit" className="link-button" aria-describedby="wait-hint">

@@ -103,9 +103,9 @@ export function AttendancePanel({ view, classroomId, roster }: { view: SessionVi
         <CommandForm intent="attendance" fields={{ classroom: classroomId, mode: 'roster' }} className="stacked">
           <fieldset className="field">
             <legend>{t('classroom.attendance.roster')}</legend>
-            {roster.map((p, i) => (
+            {roster.map((p) => (
               <label key={p.id} className="check">
-                <input type="checkbox" name={`pupilIds[${i}]`} value={p.id} defaultChecked={mine?.presentPupilIds.includes(p.id)} /> {p.displayName}
+                <input type="checkbox" name="pupilIds" value={p.id} defaultChecked={mine?.presentPupilIds.includes(p.id)} /> {p.displayName}
               </label>
             ))}
           </fieldset>

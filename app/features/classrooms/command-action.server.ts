@@ -7,6 +7,8 @@ import { screenCommandSchema, teacherCommandSchema } from './commands.js';
 import { runScreenCommand } from './screen-commands.server.js';
 import { runTeacherCommand, type CommandOutcome } from './teacher-commands.server.js';
 
+const teacherIntents = new Set(teacherCommandSchema.options.map((o) => o.shape.intent.value as string));
+
 export type CommandResult = { status: number; body: { ok: boolean; reason?: string; seq?: number | null } };
 
 function result(outcome: CommandOutcome): CommandResult {
@@ -25,6 +27,11 @@ export async function runSessionCommand({ request, context, params }: ActionFunc
     return result(await runTeacherCommand(params.sessionId!, submission.value));
   }
   const { submission, formData } = await parseForm(request, screenCommandSchema);
+  // Only the teacher controls the session: a classroom trying a teacher's command is refused and audited.
+  if (teacherIntents.has(String(formData.get('intent')))) {
+    await recordAudit(getServices().db, { action: 'access.denied', actorUserId: user.id, ip: context.clientIp, details: { permission: 'classroom:teach', sessionId: params.sessionId, intent: formData.get('intent') } });
+    return { status: 403, body: { ok: false, reason: 'forbidden' } };
+  }
   // An assistant running several of the session's classrooms names one; it must be theirs.
   const named = formData.get('classroom');
   const classroom = typeof named === 'string' && named ? role.classrooms.find((c) => c.id === named) : role.classrooms[0];

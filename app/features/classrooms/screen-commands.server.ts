@@ -32,11 +32,11 @@ export async function runScreenCommand(sessionId: string, actor: Actor, command:
       case 'ask': {
         // The screen names each question; a send retried after a lost reply is stored once.
         const [q] = await tx.insert(sessionQuestions).values({ sessionId, classroomId: actor.classroomId, askedBy: actor.userId, clientKey: command.clientKey, body: command.body }).onConflictDoNothing().returning();
-        return q ? { kind: 'question', payload: { question: questionView(q) }, audience: 'teacher' } : null;
+        return q ? { kind: 'question', payload: { question: questionView(q) }, audience: actor.classroomId } : null;
       }
       case 'hand':
         await touchClassroom(tx, sessionId, actor.classroomId, { handRaisedAt: command.raised ? new Date(now) : null });
-        return { kind: 'hand', payload: { classroomId: actor.classroomId, raised: command.raised }, audience: 'teacher' };
+        return { kind: 'hand', payload: { classroomId: actor.classroomId, raised: command.raised }, audience: actor.classroomId };
       case 'poll-answer': {
         const [poll] = await tx.select().from(sessionPolls).where(and(eq(sessionPolls.id, command.pollId), eq(sessionPolls.sessionId, sessionId), isNull(sessionPolls.closedAt)));
         if (!poll || command.counts.length !== poll.options.length) {
@@ -57,7 +57,7 @@ export async function runScreenCommand(sessionId: string, actor: Actor, command:
         const headcount = command.mode === 'roster' ? present.length : command.headcount ?? 0;
         const row = { mode: command.mode, presentPupilIds: command.mode === 'roster' ? present : [], headcount, recordedBy: actor.userId, recordedAt: new Date(now) };
         await tx.insert(sessionAttendance).values({ sessionId, classroomId: actor.classroomId, ...row }).onConflictDoUpdate({ target: [sessionAttendance.sessionId, sessionAttendance.classroomId], set: row });
-        return { kind: 'attendance', payload: { attendance: { classroomId: actor.classroomId, mode: row.mode, headcount, presentPupilIds: row.presentPupilIds } }, audience: 'teacher' };
+        return { kind: 'attendance', payload: { attendance: { classroomId: actor.classroomId, mode: row.mode, headcount, presentPupilIds: row.presentPupilIds } }, audience: actor.classroomId };
       }
     }
   });

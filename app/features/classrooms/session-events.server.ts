@@ -5,15 +5,17 @@ import { getServices } from '../../services.server.js';
 
 /**
  * What travels to screens. `seq` numbers a session's durable events 1, 2, 3…; live-only
- * messages (connection figures) have none. `audience: 'teacher'` keeps a message off the
- * receiving screens (they still count its seq, so replay stays gap-free).
+ * messages (connection figures) have none. An `audience` keeps a message to the teacher
+ * ('teacher') or to the teacher and one classroom (its id); other screens still count its
+ * seq, so replay stays gap-free.
  */
-export type SessionMessage = { seq: number | null; kind: string; payload: Record<string, unknown>; audience?: 'teacher' };
+export type Audience = 'teacher' | (string & {});
+export type SessionMessage = { seq: number | null; kind: string; payload: Record<string, unknown>; audience?: Audience };
 
 export const sessionChannel = (sessionId: string) => `edu:classroom:${sessionId}`;
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-export type EventDraft = { kind: string; payload: Record<string, unknown>; audience?: 'teacher'; session?: Partial<Pick<LiveSession, 'state' | 'status' | 'waitForBuffering' | 'startedAt' | 'endedAt'>> };
+export type EventDraft = { kind: string; payload: Record<string, unknown>; audience?: Audience; session?: Partial<Pick<LiveSession, 'state' | 'status' | 'waitForBuffering' | 'startedAt' | 'endedAt'>> };
 
 /**
  * Runs `change` with the session row locked, then stores the event it describes with the
@@ -29,9 +31,10 @@ export async function appendSessionEvent(sessionId: string, change: (tx: Tx, ses
     if (!draft) return null;
     const seq = session.lastSeq + 1;
     await tx.update(liveSessions).set({ ...draft.session, lastSeq: seq }).where(eq(liveSessions.id, sessionId));
-    const payload = draft.audience ? { ...draft.payload, audience: draft.audience } : draft.payload;
+    const shown = draft.session?.status ? { ...draft.payload, status: draft.session.status } : draft.payload;
+    const payload = draft.audience ? { ...shown, audience: draft.audience } : shown;
     await tx.insert(sessionEvents).values({ sessionId, seq, kind: draft.kind, payload });
-    return { seq, kind: draft.kind, payload: draft.payload, ...(draft.audience ? { audience: draft.audience } : {}) } satisfies SessionMessage;
+    return { seq, kind: draft.kind, payload: shown, ...(draft.audience ? { audience: draft.audience } : {}) } satisfies SessionMessage;
   });
   if (message) await publishSessionMessage(sessionId, message);
   return message;
@@ -52,7 +55,7 @@ export async function eventsAfter(sessionId: string, afterSeq: number, limit = M
     .orderBy(asc(sessionEvents.seq))
     .limit(limit);
   return rows.map(({ payload, ...r }) => {
-    const { audience, ...rest } = payload as Record<string, unknown> & { audience?: 'teacher' };
+    const { audience, ...rest } = payload as Record<string, unknown> & { audience?: Audience };
     return { ...r, payload: rest, ...(audience ? { audience } : {}) };
   });
 }

@@ -27,7 +27,8 @@ export type StreamOptions = {
   sessionId: string;
   /** The last seq the screen has (Last-Event-ID), or null for a first connection. */
   since: number | null;
-  audience: 'teacher' | 'screen';
+  /** The teacher sees everything; a screen its classroom's messages and everyone's. */
+  audience: { kind: 'teacher' } | { kind: 'screen'; classroomId: string };
   signal: AbortSignal;
   /** The current state as one `snapshot` message carrying the seq it reflects. */
   snapshot: () => Promise<{ seq: number; payload: Record<string, unknown> }>;
@@ -53,7 +54,7 @@ export function sessionEventStream(o: StreamOptions): Response {
     async start(controller) {
       const write = (m: SessionMessage) => {
         if (m.seq !== null) lastSent = Math.max(lastSent, m.seq);
-        if (m.audience === 'teacher' && o.audience !== 'teacher') return;
+        if (m.audience && o.audience.kind === 'screen' && m.audience !== o.audience.classroomId) return;
         if (!closed) controller.enqueue(frame(m));
       };
       const catchUp = () => {

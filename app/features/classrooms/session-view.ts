@@ -28,7 +28,9 @@ const upsert = <T extends { [k in K]: string }, K extends keyof T>(list: T[], it
 
 /** Applies one message from the stream; unknown kinds change nothing. */
 export function applySessionMessage(view: SessionView, kind: string, payload: Record<string, unknown>, seq: number | null): SessionView {
-  const next = seq !== null ? { ...view, seq } : view;
+  const withSeq = seq !== null ? { ...view, seq } : view;
+  // A command that starts a scheduled session says so in its payload.
+  const next = typeof payload.status === 'string' && kind !== 'snapshot' ? { ...withSeq, status: payload.status as SessionStatus } : withSeq;
   switch (kind) {
     case 'snapshot':
       return { ...(payload as SessionSnapshot), previous: null, seq: seq ?? view.seq };

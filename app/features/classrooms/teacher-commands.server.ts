@@ -53,14 +53,14 @@ export async function runTeacherCommand(sessionId: string, command: TeacherComma
           .where(and(eq(sessionQuestions.id, command.questionId), eq(sessionQuestions.sessionId, sessionId)))
           .returning();
         if (!q) refusal = { ok: false, status: 404, reason: 'classroom.error.noQuestion' };
-        return q ? { kind: 'question', payload: { question: questionView(q) } } : null;
+        return q ? { kind: 'question', payload: { question: questionView(q) }, audience: q.classroomId } : null;
       }
       case 'hand-lower': {
         await tx
           .update(sessionClassrooms)
           .set({ handRaisedAt: null })
           .where(and(eq(sessionClassrooms.sessionId, sessionId), eq(sessionClassrooms.classroomId, command.classroomId)));
-        return { kind: 'hand', payload: { classroomId: command.classroomId, raised: false } };
+        return { kind: 'hand', payload: { classroomId: command.classroomId, raised: false }, audience: command.classroomId };
       }
     }
   });
