@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { launchChromium } from '../support/chromium.js';
+import { closeTestSql, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
 const axeSource = createRequire(import.meta.url)('axe-core').source as string;
@@ -11,7 +12,10 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
 });
-afterAll(() => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+  await closeTestSql();
+});
 
 // bypassCSP lets the test inject axe-core; our pages' own scripts still run under the CSP.
 /** axe-core's WCAG 2.1 A/AA rules, run in the page; returns the serious and critical findings. */
@@ -59,4 +63,28 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     }
     await context.close();
   });
+
+  // Synchronised classrooms: the timetable, console and report for the teacher; the
+  // timetable, screen (with a poll open) and report for the receiving classroom's assistant.
+  for (const [email, pages] of [
+    ['teacher@demo.edu.cn', ['/classroom', ':session/console', ':session/report']],
+    ['assistant@demo.edu.cn', ['/classroom', ':session/screen', ':session/report']],
+  ] as const) {
+    it(`classroom pages for ${email}`, async () => {
+      const [session] = await testSql()<{ id: string }[]>`select s.id from live_sessions s join live_classes lc on lc.id = s.live_class_id join users u on u.id = lc.teacher_id where u.email = 'teacher@demo.edu.cn' order by s.starts_at limit 1`;
+      await testSql()`insert into session_polls (session_id, question, options) select ${session!.id}, '2 + 3 = ?', '["5","6"]'::jsonb where not exists (select 1 from session_polls where session_id = ${session!.id})`;
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/login`);
+      await page.getByLabel('电子邮箱').fill(email);
+      await page.getByLabel('密码').fill(demoPassword);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: /你好/ }).waitFor();
+      for (const path of pages) {
+        await page.goto(baseUrl + path.replace(':session', `/classroom/sessions/${session!.id}`));
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+      await context.close();
+    });
+  }
 });

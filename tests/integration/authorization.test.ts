@@ -37,11 +37,21 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/studio/lessons/00000000-0000-4000-8000-000000000000', everyone(404)],
   ['/lessons/:lesson', signedIn(200)],
   ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
+  // Synchronised classrooms: the demo session is taught by the demo teacher and received
+  // by the demo assistant's school (Guangze No. 1 Middle School).
+  ['/classroom', signedIn(200)],
+  ['/classroom/sessions/:session/console', { ...signedIn(403), teacher: 200 }],
+  ['/classroom/sessions/:session/screen', { ...signedIn(403), assistant: 200 }],
+  ['/classroom/sessions/:session/events', { ...signedIn(403), teacher: 200, assistant: 200 }],
+  ['/classroom/sessions/:session/report', { ...signedIn(403), teacher: 200, assistant: 200, admin: 200 }],
+  ['/classroom/sessions/00000000-0000-4000-8000-000000000000/console', everyone(404)],
+  ['/classroom/sessions/not-a-session/screen', everyone(404)],
 ];
 
 const clients = new Map<Who, FormClient>();
 let studentId = '';
 let lessonId = '';
+let sessionId = '';
 
 beforeAll(async () => {
   clients.set('anonymous', new FormClient(baseUrl));
@@ -55,6 +65,8 @@ beforeAll(async () => {
   studentId = row!.id;
   const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
   lessonId = lesson!.id;
+  const [session] = await testSql()<{ id: string }[]>`select s.id from live_sessions s join live_classes lc on lc.id = s.live_class_id join users u on u.id = lc.teacher_id where u.email = 'teacher@demo.edu.cn' order by s.starts_at limit 1`;
+  sessionId = session!.id;
 });
 afterAll(closeTestSql);
 
@@ -76,7 +88,7 @@ describe('authorisation matrix: every page × every role', () => {
   for (const [path, outcomes] of matrix) {
     for (const who of roles) {
       it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
-        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':lesson', lessonId));
+        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':lesson', lessonId).replace(':session', sessionId));
         expectOutcome(res, outcomes[who], `${who} ${path}`);
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel(); // a live stream never ends
         else await res.arrayBuffer();

@@ -1,7 +1,7 @@
 import { testSql } from './db.js';
 
 /** A fresh session of the demo live class (Fuzhou University → Guangze and Minqing classrooms), starting now. */
-export async function newDemoSession(opts: { slides?: string[] } = {}): Promise<string> {
+export async function newDemoSession(opts: { slides?: string[]; lessonPosition?: number } = {}): Promise<string> {
   const db = testSql();
   const [row] = await db<{ id: string }[]>`
     insert into live_sessions (live_class_id, lesson_id, starts_at, ends_at, slides)
@@ -9,7 +9,7 @@ export async function newDemoSession(opts: { slides?: string[] } = {}): Promise<
     from live_classes lc
     join users u on u.id = lc.teacher_id and u.email = 'teacher@demo.edu.cn'
     join courses c on c.id = lc.course_id and c.slug = 'fzu-linear-algebra-1'
-    join lessons l on l.course_id = c.id and l.position = 1
+    join lessons l on l.course_id = c.id and l.position = ${opts.lessonPosition ?? 1}
     limit 1
     returning id`;
   return row!.id;

@@ -1,3 +1,4 @@
+import { TableScroll } from '../../components/TableScroll.js';
 import { useLocale, useT } from '../i18n/i18n.js';
 import { localName } from './names.js';
 import { positionAt } from './playback-state.js';
@@ -98,7 +99,7 @@ export function RoomsPanel({ view, rooms }: { view: SessionView; rooms: Room[] }
   return (
     <section className="panel" aria-labelledby="rooms-title">
       <h2 id="rooms-title">{t('classroom.rooms.title')}</h2>
-      <div className="table-scroll">
+      <TableScroll label={t('classroom.rooms.title')}>
         <table data-testid="connection-panel">
           <thead>
             <tr>
@@ -140,7 +141,7 @@ export function RoomsPanel({ view, rooms }: { view: SessionView; rooms: Room[] }
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
