@@ -38,8 +38,16 @@ export type StreamOptions = {
 
 const encoder = new TextEncoder();
 
+// The hub hands every stream of a process the same message object: encode it once, not once per screen.
+const frames = new WeakMap<SessionMessage, Uint8Array>();
+
 function frame(m: SessionMessage): Uint8Array {
-  return encoder.encode(`${m.seq !== null ? `id: ${m.seq}\n` : ''}event: ${m.kind}\ndata: ${JSON.stringify(m.payload)}\n\n`);
+  let bytes = frames.get(m);
+  if (!bytes) {
+    bytes = encoder.encode(`${m.seq !== null ? `id: ${m.seq}\n` : ''}event: ${m.kind}\ndata: ${JSON.stringify(m.payload)}\n\n`);
+    frames.set(m, bytes);
+  }
+  return bytes;
 }
 
 export function sessionEventStream(o: StreamOptions): Response {
