@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { assertStorageKey, assertStoragePrefix, contentTypeOf, formatByteRange, RangeNotSatisfiableError, type ByteRange, type ListedObject, type MediaStorage, type StoredObject } from './media-storage.js';
+import { assertStorageKey, assertStoragePrefix, contentTypeOf, formatByteRange, RangeNotSatisfiableError, resolveByteRange, type ByteRange, type ListedObject, type MediaStorage, type StoredObject } from './media-storage.js';
 
 export type S3StorageConfig = {
   endpoint?: string;
@@ -58,8 +58,11 @@ export class S3MediaStorage implements MediaStorage {
     );
   }
 
-  async read(key: string, range?: ByteRange): Promise<StoredObject | null> {
+  async read(key: string, asked?: ByteRange): Promise<StoredObject | null> {
     try {
+      // Some S3-compatible servers (s3rver among them) ignore suffix ranges (`bytes=-n`):
+      // those rare requests pay one HEAD to turn them into ordinary ranges.
+      const range = asked && 'suffix' in asked ? resolveByteRange(asked, await this.sizeOf(key)) : asked;
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key), Range: range ? formatByteRange(range) : undefined }));
       const length = out.ContentLength ?? 0;
       const ranged = out.ContentRange ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(out.ContentRange) : null;
