@@ -79,6 +79,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // A node that died during the tests says why.
+  for (const r of running) if (r.child.exitCode !== null || r.child.signalCode !== null) console.error(`exited early (${r.child.exitCode ?? r.child.signalCode}):\n${r.output()}`);
   for (const r of running) r.child.kill('SIGTERM');
   await Promise.all(running.map((r) => r.exited));
   await Promise.all(Object.values(queues ?? {}).map(async (q) => {
