@@ -159,7 +159,7 @@ export function QuestionsPanel({ view, rooms }: { view: SessionView; rooms: Room
           return (
             <li key={q.id} data-question={q.id}>
               <strong>{room ? localName(locale, room.nameZh, room.nameEn) : ''}</strong>: {q.body}{' '}
-              <span className={q.answered ? 'badge ok' : 'badge'}>{q.answered ? t('classroom.questions.answered') : t('classroom.questions.open')}</span>{' '}
+              <span className={q.answered ? 'pill ok' : 'pill'}>{q.answered ? t('classroom.questions.answered') : t('classroom.questions.open')}</span>{' '}
               <CommandForm intent="question-mark" fields={{ questionId: q.id, answered: q.answered ? '0' : '1' }}>
                 <button type="submit" className="link-button">{q.answered ? t('classroom.questions.markOpen') : t('classroom.questions.markAnswered')}</button>
               </CommandForm>
@@ -181,7 +181,7 @@ export function PollPanel({ view }: { view: SessionView }) {
       {poll ? (
         <div aria-live="polite" data-testid="poll-tallies">
           <p>
-            <strong>{poll.question}</strong> {poll.closed ? <span className="badge">{t('classroom.poll.closed')}</span> : null}
+            <strong>{poll.question}</strong> {poll.closed ? <span className="pill">{t('classroom.poll.closed')}</span> : null}
           </p>
           <ul className="plain-list">
             {poll.options.map((o, i) => (

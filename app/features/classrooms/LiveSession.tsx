@@ -16,7 +16,7 @@ export function LiveSession({ sessionId, classroomId, initial, video, title, chi
   useStatusReports(sessionId, classroomId, clock, figures);
   return (
     <>
-      <p className={connected ? 'badge ok' : 'badge'} role="status" data-testid="stream-status">
+      <p className={connected ? 'pill ok' : 'pill'} role="status" data-testid="stream-status">
         {connected ? t('classroom.connected') : t('classroom.reconnecting')}
       </p>
       {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} /> : <p>{t('classroom.noVideo')}</p>}

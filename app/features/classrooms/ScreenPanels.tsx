@@ -53,7 +53,7 @@ export function AskPanel({ view, classroomId, clientKey }: { view: SessionView; 
       <ul className="plain-list" aria-live="polite">
         {view.questions.map((q) => (
           <li key={q.id}>
-            {q.body} <span className={q.answered ? 'badge ok' : 'badge'}>{q.answered ? t('classroom.questions.answered') : t('classroom.questions.open')}</span>
+            {q.body} <span className={q.answered ? 'pill ok' : 'pill'}>{q.answered ? t('classroom.questions.answered') : t('classroom.questions.open')}</span>
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { classrooms, courses, lessons, liveClasses, liveClassReceivers, liveSessions, type LiveSession } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
-import { recordAudit } from '../audit/audit.server.js';
+import { recordAccessDenied } from '../audit/audit.server.js';
 import { requireUser } from '../identity/guards.server.js';
 import { hasPermission } from '../identity/permissions.js';
 import type { CurrentUser } from '../identity/session.server.js';
@@ -66,13 +66,7 @@ async function loadOr404(sessionId: string | undefined): Promise<SessionForUser>
 }
 
 async function refuse(request: Request, context: AppLoadContext, user: CurrentUser, s: SessionForUser, permission: string): Promise<never> {
-  await recordAudit(getServices().db, {
-    action: 'access.denied',
-    actorUserId: user.id,
-    institutionId: s.institutionId,
-    ip: context.clientIp,
-    details: { permission, sessionId: s.session.id, method: request.method, path: new URL(request.url).pathname },
-  });
+  await recordAccessDenied(getServices().db, { userId: user.id, permission, method: request.method, path: new URL(request.url).pathname, institutionId: s.institutionId, ip: context.clientIp, details: { sessionId: s.session.id } });
   throw data({ reason: 'forbidden' as const }, { status: 403 });
 }
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { getServices } from '../../services.server.js';
-import { recordAudit } from '../audit/audit.server.js';
+import { recordAccessDenied } from '../audit/audit.server.js';
 import { parseForm } from '../forms.server.js';
 import { requireSessionMember } from './access.server.js';
 import { screenCommandSchema, teacherCommandSchema } from './commands.js';
@@ -29,14 +29,14 @@ export async function runSessionCommand({ request, context, params }: ActionFunc
   const { submission, formData } = await parseForm(request, screenCommandSchema);
   // Only the teacher controls the session: a classroom trying a teacher's command is refused and audited.
   if (teacherIntents.has(String(formData.get('intent')))) {
-    await recordAudit(getServices().db, { action: 'access.denied', actorUserId: user.id, ip: context.clientIp, details: { permission: 'classroom:teach', sessionId: params.sessionId, intent: formData.get('intent') } });
+    await recordAccessDenied(getServices().db, { userId: user.id, permission: 'classroom:teach', method: request.method, path: new URL(request.url).pathname, ip: context.clientIp, details: { sessionId: params.sessionId, intent: formData.get('intent') } });
     return { status: 403, body: { ok: false, reason: 'forbidden' } };
   }
   // An assistant running several of the session's classrooms names one; it must be theirs.
   const named = formData.get('classroom');
   const classroom = typeof named === 'string' && named ? role.classrooms.find((c) => c.id === named) : role.classrooms[0];
   if (!classroom) {
-    await recordAudit(getServices().db, { action: 'access.denied', actorUserId: user.id, ip: context.clientIp, details: { permission: 'classroom:assist', sessionId: params.sessionId, classroomId: named } });
+    await recordAccessDenied(getServices().db, { userId: user.id, permission: 'classroom:assist', method: request.method, path: new URL(request.url).pathname, ip: context.clientIp, details: { sessionId: params.sessionId, classroomId: named } });
     return { status: 403, body: { ok: false, reason: 'forbidden' } };
   }
   if (submission.status !== 'success') return { status: 400, body: { ok: false, reason: 'errors.formInvalid' } };
