@@ -114,8 +114,13 @@ async function shutdown(signal: string) {
   setInterval(() => server.closeIdleConnections(), 100).unref();
 }
 // bench:classroom measures memory per idle screen after a full collection; only a process
-// started with `node --expose-gc` (never in production) has global.gc.
+// started with `node --expose-gc` (never in production) has global.gc and answers SIGUSR2.
 const gc = (globalThis as { gc?: () => void }).gc;
-if (gc) process.on('SIGUSR2', () => gc());
+if (gc) {
+  process.on('SIGUSR2', () => {
+    gc();
+    process.stderr.write(`edu-memory ${JSON.stringify(process.memoryUsage())}\n`);
+  });
+}
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

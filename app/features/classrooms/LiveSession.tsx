@@ -19,7 +19,7 @@ export function LiveSession({ sessionId, classroomId, initial, video, title, chi
       <p className={connected ? 'pill ok' : 'pill'} role="status" data-testid="stream-status">
         {connected ? t('classroom.connected') : t('classroom.reconnecting')}
       </p>
-      {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} /> : <p>{t('classroom.noVideo')}</p>}
+      {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} prefetch={view.status === 'scheduled'} /> : <p>{t('classroom.noVideo')}</p>}
       {children(view, clock)}
     </>
   );

@@ -21,13 +21,20 @@ function bufferAhead(el: HTMLVideoElement): number {
  * position with where the timeline says it should be (on the server's clock) and lets
  * decideCorrection choose between nothing, a rate nudge and a seek.
  */
-export function SyncedVideo({ base, title, state, previous, clock, figures }: { base: string; title: string; state: PlaybackState; previous: PlaybackState | null; clock: ServerClock; figures: React.MutableRefObject<ScreenFigures> }) {
+/** Before the session starts a screen buffers this much of the lesson, so the start does not wait on a slow link. */
+const PREFETCH_SECONDS = 600;
+const PLAYING_BUFFER_SECONDS = 60;
+
+export function SyncedVideo({ base, title, state, previous, clock, figures, prefetch }: { base: string; title: string; state: PlaybackState; previous: PlaybackState | null; clock: ServerClock; figures: React.MutableRefObject<ScreenFigures>; prefetch: boolean }) {
   const t = useT();
   const video = useRef<HTMLVideoElement>(null);
   const hls = useRef<Hls | null>(null);
   const timeline = useRef({ state, previous });
   timeline.current = { state, previous };
   const [needsSound, setNeedsSound] = useState(false);
+  const bufferGoal = prefetch ? PREFETCH_SECONDS : PLAYING_BUFFER_SECONDS;
+  const goal = useRef(bufferGoal);
+  goal.current = bufferGoal;
 
   useEffect(() => {
     const el = video.current;
@@ -41,7 +48,7 @@ export function SyncedVideo({ base, title, state, previous, clock, figures }: { 
         return;
       }
       // A classroom screen: start low, keep a long buffer (a whole class watches one link).
-      const player = new HlsClass({ capLevelToPlayerSize: true, startLevel: 0, maxBufferLength: 60, backBufferLength: 30 });
+      const player = new HlsClass({ capLevelToPlayerSize: true, startLevel: 0, maxBufferLength: goal.current, maxMaxBufferLength: PREFETCH_SECONDS, backBufferLength: 30 });
       player.loadSource(src);
       player.attachMedia(el);
       hls.current = player;
@@ -52,6 +59,11 @@ export function SyncedVideo({ base, title, state, previous, clock, figures }: { 
       hls.current = null;
     };
   }, [base]);
+
+  // hls.js reads its buffer goal on every tick, so it can change while the page is open.
+  useEffect(() => {
+    if (hls.current) hls.current.config.maxBufferLength = bufferGoal;
+  }, [bufferGoal]);
 
   useEffect(() => {
     const el = video.current;
