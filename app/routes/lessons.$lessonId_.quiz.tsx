@@ -5,13 +5,12 @@ import { z } from 'zod';
 import { requireCsrfForm } from '../features/forms.server.js';
 import { formatDateTime, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
-import { refreshLessonCompletion } from '../features/learning/completion.server.js';
 import { requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
 import { gradeAttempt } from '../features/quizzes/grade-items.js';
 import { AttemptList } from '../features/quizzes/AttemptList.js';
 import { QuizForm } from '../features/quizzes/QuizForm.js';
 import { QuizResults } from '../features/quizzes/QuizResults.js';
-import { courseGradingPolicy, findLessonQuiz, findOwnAttempt, hasCompletionRecord, isPastDue, listAttempts, submitAttempt } from '../features/quizzes/quiz-taking.server.js';
+import { afterAttemptRecorded, courseGradingPolicy, findLessonQuiz, findOwnAttempt, hasCompletionRecord, isPastDue, listAttempts, submitAttempt } from '../features/quizzes/quiz-taking.server.js';
 import { answerField, quizResponseSchema } from '../features/quizzes/response-form.js';
 import { itemToAnswer, localised, resultRows } from '../features/quizzes/result-view.js';
 
@@ -67,7 +66,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const outcome = await submitAttempt({ userId: viewer.user.id, courseId: viewer.lesson.courseId, quizId: quiz.id, attemptNo, responses });
   switch (outcome.kind) {
     case 'recorded':
-      await refreshLessonCompletion(viewer.user.id, viewer.lesson.id);
+      await afterAttemptRecorded(viewer.user.id, viewer.lesson);
       throw redirect(`/lessons/${viewer.lesson.id}/quiz?attempt=${outcome.attemptNo}`);
     case 'past-due':
       return data<Refusal>({ kind: 'past-due' }, { status: 409 });

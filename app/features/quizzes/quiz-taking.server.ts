@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { completionRecords, courses, enrolments, lessons, quizAttempts, quizItems, quizzes, type QuizResponse } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
+import { issueCompletionIfMet, refreshLessonCompletion } from '../learning/completion.server.js';
 import { gradeAttempt } from './grade-items.js';
 
 /** The lesson's quiz with its items in order (answer keys included: server side only). */
@@ -76,7 +77,8 @@ export async function submitAttempt(input: { userId: string; courseId: string; q
         .where(and(eq(enrolments.userId, input.userId), eq(enrolments.courseId, input.courseId)))
         .for('update');
       if (!enrolled) return { kind: 'not-enrolled' } as const;
-      const [quiz] = await tx.select().from(quizzes).where(eq(quizzes.id, input.quizId));
+      // Shared lock: the teacher cannot delete the quiz (and our attempt with it) meanwhile.
+      const [quiz] = await tx.select().from(quizzes).where(eq(quizzes.id, input.quizId)).for('share');
       if (!quiz) return { kind: 'no-quiz' } as const;
       if (isPastDue(quiz.dueAt)) return { kind: 'past-due' } as const;
       const [last] = await tx
@@ -144,4 +146,14 @@ export async function quizSummaryFor(userId: string, lessonId: string): Promise<
     pastDue: isPastDue(row.dueAt),
     counted: counted ? { score: counted.score, maxScore: counted.maxScore } : null,
   };
+}
+
+/**
+ * After an accepted attempt: the lesson may now be complete, and the course grade may now
+ * reach the pass mark. refreshLessonCompletion skips the course check for a lesson that
+ * was already complete, so a better later attempt checks the course itself.
+ */
+export async function afterAttemptRecorded(userId: string, lesson: { id: string; courseId: string }): Promise<void> {
+  const { lessonComplete, courseCompleted } = await refreshLessonCompletion(userId, lesson.id);
+  if (lessonComplete && !courseCompleted) await issueCompletionIfMet(userId, lesson.courseId);
 }
