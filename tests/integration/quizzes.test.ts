@@ -253,3 +253,160 @@ describe('a quiz submission and course completion', () => {
     expect(await testSql()`select 1 from completion_records where user_id = ${userId}`).toHaveLength(0);
   });
 });
+
+describe('the quiz builder', () => {
+  const builder = (lessonId: string) => `/studio/lessons/${lessonId}/quiz`;
+  async function emptyLesson() {
+    const c = await makeCourse();
+    const [l] = await testSql()<{ id: string }[]>`insert into lessons (course_id, position, title_zh) values (${c.courseId}, 2, '没有测验的一讲') returning id`;
+    return { ...c, bareLessonId: l!.id };
+  }
+  const itemsOf = (lessonId: string) =>
+    testSql()<{ id: string; position: number; kind: string; prompt_zh: string; options: { id: string; labelZh: string; labelEn?: string }[]; answer_key: object; points: string }[]>`
+      select i.id, i.position, i.kind, i.prompt_zh, i.options, i.answer_key, i.points from quiz_items i join quizzes q on q.id = i.quiz_id
+      where q.lesson_id = ${lessonId} order by i.position`;
+
+  it('a teacher creates a quiz, sets it up and adds a question of each kind, which a student can then take', async () => {
+    const c = await emptyLesson();
+    expect(await (await teacher.get(builder(c.bareLessonId))).text()).toContain('这一讲还没有测验');
+    expect((await teacher.post(builder(c.bareLessonId), { intent: 'create' })).status).toBe(302);
+    const settings = await teacher.post(builder(c.bareLessonId), { intent: 'settings', attemptsAllowed: '3', dueAt: '2031-07-01T23:59', weight: '2.5' });
+    expect(settings.status).toBe(302);
+    const [quiz] = await testSql()<{ attempts_allowed: number; due_at: Date; weight: string }[]>`select attempts_allowed, due_at, weight from quizzes where lesson_id = ${c.bareLessonId}`;
+    // 23:59 in Beijing is 15:59 UTC.
+    expect([quiz!.attempts_allowed, quiz!.due_at.toISOString(), quiz!.weight]).toEqual([3, '2031-07-01T15:59:00.000Z', '2.50']);
+
+    const common = { intent: 'save-item', points: '2', feedbackZh: '讲解' };
+    const saves = [
+      { ...common, kind: 'single', promptZh: '单选', 'options[0].labelZh': '甲', 'options[1].labelZh': '乙', 'options[1].labelEn': 'B', 'options[2].labelZh': '', correct: '1' },
+      { ...common, kind: 'multiple', promptZh: '多选', 'options[0].labelZh': '甲', 'options[1].labelZh': '乙', 'options[2].labelZh': '丙', correct: ['0', '2'] },
+      { ...common, kind: 'numeric', promptZh: '数值', answerValue: '3.14', tolerance: '0.01' },
+      { ...common, kind: 'text', promptZh: '简答', accepted: '特征值\n eigenvalue \n\n' },
+    ];
+    for (const fields of saves) {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) [v].flat().forEach((x) => body.append(k, x));
+      body.set('csrf', decodeURIComponent(await teacher.csrfToken()));
+      const res = await fetch(baseUrl + builder(c.bareLessonId), {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: [...teacher.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'X-Forwarded-For': teacher.ip },
+        redirect: 'manual',
+      });
+      expect(res.status, fields.kind).toBe(302);
+    }
+    const items = await itemsOf(c.bareLessonId);
+    expect(items.map((i) => [i.position, i.kind, i.points])).toEqual([
+      [1, 'single', '2.00'],
+      [2, 'multiple', '2.00'],
+      [3, 'numeric', '2.00'],
+      [4, 'text', '2.00'],
+    ]);
+    expect(items[0]!.options).toEqual([{ id: 'o1', labelZh: '甲' }, { id: 'o2', labelZh: '乙', labelEn: 'B' }]);
+    expect(items.map((i) => i.answer_key)).toEqual([
+      { kind: 'single', optionId: 'o2' },
+      { kind: 'multiple', optionIds: ['o1', 'o3'] },
+      { kind: 'numeric', value: 3.14, tolerance: 0.01 },
+      { kind: 'text', accepted: ['特征值', 'eigenvalue'] },
+    ]);
+
+    const { client, userId } = await newStudent(c.courseId);
+    const res = await submit(client, c.bareLessonId, answers(items.map((i) => i.id), ['o2', ['o3', 'o1'], '3.15', 'EIGENVALUE'], 1));
+    expect(res.status).toBe(302);
+    const [attempt] = await testSql()<{ score: string; max_score: string }[]>`select a.score, a.max_score from quiz_attempts a join quizzes q on q.id = a.quiz_id where q.lesson_id = ${c.bareLessonId} and a.user_id = ${userId}`;
+    expect([attempt!.score, attempt!.max_score]).toEqual(['8.00', '8.00']);
+  });
+
+  it('editing keeps option ids, and questions can be moved and removed, the numbering kept without gaps', async () => {
+    const c = await makeCourse();
+    const [first, second, third] = c.itemIds;
+    const edit = await teacher.post(builder(c.lessonId), {
+      intent: 'save-item',
+      itemId: first!,
+      kind: 'single',
+      promptZh: '改过的题目',
+      points: '1.5',
+      'options[0].id': 'o1',
+      'options[0].labelZh': '二',
+      'options[1].id': 'o2',
+      'options[1].labelZh': '三',
+      'options[2].id': 'o3',
+      'options[2].labelZh': '',
+      'options[3].labelZh': '四',
+      correct: '3',
+    });
+    expect(edit.status).toBe(302);
+    let items = await itemsOf(c.lessonId);
+    expect(items[0]!.prompt_zh).toBe('改过的题目');
+    expect(items[0]!.options.map((o) => o.id)).toEqual(['o1', 'o2', 'o4']);
+    expect(items[0]!.answer_key).toEqual({ kind: 'single', optionId: 'o4' });
+
+    expect((await teacher.post(builder(c.lessonId), { intent: 'move-item', itemId: third!, direction: 'up' })).status).toBe(302);
+    items = await itemsOf(c.lessonId);
+    expect(items.map((i) => i.id)).toEqual([first, third, second, c.itemIds[3]]);
+    expect((await teacher.post(builder(c.lessonId), { intent: 'remove-item', itemId: third! })).status).toBe(302);
+    items = await itemsOf(c.lessonId);
+    expect(items.map((i) => [i.id, i.position])).toEqual([
+      [first, 1],
+      [second, 2],
+      [c.itemIds[3], 3],
+    ]);
+  });
+
+  it('refuses a question without a correct option, saying what is wrong, and stores nothing', async () => {
+    const c = await makeCourse();
+    const before = await itemsOf(c.lessonId);
+    const res = await teacher.post(builder(c.lessonId), { intent: 'save-item', kind: 'single', promptZh: '没有答案', points: '1', 'options[0].labelZh': '甲', 'options[1].labelZh': '乙' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('单选题须恰好标出一个正确选项');
+    expect(html).toContain('没有答案'); // what was typed is kept
+    const bad = await teacher.post(builder(c.lessonId), { intent: 'settings', attemptsAllowed: '0', dueAt: '2031-02-30T10:00', weight: '-1' });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    for (const message of ['作答次数须是 1 到 100 之间的整数', '请填写有效的日期和时间', '权重须是 0 到 9999.99 之间的数']) expect(badHtml).toContain(message);
+    expect(await itemsOf(c.lessonId)).toEqual(before);
+    expect((await testSql()`select attempts_allowed from quizzes where id = ${c.quizId}`)[0]!.attempts_allowed).toBe(2);
+  });
+
+  it('sets the course grading policy, which decides which attempt counts', async () => {
+    const c = await makeCourse({ lessons: 2, attemptsAllowed: 3, passGrade: '50' });
+    expect((await teacher.post(builder(c.lessonId), { intent: 'policy', attemptScoring: 'latest', passGrade: '55.5' })).status).toBe(302);
+    expect((await testSql()`select attempt_scoring, pass_grade from courses where id = ${c.courseId}`)[0]).toEqual({ attempt_scoring: 'latest', pass_grade: '55.50' });
+    const { client, userId } = await newStudent(c.courseId);
+    const worse = ['o2', ['o1'], '2.5', '欠定方程组']; // 2.5 / 4.5 = 55.56 %
+    expect((await submit(client, c.lessonId, answers(c.itemIds, right, 1))).status).toBe(302);
+    expect((await submit(client, c.lessonId, answers(c.itemIds, worse, 2))).status).toBe(302);
+    // The other lesson completes later; the next attempt issues the record with the latest score, not the best.
+    await testSql()`insert into lesson_completions (user_id, lesson_id, text_viewed_at, completed_at) values (${userId}, ${c.lessonIds[0]!}, now(), now())`;
+    expect((await submit(client, c.lessonId, answers(c.itemIds, worse, 3))).status).toBe(302);
+    const records = await testSql()`select final_grade from completion_records where user_id = ${userId}`;
+    expect(records.map((r) => r.final_grade)).toEqual(['55.56']);
+    expect(await (await client.get(`/lessons/${c.lessonId}/quiz`)).text()).toContain('计入课程成绩的是你最后一次作答');
+  });
+
+  it('deleting a quiz is refused once a student has submitted it', async () => {
+    const c = await makeCourse();
+    const { client } = await newStudent(c.courseId);
+    expect((await submit(client, c.lessonId, answers(c.itemIds, right, 1))).status).toBe(302);
+    const res = await teacher.post(builder(c.lessonId), { intent: 'delete-quiz' });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('已有学生作答，不能删除测验');
+    expect(await testSql()`select 1 from quiz_attempts where quiz_id = ${c.quizId}`).toHaveLength(1);
+    const fresh = await makeCourse();
+    expect((await teacher.post(builder(fresh.lessonId), { intent: 'delete-quiz' })).status).toBe(302);
+    expect(await testSql()`select 1 from quizzes where id = ${fresh.quizId}`).toHaveLength(0);
+  });
+
+  it('only the course’s teachers may build its quiz: others get 403 and nothing changes', async () => {
+    const c = await makeCourse();
+    const { client } = await newStudent(c.courseId);
+    for (const fields of [{ intent: 'settings', attemptsAllowed: '99', weight: '1' }, { intent: 'remove-item', itemId: c.itemIds[0]! }, { intent: 'policy', attemptScoring: 'latest', passGrade: '0' }]) {
+      expect((await client.post(builder(c.lessonId), fields)).status, fields.intent).toBe(403);
+    }
+    expect((await client.get(builder(c.lessonId))).status).toBe(403);
+    expect(await itemsOf(c.lessonId)).toHaveLength(4);
+    expect((await testSql()`select attempts_allowed from quizzes where id = ${c.quizId}`)[0]!.attempts_allowed).toBe(2);
+    expect((await testSql()`select pass_grade from courses where id = ${c.courseId}`)[0]!.pass_grade).toBe('60.00');
+  });
+});
