@@ -130,13 +130,16 @@ export default function QuizPage() {
       {items.length === 0 ? (
         <p>{t('quiz.empty')}</p>
       ) : open ? (
-        <QuizForm
+        <>
+          {attempts.length > 0 ? <h2>{t('quiz.again', { attempt: attempts.length + 1, allowed: quiz.attemptsAllowed })}</h2> : null}
+          <QuizForm
           items={items}
           attemptNo={attempts.length + 1}
           preview={preview}
           given={result?.kind === 'invalid' ? result.given : undefined}
           errors={result?.kind === 'invalid' ? result.errors : undefined}
-        />
+          />
+        </>
       ) : (
         <p className="notice">{quiz.pastDue ? t('quiz.closed.pastDue', { due: due ?? '' }) : t('quiz.closed.noAttemptsLeft', { allowed: quiz.attemptsAllowed })}</p>
       )}

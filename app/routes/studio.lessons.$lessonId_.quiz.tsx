@@ -10,7 +10,8 @@ import { translateError, useLocale, useT, type MessageKey } from '../features/i1
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { builderSchema, quizItemSchema } from '../features/quizzes/builder-forms.js';
 import { toChinaLocal } from '../features/quizzes/china-time.js';
-import { ItemEditor } from '../features/quizzes/ItemEditor.js';
+import { ItemEditor, type EditableItem } from '../features/quizzes/ItemEditor.js';
+import type { Locale } from '../../db/schema/identity.js';
 import { createQuiz, deleteQuiz, loadQuizBuilder, moveQuizItem, removeQuizItem, saveQuizItem, updateGradingPolicy, updateQuizSettings } from '../features/quizzes/quiz-builder.server.js';
 import { localised } from '../features/quizzes/result-view.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
@@ -67,6 +68,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       if ((await deleteQuiz(quiz.id)) === 'has-attempts') return data<Refused>({ intent: 'delete-quiz', errors: { '': ['quizBuilder.deleteRefused'] }, payload: {} }, { status: 409 });
       throw redirect(here);
   }
+}
+
+/** The right answer in words, for the list of questions. */
+function answerText(item: EditableItem, locale: Locale): string {
+  const key = item.answerKey;
+  const label = (id: string) => {
+    const o = item.options.find((x) => x.id === id);
+    return o ? localised(locale, o.labelZh, o.labelEn) : id;
+  };
+  if (key.kind === 'single') return label(key.optionId);
+  if (key.kind === 'multiple') return new Intl.ListFormat(locale).format(key.optionIds.map(label));
+  if (key.kind === 'numeric') return key.tolerance ? `${key.value} ± ${key.tolerance}` : String(key.value);
+  return key.accepted.join(' / ');
 }
 
 function Errors({ id, errors }: { id: string; errors: string[] | null | undefined }) {
@@ -224,12 +238,19 @@ export default function QuizBuilder() {
               return (
                 <li key={item.id} id={`item-${item.id}`} className="panel">
                   <h3>{t('quizBuilder.item.heading', { n: i + 1, kind: t(`quiz.kind.${item.kind}` as MessageKey) })}</h3>
+                  <p>{localised(locale, item.promptZh, item.promptEn)}</p>
+                  <p className="muted">
+                    {t('quizBuilder.item.answer', { answer: answerText(item, locale) })} · {t('quizBuilder.item.pointsValue', { points: item.points })}
+                  </p>
                   <div className="row-form">
                     {i > 0 ? <IntentButton intent="move-item" fields={{ itemId: item.id, direction: 'up' }} label={t('quizBuilder.item.moveUp', { n: i + 1 })} inline /> : null}
                     {i < items.length - 1 ? <IntentButton intent="move-item" fields={{ itemId: item.id, direction: 'down' }} label={t('quizBuilder.item.moveDown', { n: i + 1 })} inline /> : null}
                     <IntentButton intent="remove-item" fields={{ itemId: item.id }} label={t('quizBuilder.item.remove', { n: i + 1 })} inline />
                   </div>
-                  <ItemEditor kind={item.kind} item={item} n={i + 1} payload={mine?.payload} errors={mine?.errors} />
+                  <details open={mine ? true : undefined}>
+                    <summary>{t('quizBuilder.item.edit', { n: i + 1 })}</summary>
+                    <ItemEditor kind={item.kind} item={item} n={i + 1} payload={mine?.payload} errors={mine?.errors} />
+                  </details>
                 </li>
               );
             })}

@@ -401,7 +401,8 @@ describe('the quiz builder', () => {
   it('only the course’s teachers may build its quiz: others get 403 and nothing changes', async () => {
     const c = await makeCourse();
     const { client } = await newStudent(c.courseId);
-    for (const fields of [{ intent: 'settings', attemptsAllowed: '99', weight: '1' }, { intent: 'remove-item', itemId: c.itemIds[0]! }, { intent: 'policy', attemptScoring: 'latest', passGrade: '0' }]) {
+    const attempts: Record<string, string>[] = [{ intent: 'settings', attemptsAllowed: '99', weight: '1' }, { intent: 'remove-item', itemId: c.itemIds[0]! }, { intent: 'policy', attemptScoring: 'latest', passGrade: '0' }];
+    for (const fields of attempts) {
       expect((await client.post(builder(c.lessonId), fields)).status, fields.intent).toBe(403);
     }
     expect((await client.get(builder(c.lessonId))).status).toBe(403);
