@@ -140,7 +140,7 @@ function PolicyForm({ policy, refused }: { policy: { attemptScoring: 'best' | 'l
   const t = useT();
   const e = refused?.intent === 'policy' ? refused.errors : {};
   return (
-    <Form method="post" className="stacked" aria-labelledby="policy-title">
+    <Form method="post" className="stacked quiz-policy" aria-labelledby="policy-title">
       <h2 id="policy-title">{t('quizBuilder.policy.title')}</h2>
       <p className="hint">{t('quizBuilder.policy.hint')}</p>
       <CsrfInput />

@@ -1,9 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { parseWebVtt, srtToWebVtt, type CaptionProblem } from '../../../media/captions.js';
+import { parseWebVtt, srtToWebVtt, type CaptionCue, type CaptionProblem } from '../../../media/captions.js';
+import { refreshCourseSearch } from '../../../db/course-search.js';
 import { subtitlePlaylist, withSubtitles } from '../../../media/hls-subtitles.js';
-import { videos, type VideoCaption } from '../../../db/schema/index.js';
+import { lessons, videos, type VideoCaption } from '../../../db/schema/index.js';
 import { mediaPaths } from '../../../workers/runtime/media-paths.js';
 import { getEnv } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
@@ -44,5 +45,24 @@ export async function attachCaptions(lessonId: string, videoId: string, language
   const tracks = captions.map((c) => ({ language: c.language, name: trackNames[c.language], uri: `subs/${c.language}.m3u8` }));
   await writeAtomically(masterFile, withSubtitles(await readFile(masterFile, 'utf8'), tracks));
   await db.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, videoId));
+  await indexCaptionText(lessonId, language, parsed.cues, captions);
   return { kind: 'ok', cues: parsed.cues.length };
+}
+
+const maxIndexedCaptionChars = 200_000;
+
+/**
+ * What the lesson says becomes searchable: the Chinese captions' text (or the English
+ * ones while there are no Chinese captions) is kept on the lesson and the course's search
+ * tokens are rebuilt.
+ */
+async function indexCaptionText(lessonId: string, language: VideoCaption['language'], cues: readonly CaptionCue[], captions: readonly { language: string }[]) {
+  if (language !== 'zh-CN' && captions.some((c) => c.language === 'zh-CN')) return;
+  const { db } = getServices();
+  const text = cues
+    .map((c) => c.text.replace(/<[^>]*>/g, ''))
+    .join('\n')
+    .slice(0, maxIndexedCaptionChars);
+  const [lesson] = await db.update(lessons).set({ captionText: text }).where(eq(lessons.id, lessonId)).returning({ courseId: lessons.courseId });
+  if (lesson) await refreshCourseSearch(db, lesson.courseId);
 }
