@@ -48,11 +48,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type Refusal = { kind: 'invalid'; errors: Record<string, string[] | null>; given: Record<string, string[]> } | { kind: 'past-due' } | { kind: 'no-attempts-left'; allowed: number } | { kind: 'already-submitted'; lastAttemptNo: number };
+type Refusal = { kind: 'empty' } | { kind: 'invalid'; errors: Record<string, string[] | null>; given: Record<string, string[]> } | { kind: 'past-due' } | { kind: 'no-attempts-left'; allowed: number } | { kind: 'already-submitted'; lastAttemptNo: number };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { viewer, quiz, items } = await loadQuiz(request, context, params.lessonId);
   const formData = await requireCsrfForm(request);
+  // A quiz without questions offers no form; a forged post must not record an empty attempt.
+  if (items.length === 0) return data<Refusal>({ kind: 'empty' }, { status: 409 });
   const submission = parseWithZod(formData, { schema: quizResponseSchema(items) });
   if (submission.status !== 'success') {
     const given = Object.fromEntries(items.map((i) => [answerField(i.id), formData.getAll(answerField(i.id)).filter((v): v is string => typeof v === 'string')]));
@@ -104,7 +106,9 @@ export default function QuizPage() {
       </ul>
       {result && 'kind' in result && result.kind !== 'preview' ? (
         <p className="notice warn" role="alert">
-          {result.kind === 'invalid'
+          {result.kind === 'empty'
+            ? t('quiz.empty')
+            : result.kind === 'invalid'
             ? t('quiz.errors.notSubmitted')
             : result.kind === 'past-due'
               ? t('quiz.refused.pastDue', { due: due ?? '' })

@@ -190,6 +190,16 @@ describe('taking a quiz', () => {
     expect((await attemptsOf(userId, c.quizId)).map((a) => a.attempt_no)).toEqual([1]);
   });
 
+  it('a quiz without questions records nothing, even from a forged post', async () => {
+    const c = await makeCourse({ items: [] });
+    const { client, userId } = await newStudent(c.courseId);
+    const page = await (await client.get(`/lessons/${c.lessonId}/quiz`)).text();
+    expect(page).toContain('这个测验还没有题目');
+    expect(page).not.toContain('name="attemptNo"');
+    expect((await submit(client, c.lessonId, new URLSearchParams({ attemptNo: '1' }))).status).toBe(409);
+    expect(await attemptsOf(userId, c.quizId)).toHaveLength(0);
+  });
+
   it('a student cannot see another student’s attempt', async () => {
     const c = await makeCourse();
     const a = await newStudent(c.courseId);
