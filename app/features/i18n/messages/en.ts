@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n.js';
+import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
   'site.name': 'Bamin Cloud Classroom',
@@ -332,4 +333,5 @@ export const en = {
   'common.actions': 'Actions',
   'common.none': 'None',
   'common.page': 'Page {page}',
+  ...quizzesEn,
 } satisfies Record<MessageKey, string>;
