@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { completionRecords, courses, enrolments, lessons, quizAttempts, quizItems, quizzes, type QuizResponse } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
-import { issueCompletionIfMet, refreshLessonCompletion } from '../learning/completion.server.js';
+import { refreshLessonCompletion } from '../learning/completion.server.js';
 import { gradeAttempt } from './grade-items.js';
 
 /** The lesson's quiz with its items in order (answer keys included: server side only). */
@@ -154,6 +154,5 @@ export async function quizSummaryFor(userId: string, lessonId: string): Promise<
  * was already complete, so a better later attempt checks the course itself.
  */
 export async function afterAttemptRecorded(userId: string, lesson: { id: string; courseId: string }): Promise<void> {
-  const { lessonComplete, courseCompleted } = await refreshLessonCompletion(userId, lesson.id);
-  if (lessonComplete && !courseCompleted) await issueCompletionIfMet(userId, lesson.courseId);
+  await refreshLessonCompletion(userId, lesson.id);
 }
