@@ -4,6 +4,7 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { removeChunkJobs } from '../video-chunks.js';
 import type { VideoJobContext } from '../video-jobs.js';
 
 // Signed links last at most 7 hours (issue 3): a day later nobody can still be watching.
@@ -20,8 +21,9 @@ async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: 
 export async function removeVideoFiles(ctx: VideoJobContext, job: Job<JobPayloads['remove-video-files']>) {
   const [video] = await ctx.db.select({ id: videos.id, uploadId: videos.uploadId, status: videos.status }).from(videos).where(eq(videos.id, job.data.videoId));
   if (!video || !['cancelled', 'failed'].includes(video.status)) return { skipped: true };
+  const chunkJobs = await removeChunkJobs(ctx, video.id);
   await removeFiles(ctx, video);
-  return { removed: video.id };
+  return { removed: video.id, chunkJobs };
 }
 
 /** Hourly: files of videos replaced more than a day ago. */
