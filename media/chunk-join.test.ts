@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { generateLectureClip } from './fixtures.js';
 import { readFragmentTimes, readTrackTimescales } from './fmp4-timeline.js';
 import { transcodeLadder } from './hls.js';
 import { planLadder } from './ladder.js';
+import { concatenateRung as concatenate, decodeThroughMaster, ffprobeFrames, keyframeTimes, timelineFaults as faults } from '../tests/support/ladder-inspection.js';
 
 // A 26 s lecture in chunks of 12 s (0-12, 12-26: the 2 s tail joins the last chunk),
 // joined, next to the same lecture encoded whole.
@@ -20,32 +20,8 @@ const rungs = ['360p', '240p', '144p', 'audio'];
 const plan = planLadder({ width: 640, height: 360, fps: FPS, hasVideo: true, hasAudio: true });
 const chunks = planChunks(SECONDS, plan.segmentSeconds, { chunkedFromSeconds: 20, chunkSeconds: 12 });
 
-function ffprobeFrames(file: string, stream: string): { pts: number; key: boolean }[] {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', stream, '-show_entries', 'frame=key_frame,pts_time', '-of', 'json', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  expect(probe.status, probe.stderr).toBe(0);
-  const { frames } = JSON.parse(probe.stdout) as { frames: { key_frame: number; pts_time: string }[] };
-  return frames.map((f) => ({ key: f.key_frame === 1, pts: Number(f.pts_time) }));
-}
-
-/** What a player would notice in a rung's video: frames missing, gaps, steps backwards. */
-function timelineFaults(frames: { pts: number }[], fps: number): string[] {
-  const faults: string[] = [];
-  if (frames.length !== SECONDS * fps) faults.push(`${frames.length} frames instead of ${SECONDS * fps}`);
-  frames.slice(1).forEach((f, i) => {
-    const step = f.pts - frames[i]!.pts;
-    if (step < 0.5 / fps || step > 1.5 / fps) faults.push(`${step.toFixed(3)} s step at ${frames[i]!.pts.toFixed(3)} s`);
-  });
-  return faults;
-}
-
-/** The rung as one MP4 file: init then every segment the playlist lists, in order. */
-async function concatenateRung(ladder: string, rung: string): Promise<string> {
-  const playlist = parseMediaPlaylist(await readFile(join(ladder, rung, 'index.m3u8'), 'utf8'));
-  const parts = [await readFile(join(ladder, rung, playlist.initUri)), ...(await Promise.all(playlist.segments.map((s) => readFile(join(ladder, rung, s.uri)))))];
-  const file = join(dir, `${ladder.split('/').pop()}-${rung}.mp4`);
-  await writeFile(file, Buffer.concat(parts));
-  return file;
-}
+const concatenateRung = (ladder: string, rung: string) => concatenate(ladder, rung, join(dir, `${ladder.split('/').pop()}-${rung}.mp4`));
+const timelineFaults = (frames: { pts: number; key: boolean }[], fps: number) => faults(frames, fps, SECONDS);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'edu-chunks-'));
@@ -100,9 +76,8 @@ describe('joining chunk ladders', () => {
       const frames = ffprobeFrames(await concatenateRung(join(dir, 'joined'), rung), 'v:0');
       const fps = rung === '144p' ? 12.5 : FPS;
       expect(timelineFaults(frames, fps)).toEqual([]);
-      const first = frames[0]!.pts; // the AAC priming delay shifts every rung alike
-      expect(first).toBeLessThan(0.05);
-      expect(frames.filter((f) => f.key).map((f) => (f.pts - first).toFixed(2))).toEqual(['0.00', '4.00', '8.00', '12.00', '16.00', '20.00', '24.00']);
+      expect(frames[0]!.pts).toBeLessThan(0.05); // the AAC priming delay shifts every rung alike
+      expect(keyframeTimes(frames)).toEqual(['0.00', '4.00', '8.00', '12.00', '16.00', '20.00', '24.00']);
     }
     const audio = ffprobeFrames(await concatenateRung(join(dir, 'joined'), 'audio'), 'a:0');
     expect(audio.at(-1)!.pts).toBeGreaterThan(SECONDS - 0.1);
@@ -112,7 +87,7 @@ describe('joining chunk ladders', () => {
   });
 
   it('is what a player decodes through the master playlist', () => {
-    const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'joined', 'master.m3u8'), '-map', '0:v:0', '-map', '0:a:0', '-f', 'null', '-'], { encoding: 'utf8' });
+    const decode = decodeThroughMaster(join(dir, 'joined'));
     expect(decode.status, decode.stderr).toBe(0);
     expect(decode.stderr).toBe('');
   });

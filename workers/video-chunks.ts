@@ -1,3 +1,4 @@
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { TranscodeChunk } from '../media/chunks.js';
@@ -68,7 +69,14 @@ export async function recordChunkProgress(ctx: VideoJobContext, chunk: JobPayloa
   return percent;
 }
 
-export async function forgetChunkProgress(ctx: VideoJobContext, videoId: string) {
+/**
+ * Drops the chunk ladders and their progress. The video's folder goes too when nothing
+ * else is in it: a cancelled video's files were removed while a chunk was still running,
+ * and that chunk's encoder recreated the folders.
+ */
+export async function discardChunks(ctx: VideoJobContext, videoId: string) {
+  await rm(chunksDir(ctx.mediaRoot, videoId), { recursive: true, force: true });
+  await rmdir(mediaPaths(ctx.mediaRoot).video(videoId)).catch(() => {});
   await ctx.publisher.del(progressKey(videoId));
 }
 
@@ -89,6 +97,6 @@ export async function removeChunkJobs(ctx: VideoJobContext, videoId: string): Pr
     removed += await chunk.remove().then(() => 1, () => 0);
   }
   removed += await parent.remove({ removeChildren: true }).then(() => 1, () => 0);
-  await forgetChunkProgress(ctx, videoId);
+  await ctx.publisher.del(progressKey(videoId));
   return removed;
 }

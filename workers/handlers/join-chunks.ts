@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { joinChunkLadders } from '../../media/chunk-join.js';
 import { MASTER_PLAYLIST } from '../../media/hls.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
-import { chunkLadderDir, chunksDir, forgetChunkProgress } from '../video-chunks.js';
+import { chunkLadderDir, chunksDir, discardChunks } from '../video-chunks.js';
 import { failOnLastAttempt, loadLiveVideo, type VideoJobContext } from '../video-jobs.js';
 import { handOverToPublish, planLadderFor, probeSummary, removeLeftovers, renditionsOf } from './transcode-video.js';
 
@@ -20,8 +19,7 @@ export async function joinChunks(ctx: VideoJobContext, job: Job<JobPayloads['joi
   const chunkRoot = chunksDir(ctx.mediaRoot, videoId);
   const video = await loadLiveVideo(ctx, videoId, ['processing']);
   if (!video) {
-    await rm(chunkRoot, { recursive: true, force: true });
-    await forgetChunkProgress(ctx, videoId);
+    await discardChunks(ctx, videoId);
     return { skipped: true };
   }
   try {
@@ -38,8 +36,7 @@ export async function joinChunks(ctx: VideoJobContext, job: Job<JobPayloads['joi
       });
     }
     await handOverToPublish(ctx, videoId, plan);
-    await rm(chunkRoot, { recursive: true, force: true });
-    await forgetChunkProgress(ctx, videoId);
+    await discardChunks(ctx, videoId);
     return { joined: chunks.length };
   } catch (error) {
     return failOnLastAttempt(ctx, job, videoId, error);

@@ -12,7 +12,9 @@ export const REPLACED_KEEP_HOURS = 24;
 
 async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: string }) {
   const paths = mediaPaths(ctx.mediaRoot);
-  await rm(paths.video(video.id), { recursive: true, force: true });
+  // A chunk still encoding when its video is cancelled writes into the folder for up to a
+  // few seconds; rm retries on ENOTEMPTY.
+  await rm(paths.video(video.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 400 });
   await rm(paths.upload(video.uploadId), { force: true });
   await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
 }

@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import { transcodeLadder, type X264Preset } from '../../media/hls.js';
 import type { JobPayloads } from '../queues.js';
 import { guardTranscode } from '../transcode-guard.js';
-import { chunkLadderDir, chunksDir, recordChunkProgress } from '../video-chunks.js';
+import { chunkLadderDir, discardChunks, recordChunkProgress } from '../video-chunks.js';
 import { failOnLastAttempt, handBack, loadLiveVideo, type VideoJobContext } from '../video-jobs.js';
 import { ladderSource, planLadderFor, probeSummary, PROGRESS_EVERY_MS, removeLeftovers, transcodeTimeoutMs } from './transcode-video.js';
 
@@ -40,22 +39,22 @@ export async function transcodeChunk(ctx: VideoJobContext, job: Job<JobPayloads[
       },
     });
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (guard.signal.aborted) return await cancelled(outDir);
+    if (guard.signal.aborted) return await cancelled(ctx, videoId);
     await recordChunkProgress(ctx, chunk, chunk.expectedSeconds);
     return { chunk: chunk.index, of: videoId };
   } catch (error) {
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (guard.signal.aborted) return await cancelled(outDir);
+    if (guard.signal.aborted) return await cancelled(ctx, videoId);
     // The lecture fails with this chunk: its siblings' finished ladders are of no use.
-    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await rm(chunksDir(ctx.mediaRoot, videoId), { recursive: true, force: true });
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await discardChunks(ctx, videoId);
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {
     guard.dispose();
   }
 }
 
-/** A chunk finished just as the video was cancelled may have been renamed into place after the files were removed. */
-async function cancelled(outDir: string) {
-  await rm(outDir, { recursive: true, force: true });
+/** The files of a cancelled video may already have been removed while this chunk ran; it may have recreated folders. */
+async function cancelled(ctx: VideoJobContext, videoId: string) {
+  await discardChunks(ctx, videoId);
   return { cancelled: true };
 }
