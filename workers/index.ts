@@ -14,12 +14,13 @@ import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-f
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
-import { parseEnvOrExit, serviceEnvSchema } from './runtime/env.js';
+import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from './runtime/env.js';
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
 import { createUploadStore } from './runtime/upload-store.js';
+import { createMediaStorage } from './storage/index.js';
 import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
 import type { VideoJobContext } from './video-jobs.js';
 
@@ -34,7 +35,7 @@ const env = parseEnvOrExit(
     /** Lectures longer than this are split into chunks that several workers encode at once. */
     VIDEO_CHUNKED_FROM_SECONDS: z.coerce.number().int().min(8).default(DEFAULT_CHUNK_SETTINGS.chunkedFromSeconds),
     VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(4).default(DEFAULT_CHUNK_SETTINGS.chunkSeconds),
-  }),
+  }).superRefine(requireS3Settings),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
 const workerId = `${hostname()}-${process.pid}`;
@@ -50,7 +51,9 @@ const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue 
 const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError, env.QUEUE_PREFIX)])) as VideoJobContext['queues'];
 const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
 const stopSignal = new AbortController();
-const videoContext: VideoJobContext = { db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(),
+const storage = createMediaStorage(env);
+const videoContext: VideoJobContext = {
+  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage,
   chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
 };
 
@@ -94,7 +97,7 @@ await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hour
 
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {

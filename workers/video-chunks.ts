@@ -4,6 +4,7 @@ import { FlowProducer } from 'bullmq';
 import type { TranscodeChunk } from '../media/chunks.js';
 import { defaultJobOptions, jobId, type JobPayloads } from './queues.js';
 import { mediaPaths } from './runtime/media-paths.js';
+import { videoKeys } from './storage/index.js';
 import { updateVideo, type VideoJobContext } from './video-jobs.js';
 
 /**
@@ -14,9 +15,20 @@ import { updateVideo, type VideoJobContext } from './video-jobs.js';
  * its own; a chunk that fails for good fails the parent (and the video).
  */
 
-/** Chunk ladders wait here until the join: on the disk every worker node shares. */
-export const chunksDir = (mediaRoot: string, videoId: string) => path.join(mediaPaths(mediaRoot).video(videoId), 'chunks');
+/**
+ * A chunk is encoded into this node's staging folder, then published to the media storage
+ * under `videoKeys.chunk` (local disk or S3: worker nodes need not share a disk), where it
+ * waits for the join; the join fetches every chunk back into its own staging folder.
+ */
+export const chunksDir = (mediaRoot: string, videoId: string) => path.join(mediaPaths(mediaRoot).staging(videoId), 'chunks');
 export const chunkLadderDir = (mediaRoot: string, videoId: string, index: number) => path.join(chunksDir(mediaRoot, videoId), String(index));
+
+/** Removes a chunk's folder from this node's staging, and its parents once empty. */
+export async function removeChunkStaging(mediaRoot: string, videoId: string, index: number) {
+  await rm(chunkLadderDir(mediaRoot, videoId, index), { recursive: true, force: true });
+  await rmdir(chunksDir(mediaRoot, videoId)).catch(() => {});
+  await rmdir(mediaPaths(mediaRoot).staging(videoId)).catch(() => {});
+}
 
 // Done seconds per chunk, summed into the lecture's percentage; whichever worker reports.
 const progressKey = (videoId: string) => `edu:video-chunk-progress:${videoId}`;
@@ -70,13 +82,15 @@ export async function recordChunkProgress(ctx: VideoJobContext, chunk: JobPayloa
 }
 
 /**
- * Drops the chunk ladders and their progress. The video's folder goes too when nothing
- * else is in it: a cancelled video's files were removed while a chunk was still running,
- * and that chunk's encoder recreated the folders.
+ * Drops the chunk ladders (published ones in the storage, and what is in this node's
+ * staging) and their progress. The staging folder goes too when nothing else is in it: a
+ * cancelled video's files were removed while a chunk was still running, and that chunk's
+ * encoder recreated the folders.
  */
 export async function discardChunks(ctx: VideoJobContext, videoId: string) {
+  await ctx.storage.removePrefix(videoKeys.chunks(videoId));
   await rm(chunksDir(ctx.mediaRoot, videoId), { recursive: true, force: true });
-  await rmdir(mediaPaths(ctx.mediaRoot).video(videoId)).catch(() => {});
+  await rmdir(mediaPaths(ctx.mediaRoot).staging(videoId)).catch(() => {});
   await ctx.publisher.del(progressKey(videoId));
 }
 

@@ -6,6 +6,7 @@ import type { ChunkSettings } from '../media/chunks.js';
 import { videos, type Video, type VideoFailure, type VideoStatus } from '../db/schema/index.js';
 import type { QueueName } from './queues.js';
 import type { Logger } from './runtime/logger.js';
+import type { MediaStorage } from './storage/index.js';
 
 /** What every video job handler is given; handlers import no process-wide state. */
 export type VideoJobContext = {
@@ -21,10 +22,12 @@ export type VideoJobContext = {
   ffmpegBin: string;
   /** When a lecture is long enough to be split over several workers, and into what. */
   chunking: ChunkSettings;
+  /** Where published video goes (local disk or S3-compatible), for every node. */
+  storage: MediaStorage;
 };
 
 export const VIDEO_EVENTS_CHANNEL = 'edu:video-events';
-export type VideoEvent = { videoId: string; lessonId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[] };
+export type VideoEvent = { videoId: string; lessonId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[]; playable?: boolean };
 
 /** The row, or null when it is gone or no longer wanted (cancelled, replaced): the job then ends quietly. */
 export async function loadLiveVideo(ctx: VideoJobContext, videoId: string, expected: readonly VideoStatus[]): Promise<Video | null> {

@@ -4,6 +4,7 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { videoKeys } from '../storage/index.js';
 import { removeChunkJobs } from '../video-chunks.js';
 import type { VideoJobContext } from '../video-jobs.js';
 
@@ -12,9 +13,11 @@ export const REPLACED_KEEP_HOURS = 24;
 
 async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: string }) {
   const paths = mediaPaths(ctx.mediaRoot);
-  // A chunk still encoding when its video is cancelled writes into the folder for up to a
-  // few seconds; rm retries on ENOTEMPTY.
-  await rm(paths.video(video.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 400 });
+  await ctx.storage.removePrefix(videoKeys.video(video.id));
+  await ctx.storage.removePrefix(videoKeys.chunks(video.id));
+  // A chunk still encoding here when its video is cancelled writes into staging for up to
+  // a few seconds (then removes what it made itself); rm retries on ENOTEMPTY.
+  await rm(paths.staging(video.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 400 });
   await rm(paths.upload(video.uploadId), { force: true });
   await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
 }

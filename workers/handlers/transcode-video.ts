@@ -8,15 +8,17 @@ import { probeUpload, type MediaSummary } from '../../media/probe.js';
 import type { VideoRendition } from '../../db/schema/index.js';
 import { enqueue, type JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { videoKeys } from '../storage/index.js';
 import { guardTranscode } from '../transcode-guard.js';
 import { startChunkedTranscode } from '../video-chunks.js';
 import { failOnLastAttempt, handBack, loadLiveVideo, updateVideo, type VideoJobContext } from '../video-jobs.js';
+import { earlyPublisher, publishLadder, withdrawEarlyPublication } from '../video-publishing.js';
 
 export const PROGRESS_EVERY_MS = 1_000;
 
 /**
  * A worker killed mid-transcode leaves its hidden work folder behind (and its ffmpeg, which
- * stops when the folder goes). The job holds the only lock on this video, so whatever is
+ * stops when the folder goes). The job holds the only lock on this folder, so whatever is
  * there now is litter from an earlier attempt.
  */
 export async function removeLeftovers(ladderDir: string) {
@@ -61,7 +63,7 @@ export function ladderSource(ctx: VideoJobContext, uploadId: string, summary: Me
   } satisfies Partial<TranscodeLadderOptions>;
 }
 
-/** The ladder is complete at its final place: record the renditions and go on to publish. */
+/** The whole ladder is published in the storage: record the renditions and go on to the poster and `ready`. */
 export async function handOverToPublish(ctx: VideoJobContext, videoId: string, plan: LadderPlan) {
   await updateVideo(ctx, videoId, { progressPercent: 99, renditions: renditionsOf(plan) });
   await enqueue(ctx.queues, 'publish-video', { videoId }, videoId);
@@ -75,9 +77,10 @@ export function renditionsOf(plan: LadderPlan): VideoRendition[] {
 }
 
 /**
- * Decode once, encode every rung, package HLS fMP4; progress is pushed live; a cancelled
- * video stops ffmpeg. A long lecture is instead split into chunks that several workers
- * encode at once (workers/video-chunks.ts).
+ * Decode once, encode every rung, package HLS fMP4 in this node's staging folder; the
+ * lowest rungs are published as soon as they play, the whole ladder when done. Progress
+ * is pushed live; a cancelled video stops ffmpeg. A long lecture is instead split into
+ * chunks that several workers encode at once (workers/video-chunks.ts).
  */
 export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads['transcode-video']>, token: string | undefined, preset?: X264Preset) {
   const { videoId } = job.data;
@@ -85,15 +88,22 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
   if (!video) return { skipped: true };
   const guard = guardTranscode(ctx, videoId);
   let lastProgressAt = 0;
+  const staging = mediaPaths(ctx.mediaRoot).staging(videoId);
+  const ladderDir = path.join(staging, 'hls');
+  let early: ReturnType<typeof earlyPublisher> | undefined;
   try {
-    await removeLeftovers(mediaPaths(ctx.mediaRoot).ladder(videoId));
+    await withdrawEarlyPublication(ctx, videoId);
     const summary = await probeSummary(ctx, video.uploadId);
     const plan = planLadderFor(summary);
     const chunks = planChunks(summary.durationSeconds, plan.segmentSeconds, ctx.chunking);
+    // Decided before staging is touched: a retried split must not remove running chunks' folders.
     if (chunks.length > 1) return await startChunkedTranscode(ctx, videoId, chunks);
+    // Whatever an earlier attempt (a killed worker) left in staging is litter: this job holds the only lock.
+    await rm(staging, { recursive: true, force: true });
+    early = earlyPublisher(ctx, video, ladderDir, renditionsOf(plan));
     await transcodeLadder({
       ...ladderSource(ctx, video.uploadId, summary, plan, preset),
-      outDir: mediaPaths(ctx.mediaRoot).ladder(videoId),
+      outDir: ladderDir,
       durationSeconds: summary.durationSeconds,
       timeoutMs: transcodeTimeoutMs(summary.durationSeconds),
       signal: guard.signal,
@@ -104,14 +114,24 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
         void job.updateProgress(percent);
         void updateVideo(ctx, videoId, { progressPercent: percent });
       },
+      onPlayable: ({ whileEncoding }) => whileEncoding && early?.start(),
     });
+    await early.stop();
     if (ctx.shutdown.aborted) return handBack(job, token);
     if (guard.signal.aborted) return { cancelled: true };
+    await publishLadder(ctx, videoId, ladderDir);
+    await rm(staging, { recursive: true, force: true });
     await handOverToPublish(ctx, videoId, plan);
     return { rungs: plan.video.map((r) => r.name) };
   } catch (error) {
+    if (early) {
+      await early.stop();
+      await withdrawEarlyPublication(ctx, videoId).catch(() => {});
+      await rm(staging, { recursive: true, force: true });
+    }
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (guard.signal.aborted) return { cancelled: true };
+    // What early publishing stored after the removal job ran would otherwise stay.
+    if (guard.signal.aborted) return { cancelled: true, removed: await ctx.storage.removePrefix(videoKeys.video(videoId)) };
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {
     guard.dispose();
