@@ -18,6 +18,8 @@ export interface BenchSite {
   baseUrl: string;
   mediaRoot: string;
   databaseUrl: string;
+  /** What the web and worker processes printed (warnings and errors only). */
+  logs: () => string;
   stop: () => Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startSite(): Promise<BenchSite> {
     baseUrl,
     mediaRoot,
     databaseUrl: urls.DATABASE_URL,
+    logs: () => `web:\n${web.output()}\nworker:\n${worker.output()}`,
     stop: async () => {
       web.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
@@ -80,11 +83,12 @@ export async function publishLecture(browser: Browser, site: BenchSite, file: st
     const page = await context.newPage();
     await logIn(page, site.baseUrl, 'teacher@demo.edu.cn');
     await page.goto(`${site.baseUrl}/studio/lessons/${lesson.id}`);
+    const now = (await sql<{ now: Date }[]>`select now()`)[0]!.now;
     await page.setInputFiles('#lecture-file', file);
     await page.getByRole('button', { name: '开始上传' }).click();
     const deadline = Date.now() + 15 * 60_000;
     for (;;) {
-      const [row] = await sql<{ status: string; failures: unknown }[]>`select status, failures from videos where lesson_id = ${lesson.id} order by created_at desc limit 1`;
+      const [row] = await sql<{ status: string; failures: unknown }[]>`select status, failures from videos where lesson_id = ${lesson.id} and created_at >= ${now} order by created_at desc limit 1`;
       if (row?.status === 'ready') break;
       if (row?.status === 'failed') throw new Error(`The lecture failed to transcode: ${JSON.stringify(row.failures)}`);
       if (Date.now() > deadline) throw new Error(`The lecture did not become ready (status ${row?.status ?? 'none'})`);

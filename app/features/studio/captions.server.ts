@@ -7,8 +7,8 @@ import { videos, type VideoCaption } from '../../../db/schema/index.js';
 import { mediaPaths } from '../../../workers/runtime/media-paths.js';
 import { getEnv } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
+import { CAPTION_TRACK_NAMES } from '../learning/caption-tracks.js';
 
-const trackNames: Record<VideoCaption['language'], string> = { 'zh-CN': '中文', en: 'English' };
 
 export type AttachOutcome = { kind: 'ok'; cues: number } | { kind: 'bad-file'; problem: CaptionProblem } | { kind: 'no-video' };
 
@@ -41,7 +41,7 @@ export async function attachCaptions(lessonId: string, videoId: string, language
     a.language.localeCompare(b.language),
   );
   const masterFile = path.join(ladder, 'master.m3u8');
-  const tracks = captions.map((c) => ({ language: c.language, name: trackNames[c.language], uri: `subs/${c.language}.m3u8` }));
+  const tracks = captions.map((c) => ({ language: c.language, name: CAPTION_TRACK_NAMES[c.language], uri: `subs/${c.language}.m3u8` }));
   await writeAtomically(masterFile, withSubtitles(await readFile(masterFile, 'utf8'), tracks));
   await db.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, videoId));
   return { kind: 'ok', cues: parsed.cues.length };
