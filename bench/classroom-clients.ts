@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { clockSample, estimateClockOffset, type ClockSample } from '../app/features/classrooms/clock-offset.js';
 
 /** A signed-in HTTP identity for the simulated screens: the cookies a browser would hold. */
@@ -66,7 +67,7 @@ export class ScreenStream {
     });
   }
 
-  private count(socket: import('node:net').Socket | null) {
+  private count(socket: Socket | null) {
     if (!socket) return;
     this.socketBytes = { read: socket.bytesRead, written: socket.bytesWritten };
     this.bytesIn = this.socketBytes.read;

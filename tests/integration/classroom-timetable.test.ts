@@ -17,7 +17,7 @@ beforeAll(async () => {
   await assistant.login('assistant@demo.edu.cn', demoPassword);
   const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
   lessonId = lesson!.id;
-  [lead, guangze, minqing] = await Promise.all(['智慧教室 A101', '高二（1）班', '六年级（2）班'].map(classroomIdByName));
+  [lead, guangze, minqing] = (await Promise.all(['智慧教室 A101', '高二（1）班', '六年级（2）班'].map(classroomIdByName))) as [string, string, string];
 });
 afterAll(closeTestSql);
 
