@@ -1,6 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import type { FormEvent, ReactNode } from 'react';
 import { CsrfInput } from '../../components/CsrfInput.js';
+import { isMessageKey, useT } from '../i18n/i18n.js';
 
 /**
  * A command form: posts to the page's own action (a full page load without JavaScript;
@@ -8,6 +9,8 @@ import { CsrfInput } from '../../components/CsrfInput.js';
  */
 export function CommandForm({ intent, fields = {}, children, className, onSubmit, label }: { intent: string; fields?: Record<string, string>; children: ReactNode; className?: string; onSubmit?: (e: FormEvent<HTMLFormElement>) => void; label?: string }) {
   const fetcher = useFetcher<{ ok: boolean; reason?: string }>();
+  const t = useT();
+  const refused = fetcher.state === 'idle' && fetcher.data && !fetcher.data.ok ? fetcher.data.reason : undefined;
   return (
     <fetcher.Form method="post" className={className ?? 'inline-form'} onSubmit={onSubmit} aria-label={label}>
       <CsrfInput />
@@ -16,6 +19,11 @@ export function CommandForm({ intent, fields = {}, children, className, onSubmit
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {children}
+      {refused ? (
+        <span className="field-errors" role="alert">
+          {t(isMessageKey(refused) ? refused : 'errors.formInvalid')}
+        </span>
+      ) : null}
     </fetcher.Form>
   );
 }
