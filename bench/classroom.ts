@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { CLOCK_BURST, CLOCK_RESAMPLE_MS } from '../app/features/classrooms/clock-offset.js';
 import { seededRandom } from '../app/features/classrooms/seeded-random.js';
 import { countedRequest, login, offsetErrors, percentile, sampleClock, ScreenStream, sleep, type Identity } from './classroom-clients.js';
 
@@ -163,10 +164,10 @@ await Promise.all([pub.quit(), sub.quit()]);
 const fan = { p50: round(percentile(fanOut, 0.5)), p99: round(percentile(fanOut, 0.99)), max: round(Math.max(...fanOut)), commandAckP50: round(percentile(acks, 0.5)) };
 console.log(`fan-out to ${SCREENS} screens × ${COMMANDS} commands: p50 ${fan.p50} ms, p99 ${fan.p99} ms, max ${fan.max} ms, lost ${lost} (the teacher's request itself answered in ${fan.commandAckP50} ms p50); baseline bare Redis pub/sub p50 ${round(percentile(redisMs, 0.5), 2)} ms`);
 
-// 3. Clock offset: 50 screens each run the burst of 16 exchanges; true offset is 0 (one machine).
+// 3. Clock offset: 50 screens each run the client's first burst of exchanges; true offset is 0 (one machine).
 const rnd = seededRandom(2026);
 const clockRuns = async (jitter: boolean) => {
-  const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => sampleClock(i % 2 ? A.base : B.base, 16, jitter ? () => 50 + rnd() * 100 : () => 0)));
+  const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => sampleClock(i % 2 ? A.base : B.base, CLOCK_BURST, jitter ? () => 50 + rnd() * 100 : () => 0)));
   const errs = runs.map(offsetErrors);
   const f = errs.map((e) => e.filtered);
   const s = errs.map((e) => e.single);
@@ -174,9 +175,9 @@ const clockRuns = async (jitter: boolean) => {
 };
 const offsetLoopback = await clockRuns(false);
 const offsetJitter = await clockRuns(true);
-console.log(`clock offset error (16-sample min-delay filter): loopback p99 ${offsetLoopback.p99} ms (single exchange ${offsetLoopback.singleSampleP50} ms p50); 100±50 ms jitter p50 ${offsetJitter.p50}, p99 ${offsetJitter.p99}, max ${offsetJitter.max} ms (single exchange p50 ${offsetJitter.singleSampleP50}, max ${offsetJitter.singleSampleMax} ms)`);
+console.log(`clock offset error (${CLOCK_BURST}-sample min-delay filter): loopback p99 ${offsetLoopback.p99} ms (single exchange ${offsetLoopback.singleSampleP50} ms p50); 100±50 ms jitter p50 ${offsetJitter.p50}, p99 ${offsetJitter.p99}, max ${offsetJitter.max} ms (single exchange p50 ${offsetJitter.singleSampleP50}, max ${offsetJitter.singleSampleMax} ms)`);
 
-// 4. Steady state: a sample of screens also does what a browser screen does (clock every 15 s, status every 10 s).
+// 4. Steady state: a sample of screens also does what a browser screen does (clock every 10 s, status every 10 s).
 console.log(`steady state for ${STEADY_SECONDS} s (${STEADY_SAMPLE} screens reporting and sampling the clock)…`);
 const sample = screens.slice(0, STEADY_SAMPLE);
 const before = sample.map((s) => s.bytesIn + s.bytesOut);
@@ -186,7 +187,7 @@ const timers = sample.flatMap((s, i) => {
   const statusUrl = `${s.base}/classroom/sessions/${sessionId}/commands`;
   const report = () => void post(assistant, statusUrl, { intent: 'status', buffering: '0', rttMs: '12', bufferSeconds: '24.5', driftMs: '-18', rung: '240p' }).then((r) => (upBytes += r.bytes));
   const clock = () => void countedRequest(`${s.base}/clock`, { method: 'GET', headers: {} }).then((r) => (upBytes += r.bytes));
-  return [setTimeout(() => report(), (i * 97) % 10_000), setInterval(report, 10_000), setInterval(clock, 15_000)];
+  return [setTimeout(() => report(), (i * 97) % 10_000), setInterval(report, 10_000), setInterval(clock, CLOCK_RESAMPLE_MS)];
 });
 await sleep(STEADY_SECONDS * 1000);
 timers.forEach((t) => clearInterval(t));

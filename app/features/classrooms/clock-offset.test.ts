@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './seeded-random.js';
-import { clockSample, estimateClockOffset, nextSampleDelay, type ClockSample } from './clock-offset.js';
+import { CLOCK_BURST, CLOCK_WINDOW, clockSample, estimateClockOffset, nextSampleDelay, type ClockSample } from './clock-offset.js';
 
 /**
  * One exchange on a synthetic timeline: the client's clock reads `trueOffset` ms behind the
@@ -29,7 +29,7 @@ describe('clock offset from four timestamps', () => {
     expect(Math.abs(s.offsetMs - 700)).toBeLessThanOrEqual(s.delayMs / 2);
   });
 
-  it('picks the lowest-delay sample of the last sixteen', () => {
+  it('picks the lowest-delay sample of the last twenty-four', () => {
     const samples: ClockSample[] = [
       { offsetMs: 90, delayMs: 300, at: 1 },
       { offsetMs: 12, delayMs: 4, at: 2 },
@@ -38,52 +38,52 @@ describe('clock offset from four timestamps', () => {
     expect(estimateClockOffset(samples)).toEqual({ offsetMs: 12, delayMs: 4, errorBoundMs: 2 });
     expect(estimateClockOffset([])).toBeNull();
     // An old best sample falls out of the window.
-    const later = [...samples, ...Array.from({ length: 16 }, (_, i) => ({ offsetMs: 30 + i, delayMs: 50 + i, at: 10 + i }))];
+    const later = [...samples, ...Array.from({ length: CLOCK_WINDOW }, (_, i) => ({ offsetMs: 30 + i, delayMs: 50 + i, at: 10 + i }))];
     expect(estimateClockOffset(later)!.offsetMs).toBe(30);
   });
 
   it('on loopback-like links (0.1-1 ms legs) is within 1 ms of the true offset', () => {
     const rnd = seededRandom(7);
     for (const trueOffset of [-86_400_000, -1234.5, 0, 37, 5_000_000]) {
-      const samples = Array.from({ length: 16 }, (_, i) => exchange(i * 150, trueOffset, () => 0.1 + rnd() * 0.9));
+      const samples = Array.from({ length: CLOCK_BURST }, (_, i) => exchange(i * 150, trueOffset, () => 0.1 + rnd() * 0.9));
       expect(Math.abs(estimateClockOffset(samples)!.offsetMs - trueOffset)).toBeLessThan(1);
     }
   });
 
-  it('with 100 ± 50 ms of jitter on each leg, a burst of sixteen keeps 99 % of errors under 30 ms; single samples do not', () => {
+  it('with 100 ± 50 ms of jitter on each leg, a burst of twenty-four keeps 99 % of errors under 25 ms; single samples do not', () => {
     const rnd = seededRandom(42);
     const leg = () => 50 + rnd() * 100; // 100 ± 50 ms
     const filtered: number[] = [];
     const single: number[] = [];
     for (let trial = 0; trial < 1000; trial++) {
       const trueOffset = (rnd() - 0.5) * 10_000;
-      const samples = Array.from({ length: 16 }, (_, i) => exchange(i * 150, trueOffset, leg));
+      const samples = Array.from({ length: CLOCK_BURST }, (_, i) => exchange(i * 150, trueOffset, leg));
       filtered.push(Math.abs(estimateClockOffset(samples)!.offsetMs - trueOffset));
       single.push(Math.abs(samples[0]!.offsetMs - trueOffset));
     }
     const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;
-    expect(p(filtered, 0.99)).toBeLessThan(30);
+    expect(p(filtered, 0.99)).toBeLessThan(25);
     expect(p(filtered, 0.5)).toBeLessThan(10);
     expect(p(single, 0.5)).toBeGreaterThan(10);
     expect(p(single, 0.99)).toBeGreaterThan(30);
   });
 
-  it('follows a client clock that drifts by 50 ppm when re-sampled every 15 s', () => {
+  it('follows a client clock that drifts by 50 ppm when re-sampled every 10 s', () => {
     const rnd = seededRandom(3);
     const samples: ClockSample[] = [];
     let worst = 0;
     for (let taken = 0, now = 0; now < 3_600_000; taken++, now += nextSampleDelay(taken)) {
       const trueOffset = 200 + now * 50e-6; // 180 ms over the hour
       samples.push(exchange(now, trueOffset, () => 1 + rnd() * 4));
-      if (taken >= 16) worst = Math.max(worst, Math.abs(estimateClockOffset(samples)!.offsetMs - trueOffset));
+      if (taken >= CLOCK_BURST) worst = Math.max(worst, Math.abs(estimateClockOffset(samples)!.offsetMs - trueOffset));
     }
-    // The window of sixteen spans 4 min: 12 ms of drift at most, plus the legs' asymmetry.
+    // The window of twenty-four spans 4 min: 12 ms of drift at most, plus the legs' asymmetry.
     expect(worst).toBeLessThan(15);
   });
 
-  it('samples in a burst first, then every 15 s', () => {
+  it('samples in a burst first, then every 10 s', () => {
     expect(nextSampleDelay(0)).toBe(150);
-    expect(nextSampleDelay(15)).toBe(150);
-    expect(nextSampleDelay(16)).toBe(15_000);
+    expect(nextSampleDelay(23)).toBe(150);
+    expect(nextSampleDelay(24)).toBe(10_000);
   });
 });

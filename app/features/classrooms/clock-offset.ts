@@ -13,9 +13,10 @@ export function clockSample({ t0, t1, t2, t3 }: ClockExchange): ClockSample {
 
 /**
  * The offset of the lowest-delay sample among the most recent `keep`. Its error is at most
- * half that sample's round trip. NTP's clock filter keeps eight; we keep sixteen because on
- * rural links with 100 ± 50 ms of jitter per leg eight leave a 1-in-100 error of ~34 ms
- * and sixteen ~27 ms (synthetic timelines in clock-offset.test.ts).
+ * half that sample's round trip. NTP's clock filter keeps eight; we keep twenty-four because
+ * on rural links with 100 ± 50 ms of jitter per leg eight leave a 1-in-100 error of ~34 ms,
+ * sixteen ~27 ms and twenty-four ~23 ms (synthetic timelines in clock-offset.test.ts).
+ * Re-sampling every 10 s keeps the window at 4 min, short enough to follow clock drift.
  */
 export function estimateClockOffset(samples: readonly ClockSample[], keep = CLOCK_WINDOW): { offsetMs: number; delayMs: number; errorBoundMs: number } | null {
   const recent = samples.slice(-keep);
@@ -25,9 +26,9 @@ export function estimateClockOffset(samples: readonly ClockSample[], keep = CLOC
 }
 
 /** A burst of samples at the start, then one every `intervalMs` to follow the crystals' drift. */
-export const CLOCK_WINDOW = 16;
-export const CLOCK_BURST = 16;
-export const CLOCK_RESAMPLE_MS = 15_000;
+export const CLOCK_WINDOW = 24;
+export const CLOCK_BURST = 24;
+export const CLOCK_RESAMPLE_MS = 10_000;
 
 export function nextSampleDelay(samplesTaken: number, intervalMs = CLOCK_RESAMPLE_MS): number {
   return samplesTaken < CLOCK_BURST ? 150 : intervalMs;

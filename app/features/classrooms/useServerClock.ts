@@ -5,7 +5,7 @@ const localNow = () => performance.timeOrigin + performance.now();
 
 export type ServerClock = { now: () => number; rttMs: () => number | null };
 
-/** The server's time on this screen: a burst of /clock exchanges, then one every 15 s. */
+/** The server's time on this screen: a burst of /clock exchanges, then one every 10 s. */
 export function useServerClock(): ServerClock {
   const offset = useRef(0);
   const rtt = useRef<number | null>(null);
