@@ -45,8 +45,9 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
   let rank: SQL = sql`0`;
   const query = filters.q ? queryTokens(filters.q) : null;
   if (query && query.required.length > 0) {
-    const required = sql`${query.required}::text[]`;
-    const pairs = sql`${query.pairs}::text[]`;
+    // sql.param: a bare JS array would be spread into a row of parameters, ($1, $2), not one text[].
+    const required = sql`${sql.param(query.required)}::text[]`;
+    const pairs = sql`${sql.param(query.pairs)}::text[]`;
     const phrase = `%${filters.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const pairCount = Math.max(1, query.pairs.length);
     where.push(sql`c.search_tokens @> ${required}`);
