@@ -156,16 +156,16 @@ export async function openCourseDetail(origin: string, slug: string): Promise<{ 
 
 /**
  * What the whole open catalog was last changed by: the newest change to any course
- * (published or not: unpublishing is a change), institution or lesson, and how many
+ * (published or not: unpublishing is a change; a lesson or teacher change refreshes the
+ * course's search tokens, which bumps its updated_at) or institution, and how many
  * courses are published. Cheap to compute, so the CSV can answer 304 without building.
  */
 export async function catalogVersion(): Promise<{ lastModified: Date; published: number; tag: string }> {
   const { sql } = getServices();
-  const [row] = await sql<{ courses: string | null; institutions: string | null; lessons: string | null; published: number }[]>`
+  const [row] = await sql<{ courses: string | null; institutions: string | null; published: number }[]>`
     select (select max(updated_at) from courses) as courses, (select max(updated_at) from institutions) as institutions,
-      (select max(updated_at) from lessons) as lessons,
       (select count(*)::int from courses where published_at is not null) as published`;
-  const times = [row!.courses, row!.institutions, row!.lessons].filter((t): t is string => t !== null);
+  const times = [row!.courses, row!.institutions].filter((t): t is string => t !== null);
   return { lastModified: latest(times), published: row!.published, tag: `${times.join(' ')} ${row!.published}` };
 }
 
