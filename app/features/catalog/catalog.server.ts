@@ -45,8 +45,7 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
   let rank: SQL | null = null;
   const query = filters.q ? queryTokens(filters.q) : null;
   if (query && query.required.length > 0) {
-    // sql.param: a bare JS array would be spread into a row of parameters, ($1, $2), not one text[].
-    const required = sql`${sql.param(query.required)}::text[]`;
+    const required = textArray(query.required);
     const phrase = `%${filters.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const pairCount = Math.max(1, query.pairs.length);
     where.push(sql`c.search_tokens @> ${required}`);
@@ -106,7 +105,12 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
  */
 function sharedPairs(pairs: string[], term: (pair: SQL) => SQL): SQL {
   if (pairs.length === 0) return sql`0`;
-  return sql.join(pairs.map((p) => term(sql`${sql.param([p])}::text[]`)), sql` + `);
+  return sql.join(pairs.map((p) => term(textArray([p]))), sql` + `);
+}
+
+/** A text[] literal with one bound parameter per element (a bare JS array would expand to a row). */
+function textArray(values: string[]): SQL {
+  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 }
 
 // Only for a page past the end, where the window count has no row to ride on.

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { courses, lessons, videos } from '../../../db/schema/index.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { courseModules, courses, lessons, videos } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 
 /** A lesson with its published video, if it has one. */
@@ -21,4 +21,18 @@ export async function findLessonWithVideo(lessonId: string) {
     .leftJoin(videos, and(eq(videos.lessonId, lessons.id), eq(videos.status, 'ready')))
     .where(eq(lessons.id, lessonId));
   return row ?? null;
+}
+
+/** The lesson's text and its neighbours in the course order, for the lesson page. */
+export async function lessonPageExtras(lessonId: string, courseId: string) {
+  const { db } = getServices();
+  const [lesson] = await db.select({ bodyZh: lessons.bodyZh, bodyEn: lessons.bodyEn }).from(lessons).where(eq(lessons.id, lessonId));
+  const ordered = await db
+    .select({ id: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn })
+    .from(lessons)
+    .leftJoin(courseModules, eq(courseModules.id, lessons.moduleId))
+    .where(eq(lessons.courseId, courseId))
+    .orderBy(sql`${courseModules.position} asc nulls last`, asc(lessons.position));
+  const index = ordered.findIndex((l) => l.id === lessonId);
+  return { bodyZh: lesson?.bodyZh ?? '', bodyEn: lesson?.bodyEn ?? null, prev: ordered[index - 1] ?? null, next: ordered[index + 1] ?? null };
 }
