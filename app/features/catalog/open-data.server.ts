@@ -3,6 +3,7 @@
 import { getEnv } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
 import { searchCatalog, type CourseCard } from './catalog.server.js';
+import { findPublishedCourse } from './course.server.js';
 import { csvRecord, openCatalogPageUrl, toCatalogFilters, type OpenCatalogParams } from './open-data.js';
 
 export type OpenRegion = { code: string; nameZh: string; nameEn: string };
@@ -94,12 +95,10 @@ async function institutionRegions(slugs: string[]): Promise<Map<string, { region
   return new Map(rows.map(({ slug, ...region }) => [slug, region]));
 }
 
-/** Every column of an open course card, for one course or the whole catalog. */
-function publishedCourses(sql: ReturnType<typeof getServices>['sql'], slug?: string) {
+/** Every column of an open course card for the whole catalog (the CSV export). */
+function publishedCourses(sql: ReturnType<typeof getServices>['sql']) {
   return sql`
     select c.id, c.slug, c.title_zh as "titleZh", c.title_en as "titleEn", c.summary_zh as "summaryZh", c.summary_en as "summaryEn",
-      c.description_zh as "descriptionZh", c.description_en as "descriptionEn",
-      c.prerequisites_zh as "prerequisitesZh", c.prerequisites_en as "prerequisitesEn",
       c.subject, c.level, c.language, c.credits::text as credits, c.class_hours as "classHours", c.updated_at as "updatedAt",
       i.slug as "institutionSlug", i.name_zh as "institutionZh", i.name_en as "institutionEn",
       r.code as "regionCode", r.name_zh as "regionZh", r.name_en as "regionEn",
@@ -109,49 +108,30 @@ function publishedCourses(sql: ReturnType<typeof getServices>['sql'], slug?: str
     from courses c
     join institutions i on i.id = c.institution_id
     join regions r on r.id = i.region_id
-    where c.published_at is not null ${slug === undefined ? sql`` : sql`and c.slug = ${slug}`}
+    where c.published_at is not null
     order by i.slug, c.slug`;
 }
 
-type CourseRow = CardWithRegion & {
-  id: string;
-  descriptionZh: string;
-  descriptionEn: string | null;
-  prerequisitesZh: string;
-  prerequisitesEn: string | null;
-};
+type CourseRow = CardWithRegion & { id: string };
 
 /** A published course with its syllabus (module and lesson titles), or null. */
 export async function openCourseDetail(origin: string, slug: string): Promise<{ course: OpenCourseDetail; lastModified: Date } | null> {
-  const { sql } = getServices();
-  const [row] = await sql<CourseRow[]>`${publishedCourses(sql, slug)}`;
-  if (!row) return null;
-  // Drizzle's postgres.js driver hands timestamps over as text: dates are parsed here.
-  const lessons = await sql<{ moduleId: string | null; moduleZh: string | null; moduleEn: string | null; titleZh: string; titleEn: string | null; updatedAt: string }[]>`
-    select m.id as "moduleId", m.title_zh as "moduleZh", m.title_en as "moduleEn", l.title_zh as "titleZh", l.title_en as "titleEn", l.updated_at as "updatedAt"
-    from lessons l left join course_modules m on m.id = l.module_id
-    where l.course_id = ${row.id}
-    order by m.position nulls last, l.position`;
-  const syllabus: OpenCourseDetail['syllabus'] = [];
-  let current: { key: string | null; entry: OpenCourseDetail['syllabus'][number] } | undefined;
-  for (const l of lessons) {
-    if (!current || current.key !== l.moduleId) {
-      current = { key: l.moduleId, entry: { titleZh: l.moduleZh ?? '', titleEn: l.moduleEn, lessons: [] } };
-      syllabus.push(current.entry);
-    }
-    current.entry.lessons.push({ titleZh: l.titleZh, titleEn: l.titleEn });
-  }
-  const [institution] = await sql<{ updatedAt: string }[]>`select updated_at as "updatedAt" from institutions where slug = ${row.institutionSlug}`;
-  const lastModified = latest([row.updatedAt, institution!.updatedAt, ...lessons.map((l) => l.updatedAt)]);
+  const found = await findPublishedCourse(slug);
+  if (!found) return null;
   const course: OpenCourseDetail = {
-    ...openCourse(origin, row),
-    descriptionZh: row.descriptionZh,
-    descriptionEn: row.descriptionEn,
-    prerequisitesZh: row.prerequisitesZh,
-    prerequisitesEn: row.prerequisitesEn,
-    syllabus,
+    ...openCourse(origin, { ...found, lessonCount: found.syllabus.reduce((n, m) => n + m.lessons.length, 0) }),
+    descriptionZh: found.descriptionZh,
+    descriptionEn: found.descriptionEn,
+    prerequisitesZh: found.prerequisitesZh,
+    prerequisitesEn: found.prerequisitesEn,
+    syllabus: found.syllabus.map((m) => ({
+      titleZh: m.titleZh ?? '',
+      titleEn: m.titleEn,
+      lessons: m.lessons.map((l) => ({ titleZh: l.titleZh, titleEn: l.titleEn })),
+    })),
   };
-  return { course, lastModified };
+  // Every lesson or teacher change refreshes the course's search tokens, bumping updated_at.
+  return { course, lastModified: new Date(found.updatedAt) };
 }
 
 /**
@@ -169,7 +149,7 @@ export async function catalogVersion(): Promise<{ lastModified: Date; published:
   return { lastModified: latest(times), published: row!.published, tag: `${times.join(' ')} ${row!.published}` };
 }
 
-function latest(times: (string | Date)[]): Date {
+function latest(times: string[]): Date {
   return new Date(Math.max(0, ...times.map((t) => new Date(t).getTime())));
 }
 
