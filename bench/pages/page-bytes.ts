@@ -44,7 +44,7 @@ export async function measureFirstVisit(browser: Browser, url: string, cookies: 
     const bytes = e.encodedDataLength;
     figures.requests++;
     const { pathname } = new URL(kind.url);
-    if (kind.type === 'Image' || pathname === '/favicon.ico') return void (figures.excluded.images += bytes);
+    if (kind.type === 'Image' || /^\/favicon\.(ico|svg|png)$/.test(pathname)) return void (figures.excluded.images += bytes);
     if (kind.type === 'Media' || pathname.startsWith('/media/')) return void (figures.excluded.media += bytes);
     encodings.add(kind.encoding);
     budgeted.push({ path: pathname, bytes, encoding: kind.encoding });
