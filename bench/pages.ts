@@ -144,12 +144,15 @@ try {
   console.log(`load: ${connections} connections, ${seconds} s per run, site then static baseline...`);
   const load: Record<string, { site: LoadFigures; static: LoadFigures; shareOfStatic: number }> = {};
   for (const page of ['catalog', 'search', 'course'] as const) {
-    await loadTest(baseUrl, paths[page], { connections, seconds: 2 }); // warm-up: JIT, pools, caches
-    const site = await loadTest(baseUrl, paths[page], { connections, seconds });
-    await loadTest(staticUrl, paths[page], { connections, seconds: 2 });
-    const baseline = await loadTest(staticUrl, paths[page], { connections, seconds });
+    const site$ = { connections, serverPid: server.child.pid! };
+    const static$ = { connections, serverPid: staticServer.child.pid! };
+    await loadTest(baseUrl, paths[page], { ...site$, seconds: 2 }); // warm-up: JIT, pools, caches
+    const site = await loadTest(baseUrl, paths[page], { ...site$, seconds });
+    await loadTest(staticUrl, paths[page], { ...static$, seconds: 2 });
+    const baseline = await loadTest(staticUrl, paths[page], { ...static$, seconds });
     load[page] = { site, static: baseline, shareOfStatic: round(site.requestsPerSecond / baseline.requestsPerSecond, 3) };
-    console.log(`  ${page.padEnd(8)} site ${site.requestsPerSecond} req/s p50 ${site.p50Ms} ms p99 ${site.p99Ms} ms (non-2xx ${site.non2xx}, errors ${site.errors}) | static ${baseline.requestsPerSecond} req/s p50 ${baseline.p50Ms} ms p99 ${baseline.p99Ms} ms | ${Math.round(load[page].shareOfStatic * 100)} % of static`);
+    console.log(`  ${page.padEnd(8)} site ${site.requestsPerSecond} req/s p50 ${site.p50Ms} ms p99 ${site.p99Ms} ms, ${site.serverCpuMsPerRequest} CPU-ms/req (non-2xx ${site.non2xx}, errors ${site.errors}, other cores ${site.otherCores})` +
+      ` | static ${baseline.requestsPerSecond} req/s p50 ${baseline.p50Ms} ms p99 ${baseline.p99Ms} ms, ${baseline.serverCpuMsPerRequest} CPU-ms/req (other cores ${baseline.otherCores}) | ${Math.round(load[page].shareOfStatic * 100)} % of static`);
   }
 
   const pass = {
