@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnvOrExit, serviceEnvSchema } from '../workers/runtime/env.js';
+import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from '../workers/runtime/env.js';
 
 const booleanish = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -19,6 +19,7 @@ export const webEnvSchema = serviceEnvSchema
     LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
     SECURE_COOKIES: booleanish.optional(),
   })
+  .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));
 
 export type WebEnv = z.infer<typeof webEnvSchema>;

@@ -145,9 +145,10 @@ export async function studentCourseState(user: CurrentUser, course: { id: string
     enrolled: true,
     decision: null,
     completedLessonIds: [...completed],
-    // The lesson last opened, unless it is done: then the first lesson not yet complete.
+    // The lesson last opened, unless it is done: then the first lesson not yet complete
+    // (none once every lesson is).
     continueLessonId:
-      enrolment.lastLessonId && !completed.has(enrolment.lastLessonId) ? enrolment.lastLessonId : (ordered.find((id) => !completed.has(id)) ?? enrolment.lastLessonId),
+      enrolment.lastLessonId && !completed.has(enrolment.lastLessonId) ? enrolment.lastLessonId : (ordered.find((id) => !completed.has(id)) ?? null),
     record: record ?? null,
   };
 }

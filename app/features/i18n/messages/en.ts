@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n.js';
+import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
   'site.name': 'Bamin Cloud Classroom',
@@ -317,6 +318,8 @@ export const en = {
   'video.failure.bad-frame-rate': 'The frame rate is not usable.',
   'video.failure.probe-video-failed': 'Checking the file failed; please try again later.',
   'video.failure.transcode-video-failed': 'Transcoding failed; the file may be damaged.',
+  'video.failure.transcode-chunk-failed': 'Transcoding part of the video failed; the file may be damaged.',
+  'video.failure.join-chunks-failed': 'Assembling the transcoded parts failed; please try again later.',
   'video.failure.publish-video-failed': 'Publishing failed; please try again later.',
   'video.rungs': 'Qualities: {rungs}',
   'lesson.title': '{lesson}',
@@ -332,4 +335,5 @@ export const en = {
   'common.actions': 'Actions',
   'common.none': 'None',
   'common.page': 'Page {page}',
+  ...quizzesEn,
 } satisfies Record<MessageKey, string>;
