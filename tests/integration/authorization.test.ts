@@ -9,7 +9,7 @@ type Who = (typeof roles)[number];
 
 // What each kind of visitor gets for each page. `login` means redirected to /login;
 // `home` redirected to /. The demo registrar works at fjnu (福建师范大学), not fzu.
-type Outcome = 200 | 403 | 404 | 'login' | 'home' | 'admin-home' | 'enrol';
+type Outcome = 200 | 400 | 403 | 404 | 'login' | 'home' | 'admin-home' | 'enrol';
 const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
 const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
@@ -42,6 +42,12 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/courses?q=%E7%BA%BF%E4%BB%A3&subject=mathematics&page=2', everyone(200)],
   ['/courses/fzu-linear-algebra-1', everyone(200)],
   ['/courses/no-such-course', everyone(404)],
+  ['/api/catalog', everyone(200)],
+  ['/api/catalog?q=%E7%BA%BF%E4%BB%A3&pageSize=5', everyone(200)],
+  ['/api/catalog?pageSize=1000', everyone(400)],
+  ['/api/catalog/fzu-linear-algebra-1', everyone(200)],
+  ['/api/catalog/no-such-course', everyone(404)],
+  ['/catalog.csv', everyone(200)],
   ['/institutions/fzu', everyone(200)],
   ['/institutions/no-such-school', everyone(404)],
   ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
