@@ -66,7 +66,16 @@ function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Me
           ))}
         </ul>
       ) : null}
-      {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
+      {role === 'teacher' ? (
+        <>
+          <p>
+            <a className="button" href="/studio">
+              {t('studio.home.title')}
+            </a>
+          </p>
+          <TeacherLessons lessons={teaches} />
+        </>
+      ) : null}
       {role === 'admin' ? (
         <p>
           <a className="button" href="/admin">

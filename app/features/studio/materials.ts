@@ -77,6 +77,7 @@ const MAX_NAME_CHARS = 100;
 export function sanitiseMaterialName(original: string, kind: MaterialKind): string {
   const base = original.normalize('NFC').split(/[/\\]/).pop() ?? '';
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069<>:"|?*;]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
