@@ -4,7 +4,10 @@ import { requireLessonViewer } from '../features/learning/lesson-viewer.server.j
 import { openMaterial } from '../features/studio/materials.server.js';
 import { attachmentDisposition } from '../features/studio/materials.js';
 
-/** A lesson's material, for those who may open the lesson: always a download, never rendered. */
+/**
+ * A lesson's material, for those who may open the lesson: always a download, never rendered
+ * (X-Content-Type-Options: nosniff comes with every response, from the security headers).
+ */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { lesson } = await requireLessonViewer(request, context, params.lessonId);
   const id = z.string().uuid().safeParse(params.materialId);
@@ -15,7 +18,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       'Content-Type': material.contentType,
       'Content-Length': String(material.size),
       'Content-Disposition': attachmentDisposition(material.fileName),
-      'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cache-Control': 'private, no-cache',
       ETag: `"${material.sha256}"`,

@@ -4,7 +4,8 @@ import { TableScroll } from '../components/TableScroll.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireCourseTeacher } from '../features/studio/course-access.server.js';
-import { courseLessonStats, watchedBuckets } from '../features/studio/stats.server.js';
+import { courseLessonStats } from '../features/studio/stats.server.js';
+import { watchedBuckets } from '../features/studio/stats.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.home.stats');
 
@@ -51,14 +52,8 @@ export default function CourseStats() {
                   <th scope="row">
                     {i + 1}. {pick(l.titleZh, l.titleEn)}
                   </th>
-                  <td data-stat="reached">
-                    {l.reached}
-                    {percent(l.reached, enrolled)}
-                  </td>
-                  <td data-stat="completed">
-                    {l.completed}
-                    {percent(l.completed, enrolled)}
-                  </td>
+                  <td data-stat="reached">{`${l.reached}${percent(l.reached, enrolled)}`}</td>
+                  <td data-stat="completed">{`${l.completed}${percent(l.completed, enrolled)}`}</td>
                   <td data-stat="dropped">{l.droppedBeforeNext === null ? t('studio.stats.last') : `${l.droppedBeforeNext}${percent(l.droppedBeforeNext, l.reached)}`}</td>
                   {l.watched.map((n, b) => (
                     <td key={watchedBuckets[b]} data-stat={`watched-${watchedBuckets[b]}`}>

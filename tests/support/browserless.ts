@@ -55,7 +55,7 @@ export class FormClient {
   }
 
   /** A multipart form with files, as a browser sends `<form enctype="multipart/form-data">`. */
-  async postMultipart(path: string, fields: Record<string, string>, files: Record<string, { name: string; type: string; content: string }>): Promise<Response> {
+  async postMultipart(path: string, fields: Record<string, string>, files: Record<string, { name: string; type: string; content: string | Uint8Array }>): Promise<Response> {
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
     body.set('csrf', decodeURIComponent(await this.csrfToken()));

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getServices } from '../../services.server.js';
 
-/** Watched-fraction buckets; 95 % is where a lesson's video counts as complete. */
-export const watchedBuckets = ['0-25', '25-50', '50-75', '75-95', '95-100'] as const;
 
 export type LessonStats = {
   lessonId: string;
