@@ -172,7 +172,7 @@ describe('a teacher who does not teach the course', () => {
 describe('lesson text: optimistic concurrency', () => {
   it('of two saves made from the same version, one wins and the other is told it is stale (409), nothing silently lost', async () => {
     const lesson = await lessonId('课时丙');
-    const [{ version }] = (await testSql()<{ version: number }[]>`select version from lessons where id = ${lesson}`) as [{ version: number }];
+    const version = (await testSql()<{ version: number }[]>`select version from lessons where id = ${lesson}`)[0]!.version;
     const second = new FormClient(baseUrl);
     await second.login('teacher@demo.edu.cn', demoPassword);
     const [a, b] = await Promise.all([

@@ -59,7 +59,7 @@ export class FormClient {
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
     body.set('csrf', decodeURIComponent(await this.csrfToken()));
-    for (const [k, f] of Object.entries(files)) body.set(k, new Blob([f.content], { type: f.type }), f.name);
+    for (const [k, f] of Object.entries(files)) body.set(k, new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)], { type: f.type }), f.name);
     const res = await fetch(this.baseUrl + path, { method: 'POST', body, headers: this.headers(), redirect: 'manual' });
     this.remember(res);
     return res;
