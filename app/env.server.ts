@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnvOrExit, serviceEnvSchema } from '../workers/runtime/env.js';
+import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from '../workers/runtime/env.js';
 
 const booleanish = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -21,6 +21,7 @@ export const webEnvSchema = serviceEnvSchema
     /** Largest lesson material (PDF, slides…) a teacher may upload, in bytes. */
     MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   })
+  .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));
 
 export type WebEnv = z.infer<typeof webEnvSchema>;

@@ -29,7 +29,7 @@ async function seriousViolations(page: Page) {
 }
 
 describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical findings)', () => {
-  const anonymous = ['/', '/login', '/signup', '/no-such-page'];
+  const anonymous = ['/', '/login', '/signup', '/no-such-page', '/courses', `/courses?q=${encodeURIComponent('线代')}`, '/courses?q=zzzz-nothing', '/courses/fzu-linear-algebra-1', '/institutions/fzu'];
   for (const path of anonymous) {
     it(`anonymous ${path}`, async () => {
       const page = await (await browser.newContext({ bypassCSP: true })).newPage();
@@ -91,6 +91,27 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     await page.getByRole('button', { name: '保存正文' }).click();
     await page.getByText('已有其他人保存了这个课时').waitFor();
     expect(await seriousViolations(page), 'stale text save').toEqual([]);
+    await context.close();
+  });
+
+  it('student pages: home with my courses, an enrolled course, a lesson, a course closed to them', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill('student@demo.edu.cn');
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    expect(await seriousViolations(page), 'home').toEqual([]);
+    for (const path of ['/courses/fzu-linear-algebra-1', '/courses/fjnu-educational-psychology']) {
+      await page.goto(baseUrl + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    await page.getByRole('link', { name: '课程目录' }).first().click();
+    await page.goto(`${baseUrl}/courses/fzu-linear-algebra-1`);
+    await page.locator('.syllabus a').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await seriousViolations(page), 'lesson').toEqual([]);
     await context.close();
   });
 });

@@ -4,6 +4,7 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { videoKeys } from '../storage/index.js';
 import type { VideoJobContext } from '../video-jobs.js';
 
 // Signed links last at most 7 hours (issue 3): a day later nobody can still be watching.
@@ -11,7 +12,8 @@ export const REPLACED_KEEP_HOURS = 24;
 
 async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: string }) {
   const paths = mediaPaths(ctx.mediaRoot);
-  await rm(paths.video(video.id), { recursive: true, force: true });
+  await ctx.storage.removePrefix(videoKeys.video(video.id));
+  await rm(paths.staging(video.id), { recursive: true, force: true });
   await rm(paths.upload(video.uploadId), { force: true });
   await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
 }

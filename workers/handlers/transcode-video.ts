@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
@@ -9,21 +9,11 @@ import { videos, type VideoRendition } from '../../db/schema/index.js';
 import { enqueue, type JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
 import { failOnLastAttempt, handBack, loadLiveVideo, updateVideo, type VideoJobContext } from '../video-jobs.js';
+import { videoKeys } from '../storage/index.js';
+import { earlyPublisher, publishLadder, withdrawEarlyPublication } from '../video-publishing.js';
 
 const PROGRESS_EVERY_MS = 1_000;
 const CANCEL_CHECK_EVERY_MS = 2_000;
-
-/**
- * A worker killed mid-transcode leaves its hidden work folder behind (and its ffmpeg, which
- * stops when the folder goes). The job holds the only lock on this video, so whatever is
- * there now is litter from an earlier attempt.
- */
-async function removeLeftovers(ladderDir: string) {
-  const parent = path.dirname(ladderDir);
-  const prefix = `.${path.basename(ladderDir)}.partial-`;
-  const entries = await readdir(parent).catch(() => [] as string[]);
-  await Promise.all(entries.filter((e) => e.startsWith(prefix)).map((e) => rm(path.join(parent, e), { recursive: true, force: true })));
-}
 
 /** Generous: a 4-hour lecture on a slow node must not be killed, a wedged ffmpeg must be. */
 export function transcodeTimeoutMs(durationSeconds: number | null): number {
@@ -43,7 +33,11 @@ export function renditionsOf(plan: LadderPlan): VideoRendition[] {
   ];
 }
 
-/** Decode once, encode every rung, package HLS fMP4; progress is pushed live; a cancelled video stops ffmpeg. */
+/**
+ * Decode once, encode every rung, package HLS fMP4 in this node's staging folder; the
+ * lowest rungs are published as soon as they play, the whole ladder when done. Progress
+ * is pushed live; a cancelled video stops ffmpeg.
+ */
 export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads['transcode-video']>, token: string | undefined, preset?: X264Preset) {
   const { videoId } = job.data;
   const video = await loadLiveVideo(ctx, videoId, ['processing']);
@@ -56,8 +50,13 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
     if (!row || row.status === 'cancelled') abort.abort(new Error('video cancelled'));
   }, CANCEL_CHECK_EVERY_MS);
   let lastProgressAt = 0;
+  // Whatever an earlier attempt (a killed worker) left in staging is litter: this job holds the only lock.
+  const staging = mediaPaths(ctx.mediaRoot).staging(videoId);
+  const ladderDir = path.join(staging, 'hls');
+  let early: ReturnType<typeof earlyPublisher> | undefined;
   try {
-    await removeLeftovers(mediaPaths(ctx.mediaRoot).ladder(videoId));
+    await rm(staging, { recursive: true, force: true });
+    await withdrawEarlyPublication(ctx, videoId);
     const summary = await probeSummary(ctx, video.uploadId);
     const plan = planLadder({
       width: summary.video?.width ?? 0,
@@ -66,10 +65,11 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
       hasVideo: summary.video !== null,
       hasAudio: summary.audio !== null,
     });
+    early = earlyPublisher(ctx, video, ladderDir, renditionsOf(plan));
     await transcodeLadder({
       input: mediaPaths(ctx.mediaRoot).upload(video.uploadId),
       inputDemuxer: summary.demuxer,
-      outDir: mediaPaths(ctx.mediaRoot).ladder(videoId),
+      outDir: ladderDir,
       plan,
       videoStreamIndex: summary.video?.index,
       audioStreamIndex: summary.audio?.index,
@@ -86,15 +86,23 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
         void job.updateProgress(percent);
         void updateVideo(ctx, videoId, { progressPercent: percent });
       },
+      onPlayable: ({ whileEncoding }) => whileEncoding && early?.start(),
     });
+    await early.stop();
     if (ctx.shutdown.aborted) return handBack(job, token);
     if (abort.signal.aborted) return { cancelled: true };
+    await publishLadder(ctx, videoId, ladderDir);
+    await rm(staging, { recursive: true, force: true });
     await updateVideo(ctx, videoId, { progressPercent: 99, renditions: renditionsOf(plan) });
     await enqueue(ctx.queues, 'publish-video', { videoId }, videoId);
     return { rungs: plan.video.map((r) => r.name) };
   } catch (error) {
+    await early?.stop();
+    await withdrawEarlyPublication(ctx, videoId).catch(() => {});
+    await rm(staging, { recursive: true, force: true });
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (abort.signal.aborted) return { cancelled: true };
+    // What early publishing stored after the removal job ran would otherwise stay.
+    if (abort.signal.aborted) return { cancelled: true, removed: await ctx.storage.removePrefix(videoKeys.video(videoId)) };
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {
     clearInterval(cancelWatch);

@@ -42,11 +42,11 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
   if (filters.institution) where.push(sql`i.slug = ${filters.institution}`);
   if (filters.region) where.push(sql`${filters.region} in (r.code, pr.code, ppr.code)`);
 
-  let rank: SQL = sql`0`;
+  let rank: SQL | null = null;
   const query = filters.q ? queryTokens(filters.q) : null;
   if (query && query.required.length > 0) {
-    const required = sql`${query.required}::text[]`;
-    const pairs = sql`${query.pairs}::text[]`;
+    const required = textArray(query.required);
+    const pairs = textArray(query.pairs);
     const phrase = `%${filters.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const pairCount = Math.max(1, query.pairs.length);
     where.push(sql`c.search_tokens @> ${required}`);
@@ -77,7 +77,7 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
       count(*) over ()::int as total
     from ${from}
     where ${whereSql}
-    order by ${rank} desc, c.published_at desc, c.slug
+    order by ${rank ? sql`${rank} desc,` : sql``} c.published_at desc, c.slug
     limit ${pageSize} offset ${(page - 1) * pageSize}`);
   const total = rows[0]?.total ?? (page > 1 ? await countCatalog(from, whereSql) : 0);
   return {
@@ -86,6 +86,11 @@ export async function searchCatalog(filters: CatalogFilters, pageSize = catalogP
     page,
     pageCount: Math.max(1, Math.ceil(total / pageSize)),
   };
+}
+
+/** A text[] literal with one bound parameter per element (a bare JS array would expand to a row). */
+function textArray(values: string[]): SQL {
+  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 }
 
 // Only for a page past the end, where the window count has no row to ride on.

@@ -63,7 +63,7 @@ export function CourseMetadataForm({ course, partnerIds, institutions, lastResul
       <div className="field-grid">
         <SelectField field={fields.subject} label={t('studio.field.subject')} placeholder="—" options={options(courseSubjects, 'subject')} />
         <SelectField field={fields.level} label={t('studio.field.level')} placeholder="—" options={options(courseLevels, 'courseLevel')} />
-        <SelectField field={fields.language} label={t('studio.field.language')} placeholder="—" options={options(courseLanguages, 'courseLanguage')} />
+        <SelectField field={fields.language} label={t('studio.field.language')} placeholder="—" options={options(courseLanguages, 'courseLang')} />
         <Field field={fields.credits} label={t('studio.field.credits')} hint={t('studio.field.creditsHint')} inputMode="decimal" />
         <Field field={fields.classHours} label={t('studio.field.classHours')} inputMode="numeric" />
         <Field field={fields.passGrade} label={t('studio.field.passGrade')} hint={t('studio.field.passGradeHint')} inputMode="decimal" />
