@@ -37,7 +37,7 @@ async function loggedIn(email: string): Promise<Page> {
 const lessonTitles = async (page: Page) => (await page.locator('.outline-lesson .outline-title').allTextContents()).map((t) => t.replace(/^\d+\.\s*/, ''));
 
 describe('a teacher builds and publishes a course', () => {
-  it('from the home page to a published course, reordering by keyboard, with text and a material', async () => {
+  it('from the home page to a published course in the catalog, reordering by keyboard, with text and a material', async () => {
     const title = `电路分析${Date.now().toString(36)}`;
     const page = await loggedIn('teacher@demo.edu.cn');
     await page.getByRole('link', { name: '教学工作室' }).click();
@@ -100,6 +100,14 @@ describe('a teacher builds and publishes a course', () => {
       select published_at, credits, (select count(*)::int from lessons l where l.course_id = c.id) as lessons from courses c where title_zh = ${title}`;
     expect(course!.published_at).not.toBeNull();
     expect([course!.credits, course!.lessons]).toEqual(['2.5', 2]);
+
+    // It is in the public catalog now, found by its Chinese title.
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`${baseUrl}/courses?q=${encodeURIComponent(title)}`);
+    await visitor.getByRole('link', { name: title }).click();
+    await visitor.getByRole('heading', { level: 1, name: title }).waitFor();
+    expect(await visitor.locator('body').textContent()).toContain('基尔霍夫定律');
+    await visitor.context().close();
 
     await page.getByRole('link', { name: '学习统计' }).click();
     await page.getByRole('heading', { name: `学习统计：${title}` }).waitFor();
