@@ -1,6 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { LecturePlayer } from '../components/player/LecturePlayer.js';
+import { QuizSummary } from '../features/quizzes/QuizSummary.js';
+import { quizSummaryFor } from '../features/quizzes/quiz-taking.server.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { refreshLessonCompletion } from '../features/learning/completion.server.js';
@@ -21,6 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
   const extras = await lessonPageExtras(lesson.id, viewer.lesson.courseId);
   let lessonComplete = false;
+  const quiz = await quizSummaryFor(user.id, lesson.id);
   if (!viewer.preview) {
     await noteLessonVisit(user.id, viewer.lesson);
     // Opening the page shows its text: that part of the lesson is done.
@@ -32,6 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     extras,
     preview: viewer.preview,
     lessonComplete,
+    quiz,
     video: lesson.videoId
       ? {
           id: lesson.videoId,
@@ -50,7 +54,7 @@ function resumePosition(position: number, duration: number): number {
 }
 
 export default function LessonPage() {
-  const { lesson, video, lessonId, course, extras, preview, lessonComplete } = useLoaderData<typeof loader>();
+  const { lesson, video, lessonId, course, extras, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
@@ -72,6 +76,7 @@ export default function LessonPage() {
           ))}
         </section>
       ) : null}
+      {quiz ? <QuizSummary lessonId={lessonId} quiz={quiz} preview={preview} /> : null}
       {lessonComplete ? (
         <p className="notice ok" role="status">
           {t('lesson.complete')}

@@ -114,4 +114,37 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     expect(await seriousViolations(page), 'lesson').toEqual([]);
     await context.close();
   });
+
+  it('the quiz page (student), its graded preview and the quiz builder (teacher)', async () => {
+    const [row] = await testSql()<{ id: string }[]>`select q.lesson_id as id from quizzes q join lessons l on l.id = q.lesson_id join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1'`;
+    const quizPath = `/lessons/${row!.id}/quiz`;
+    const logIn = async (email: string) => {
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/login`);
+      await page.getByLabel('电子邮箱').fill(email);
+      await page.getByLabel('密码').fill(demoPassword);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: /你好/ }).waitFor();
+      return { context, page };
+    };
+    const student = await logIn('student@demo.edu.cn');
+    await student.page.goto(baseUrl + quizPath);
+    await student.page.getByRole('group', { name: /第 1 题/ }).waitFor();
+    expect(await seriousViolations(student.page), quizPath).toEqual([]);
+    await student.context.close();
+
+    // The teacher's preview shows the graded results without recording an attempt.
+    const teacher = await logIn('teacher@demo.edu.cn');
+    await teacher.page.goto(baseUrl + quizPath);
+    await teacher.page.getByRole('group', { name: /第 1 题/ }).getByLabel('3', { exact: true }).check();
+    await teacher.page.getByRole('button', { name: '预览评分（不记录）' }).click();
+    await teacher.page.getByRole('heading', { name: '预览评分（未记录）' }).waitFor();
+    expect(await seriousViolations(teacher.page), `${quizPath} graded preview`).toEqual([]);
+    for (const path of [`/studio/lessons/${row!.id}/quiz`, `/studio/lessons/${row!.id}/quiz?add=single`]) {
+      await teacher.page.goto(baseUrl + path);
+      expect(await seriousViolations(teacher.page), path).toEqual([]);
+    }
+    await teacher.context.close();
+  });
 });

@@ -14,7 +14,7 @@ const { db, sql: drizzleSql } = createDatabase(testServiceEnv().DATABASE_URL, { 
 const slug = `harmony-dev-${Date.now().toString(36)}`;
 let browser: Browser;
 
-// A course of two text lessons, as a teacher would have published it.
+// A course of two text lessons and a quiz, as a teacher would have published it.
 beforeAll(async () => {
   browser = await launchChromium();
   const [course] = await testSql()<{ id: string }[]>`
@@ -24,7 +24,13 @@ beforeAll(async () => {
   const [mod] = await testSql()<{ id: string }[]>`insert into course_modules (course_id, position, title_zh) values (${course!.id}, 1, '第一单元：入门') returning id`;
   await testSql()`insert into lessons (course_id, module_id, position, title_zh, body_zh) values
     (${course!.id}, ${mod!.id}, 1, '第一讲：开发环境', '安装开发工具，创建第一个工程。'),
-    (${course!.id}, ${mod!.id}, 2, '第二讲：界面布局', '用声明式界面描述页面。')`;
+    (${course!.id}, ${mod!.id}, 2, '第二讲：界面布局', '用声明式界面描述页面。'),
+    (${course!.id}, ${mod!.id}, 3, '第三讲：小测验', '')`;
+  const [quizLesson] = await testSql()<{ id: string }[]>`select id from lessons where course_id = ${course!.id} and position = 3`;
+  const [quiz] = await testSql()<{ id: string }[]>`insert into quizzes (lesson_id, attempts_allowed) values (${quizLesson!.id}, 2) returning id`;
+  await testSql()`insert into quiz_items (quiz_id, position, kind, prompt_zh, options, answer_key, feedback_zh) values
+    (${quiz!.id}, 1, 'single', '鸿蒙应用的界面用什么方式描述？', ${testSql().json([{ id: 'o1', labelZh: '声明式' }, { id: 'o2', labelZh: '命令式' }])}, ${testSql().json({ kind: 'single', optionId: 'o1' })}, '第二讲讲过。'),
+    (${quiz!.id}, 2, 'numeric', '二加三等于几？', '[]'::jsonb, ${testSql().json({ kind: 'numeric', value: 5, tolerance: 0 })}, '五。')`;
   await refreshCourseSearch(db, course!.id);
 });
 afterAll(async () => {
@@ -34,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('a student in Chromium', () => {
-  it('signs up, finds a course by a Chinese query, enrols, completes its lessons and sees the course complete', async () => {
+  it('signs up, finds a course by a Chinese query, enrols, completes its lessons and a quiz, and sees the course complete', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
     await page.goto(`${baseUrl}/signup`);
     await page.getByLabel('姓名').fill('旅程学生');
@@ -59,14 +65,24 @@ describe('a student in Chromium', () => {
     await page.getByText('这一讲已完成。').waitFor();
     await page.getByRole('link', { name: /下一讲/ }).click();
     await page.getByRole('heading', { level: 1, name: '第二讲：界面布局' }).waitFor();
-    await page.getByRole('link', { name: /返回课程/ }).click();
+    await page.getByRole('link', { name: /下一讲/ }).click();
 
-    await page.getByText('你已完成这门课程（合格）').waitFor();
-    expect(await page.getByText('已完成 2 / 2 讲').isVisible()).toBe(true);
+    // The quiz lesson: take the quiz, see the score and the feedback.
+    await page.getByRole('heading', { level: 1, name: '第三讲：小测验' }).waitFor();
+    await page.getByRole('link', { name: /测验/ }).first().click();
+    await page.getByLabel('声明式').check();
+    await page.getByRole('group', { name: /二加三等于几/ }).locator('input').fill('5');
+    await page.getByRole('button', { name: /提交第 1 次作答/ }).click();
+    await page.getByText(/得分：2(\.00)? \/ 2/).waitFor();
+    await page.screenshot({ path: path.join(shots, 'quiz-result.png'), fullPage: true });
+
+    await page.goto(`${baseUrl}/courses/${slug}`);
+    await page.getByText('你已完成这门课程：总评 100.00').waitFor();
+    expect(await page.getByText('已完成 3 / 3 讲').isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: '继续学习' }).count()).toBe(0);
     await page.screenshot({ path: path.join(shots, 'course-complete.png'), fullPage: true });
-    const records = await testSql()`select r.credits from completion_records r join courses c on c.id = r.course_id where c.slug = ${slug}`;
-    expect(records).toEqual([{ credits: '2.0' }]);
+    const records = await testSql()`select r.credits, r.final_grade from completion_records r join courses c on c.id = r.course_id where c.slug = ${slug}`;
+    expect(records).toEqual([{ credits: '2.0', final_grade: '100.00' }]);
 
     // The home page lists the course as completed.
     await page.goto(`${baseUrl}/`);

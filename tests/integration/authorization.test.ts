@@ -57,6 +57,11 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/lessons/:lesson/materials/:material', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
   ['/lessons/:lesson/materials/00000000-0000-4000-8000-000000000000', { ...signedIn('enrol'), student: 404, teacher: 404, admin: 404 }],
   ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
+  // The demo student is enrolled in the demo course; its teacher (and an admin) preview it.
+  ['/lessons/:quizLesson/quiz', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
+  ['/lessons/:lesson/quiz', { ...signedIn('enrol'), student: 404, teacher: 404, admin: 404 }],
+  ['/studio/lessons/:quizLesson/quiz', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/lessons/00000000-0000-4000-8000-000000000000/quiz', everyone(404)],
 ];
 
 const clients = new Map<Who, FormClient>();
@@ -64,6 +69,7 @@ let studentId = '';
 let lessonId = '';
 let courseId = '';
 let materialId = '';
+let quizLessonId = '';
 
 beforeAll(async () => {
   clients.set('anonymous', new FormClient(baseUrl));
@@ -86,6 +92,8 @@ beforeAll(async () => {
   const dir = path.join(inject('mediaRoot'), 'materials', lessonId);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, materialId), pdf);
+  const [quizLesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id join quizzes q on q.lesson_id = l.id where c.slug = 'fzu-linear-algebra-1'`;
+  quizLessonId = quizLesson!.id;
 });
 afterAll(closeTestSql);
 
@@ -110,7 +118,7 @@ describe('authorisation matrix: every page × every role', () => {
   for (const [path, outcomes] of matrix) {
     for (const who of roles) {
       it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
-        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':lesson', lessonId).replace(':course', courseId).replace(':material', materialId));
+        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':quizLesson', quizLessonId).replace(':lesson', lessonId).replace(':course', courseId).replace(':material', materialId));
         expectOutcome(res, outcomes[who], `${who} ${path}`);
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel(); // a live stream never ends
         else await res.arrayBuffer();
@@ -183,6 +191,22 @@ describe('state-changing requests are authorised on the server', () => {
     const res = await clients.get('teacher')!.post('/studio', { intent: 'create', institutionId: await institutionIdBySlug('fjnu'), titleZh: '越权课程' });
     expect(res.status).toBe(403);
     expect(await testSql()`select 1 from courses where title_zh = '越权课程'`).toHaveLength(0);
+  });
+
+  it('only the course’s teachers may change its quiz; only enrolled students’ answers are recorded', async () => {
+    const [quiz] = await testSql()<{ id: string; attempts_allowed: number }[]>`select id, attempts_allowed from quizzes where lesson_id = ${quizLessonId}`;
+    for (const who of ['student', 'assistant', 'registrar'] as const) {
+      const res = await clients.get(who)!.post(`/studio/lessons/${quizLessonId}/quiz`, { intent: 'settings', attemptsAllowed: '100', weight: '1' });
+      expect(res.status, who).toBe(403);
+    }
+    expect((await testSql()`select attempts_allowed from quizzes where id = ${quiz!.id}`)[0]!.attempts_allowed).toBe(quiz!.attempts_allowed);
+    for (const who of ['assistant', 'registrar'] as const) {
+      const res = await clients.get(who)!.post(`/lessons/${quizLessonId}/quiz`, { attemptNo: '1' });
+      expect([res.status, res.headers.get('location')], who).toEqual([302, '/courses/fzu-linear-algebra-1?enrol=required']);
+    }
+    expect(await testSql()`select 1 from quiz_attempts a join users u on u.id = a.user_id where a.quiz_id = ${quiz!.id} and u.email in ('assistant@demo.edu.cn', 'registrar@demo.edu.cn')`).toHaveLength(0);
+    const anonymous = await clients.get('anonymous')!.post(`/lessons/${quizLessonId}/quiz`, { attemptNo: '1' });
+    expect(anonymous.headers.get('location')).toMatch(/^\/login/);
   });
 
   it('anonymous posts to admin actions are sent to log in, writing nothing', async () => {

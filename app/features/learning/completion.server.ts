@@ -49,7 +49,8 @@ export async function refreshLessonCompletion(userId: string, lessonId: string, 
     .select({ textViewedAt: lessonCompletions.textViewedAt, completedAt: lessonCompletions.completedAt })
     .from(lessonCompletions)
     .where(and(eq(lessonCompletions.userId, userId), eq(lessonCompletions.lessonId, lessonId)));
-  if (state?.completedAt) return { lessonComplete: true, courseCompleted: false };
+  // Already complete: the course may still become complete (a better quiz attempt lifted the grade).
+  if (state?.completedAt) return { lessonComplete: true, courseCompleted: await issueCompletionIfMet(userId, lesson.courseId) };
 
   const [video] = await db
     .select({ completedAt: lessonVideoProgress.completedAt })

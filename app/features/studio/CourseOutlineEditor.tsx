@@ -62,7 +62,8 @@ function LessonItem({ lesson, n }: { lesson: LessonRow; n: number }) {
       </div>
       <p className="outline-links">
         <a href={`/studio/lessons/${lesson.id}`}>{t('studio.lesson.video')}</a> · <a href={`/studio/lessons/${lesson.id}/text`}>{t('studio.lesson.text')}</a> ·{' '}
-        <a href={`/studio/lessons/${lesson.id}/materials`}>{t('studio.lesson.materials')}</a> · <a href={`/lessons/${lesson.id}`}>{t('studio.lesson.preview')}</a>
+        <a href={`/studio/lessons/${lesson.id}/materials`}>{t('studio.lesson.materials')}</a> · <a href={`/studio/lessons/${lesson.id}/quiz`}>{t('studio.lesson.quiz')}</a> ·{' '}
+        <a href={`/lessons/${lesson.id}`}>{t('studio.lesson.preview')}</a>
       </p>
       <details>
         <summary>{t('studio.lesson.rename')}</summary>

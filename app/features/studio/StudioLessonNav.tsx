@@ -4,6 +4,7 @@ const sections = [
   ['', 'studio.lesson.video'],
   ['/text', 'studio.lesson.text'],
   ['/materials', 'studio.lesson.materials'],
+  ['/quiz', 'studio.lesson.quiz'],
 ] as const satisfies readonly (readonly [string, MessageKey])[];
 
 /** Links between a lesson's studio pages, its course and the student preview. */

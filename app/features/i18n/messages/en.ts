@@ -1,5 +1,6 @@
 import type { MessageKey } from '../i18n.js';
 import { studioEn } from './studio.en.js';
+import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
   ...studioEn,
@@ -334,4 +335,5 @@ export const en = {
   'common.actions': 'Actions',
   'common.none': 'None',
   'common.page': 'Page {page}',
+  ...quizzesEn,
 } satisfies Record<MessageKey, string>;

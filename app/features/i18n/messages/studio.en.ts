@@ -76,6 +76,7 @@ export const studioEn = {
   'studio.lesson.preview': 'Preview as a student',
   'studio.lesson.video': 'Video and captions',
   'studio.lesson.text': 'Text',
+  'studio.lesson.quiz': 'Quiz',
   'studio.lesson.materials': 'Materials',
   'studio.lesson.saved': 'Saved.',
   'studio.move.up': 'Up',

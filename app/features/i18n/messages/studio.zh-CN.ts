@@ -76,6 +76,7 @@ export const studioZhCN = {
   'studio.lesson.preview': '以学生身份预览',
   'studio.lesson.video': '视频与字幕',
   'studio.lesson.text': '正文',
+  'studio.lesson.quiz': '测验',
   'studio.lesson.materials': '资料',
   'studio.lesson.saved': '已保存。',
   'studio.move.up': '上移',

@@ -1,4 +1,5 @@
 import { studioZhCN } from './studio.zh-CN.js';
+import { quizzesZhCN } from './quizzes.zh-CN.js';
 
 export const zhCN = {
   ...studioZhCN,
@@ -333,4 +334,5 @@ export const zhCN = {
   'common.actions': '操作',
   'common.none': '无',
   'common.page': '第 {page} 页',
+  ...quizzesZhCN,
 } as const;
