@@ -5,6 +5,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { CsrfInput } from '../components/CsrfInput.js';
 import { Field, FormErrors, SelectField } from '../components/Field.js';
 import { parseForm } from '../features/forms.server.js';
+import { pick } from '../components/catalog/labels.js';
 import { formatDate, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireUser } from '../features/identity/guards.server.js';
@@ -48,7 +49,7 @@ export default function StudioHome() {
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
-  const pick = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
+  const pickTitle = (zh: string, en: string | null) => pick(locale, zh, en);
   const [form, fields] = useForm({
     id: 'create-course',
     lastResult: actionData?.result,
@@ -64,7 +65,7 @@ export default function StudioHome() {
         {courses.map((c) => (
           <li key={c.id} className="panel">
             <h2>
-              <a href={`/studio/courses/${c.id}`}>{pick(c.titleZh, c.titleEn)}</a>
+              <a href={`/studio/courses/${c.id}`}>{pickTitle(c.titleZh, c.titleEn)}</a>
             </h2>
             <p className="muted">
               {locale === 'en' ? c.institutionEn : c.institutionZh} · {t('studio.course.lessonCount', { count: c.lessonCount })} ·{' '}

@@ -20,6 +20,7 @@ import {
 import { loadCourseOutline, setCoursePublished, updateCourseMetadata } from '../features/studio/courses.server.js';
 import { CourseMetadataForm } from '../features/studio/CourseMetadataForm.js';
 import { CourseOutlineEditor } from '../features/studio/CourseOutlineEditor.js';
+import { pick } from '../components/catalog/labels.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.editor.metadata');
 
@@ -85,7 +86,7 @@ export default function CourseEditor() {
   const t = useT();
   const locale = useLocale();
   const done = params.get('done') as keyof typeof doneNotices | null;
-  const title = locale === 'en' && course.titleEn ? course.titleEn : course.titleZh;
+  const title = pick(locale, course.titleZh, course.titleEn);
   const metadataResult = actionData && 'result' in actionData && actionData.result ? actionData.result : undefined;
   return (
     <section aria-labelledby="editor-title">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { TableScroll } from '../components/TableScroll.js';
+import { pick } from '../components/catalog/labels.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireCourseTeacher } from '../features/studio/course-access.server.js';
@@ -18,20 +19,20 @@ export default function CourseStats() {
   const { course, enrolled, lessons } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  const pick = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
+  const pickTitle = (zh: string, en: string | null) => pick(locale, zh, en);
   const percent = (n: number, of: number) => (of > 0 ? ` (${new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(n / of)})` : '');
   return (
     <section aria-labelledby="stats-title">
       <p>
         <a href={`/studio/courses/${course.id}`}>{t('studio.stats.back')}</a>
       </p>
-      <h1 id="stats-title">{t('studio.stats.title', { course: pick(course.titleZh, course.titleEn) })}</h1>
+      <h1 id="stats-title">{t('studio.stats.title', { course: pickTitle(course.titleZh, course.titleEn) })}</h1>
       <p data-enrolled={enrolled}>{t('studio.stats.enrolled', { count: enrolled })}</p>
       <p className="hint">{t('studio.stats.explain')}</p>
       {lessons.length === 0 ? (
         <p>{t('studio.stats.none')}</p>
       ) : (
-        <TableScroll label={t('studio.stats.title', { course: pick(course.titleZh, course.titleEn) })}>
+        <TableScroll label={t('studio.stats.title', { course: pickTitle(course.titleZh, course.titleEn) })}>
           <table className="stats-table">
             <thead>
               <tr>
@@ -50,7 +51,7 @@ export default function CourseStats() {
               {lessons.map((l, i) => (
                 <tr key={l.lessonId} data-lesson-id={l.lessonId}>
                   <th scope="row">
-                    {i + 1}. {pick(l.titleZh, l.titleEn)}
+                    {i + 1}. {pickTitle(l.titleZh, l.titleEn)}
                   </th>
                   <td data-stat="reached">{`${l.reached}${percent(l.reached, enrolled)}`}</td>
                   <td data-stat="completed">{`${l.completed}${percent(l.completed, enrolled)}`}</td>

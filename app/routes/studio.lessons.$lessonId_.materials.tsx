@@ -11,6 +11,7 @@ import { requireLessonTeacher } from '../features/studio/lesson-access.server.js
 import { deleteMaterial, listLessonMaterials, storeMaterial } from '../features/studio/materials.server.js';
 import { formatBytes } from '../features/studio/format-bytes.js';
 import { StudioLessonNav } from '../features/studio/StudioLessonNav.js';
+import { pick } from '../components/catalog/labels.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.lesson.materials');
 
@@ -54,7 +55,7 @@ export default function LessonMaterials() {
   const notice = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
-  const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
+  const title = pick(locale, lesson.titleZh, lesson.titleEn);
   return (
     <section aria-labelledby="materials-title">
       <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/materials" />

@@ -9,6 +9,7 @@ import { lessonTextSchema } from '../features/studio/course-schemas.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
 import { getLessonText, saveLessonText } from '../features/studio/lesson-text.server.js';
 import { StudioLessonNav } from '../features/studio/StudioLessonNav.js';
+import { pick } from '../components/catalog/labels.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'studio.lesson.text');
 
@@ -42,7 +43,7 @@ export default function LessonTextEditor() {
   // After a conflict the form carries the stored version, so saving again is a deliberate replace.
   const version = stale ? stale.current.version : text.version;
   const draft = stale ? stale.mine : { bodyZh: text.bodyZh, bodyEn: text.bodyEn ?? '' };
-  const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
+  const title = pick(locale, lesson.titleZh, lesson.titleEn);
   return (
     <section aria-labelledby="text-title">
       <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/text" />

@@ -1,4 +1,5 @@
 import { Form } from '@remix-run/react';
+import { pick } from '../../components/catalog/labels.js';
 import { CsrfInput } from '../../components/CsrfInput.js';
 import { useLocale, useT } from '../i18n/i18n.js';
 
@@ -51,7 +52,7 @@ function TitlesForm({ intent, hidden, zh, en, submit, idPrefix }: { intent: stri
 function LessonItem({ lesson, n }: { lesson: LessonRow; n: number }) {
   const t = useT();
   const locale = useLocale();
-  const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
+  const title = pick(locale, lesson.titleZh, lesson.titleEn);
   return (
     <li id={`lesson-${lesson.id}`} className="outline-lesson" data-lesson-id={lesson.id}>
       <div className="outline-row">
@@ -96,7 +97,7 @@ export function CourseOutlineEditor({ modules, looseLessons }: { modules: Module
       {modules.length === 0 ? <p>{t('studio.module.none')}</p> : null}
       <ol className="outline">
         {modules.map((m, i) => {
-          const title = locale === 'en' && m.titleEn ? m.titleEn : m.titleZh;
+          const title = pick(locale, m.titleZh, m.titleEn);
           return (
             <li key={m.id} id={`module-${m.id}`} className="panel outline-module">
               <div className="outline-row">
