@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
+import type { ChunkSettings } from '../media/chunks.js';
 import { videos, type Video, type VideoFailure, type VideoStatus } from '../db/schema/index.js';
 import type { QueueName } from './queues.js';
 import type { Logger } from './runtime/logger.js';
@@ -19,6 +20,8 @@ export type VideoJobContext = {
   shutdown: AbortSignal;
   /** ffmpeg, tethered to this process so it cannot outlive a killed worker. */
   ffmpegBin: string;
+  /** When a lecture is long enough to be split over several workers, and into what. */
+  chunking: ChunkSettings;
   /** Where published video goes (local disk or S3-compatible), for every node. */
   storage: MediaStorage;
 };

@@ -5,7 +5,7 @@ import { S3MediaStorage } from './s3-storage.js';
 
 export type { ByteRange, MediaStorage, StoredObject } from './media-storage.js';
 export { RangeNotSatisfiableError } from './media-storage.js';
-export { publishFolder, type PublishMemory } from './publish-folder.js';
+export { fetchFolder, publishFolder, type PublishMemory } from './publish-folder.js';
 
 /** The storage MEDIA_STORAGE names; its settings were checked when the process started. */
 export function createMediaStorage(env: MediaStorageEnv): MediaStorage {
@@ -25,4 +25,10 @@ export function createMediaStorage(env: MediaStorageEnv): MediaStorage {
 export const videoKeys = {
   video: (videoId: string) => `videos/${videoId}/`,
   ladder: (videoId: string) => `videos/${videoId}/hls/`,
+  /**
+   * The chunk ladders of a long lecture waiting for their join (decision 014): kept apart
+   * from `videos/`, which the web node serves, and removed once joined.
+   */
+  chunks: (videoId: string) => `chunks/${videoId}/`,
+  chunk: (videoId: string, index: number) => `chunks/${videoId}/${index}/`,
 };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type RunningS3 } from '../../tests/support/s3-server.js';
 import { LocalMediaStorage } from './local-storage.js';
 import { RangeNotSatisfiableError, type MediaStorage } from './media-storage.js';
-import { publishFolder } from './publish-folder.js';
+import { fetchFolder, publishFolder } from './publish-folder.js';
 import { S3MediaStorage } from './s3-storage.js';
 
 // One contract, two implementations: local disk, and S3 against a real S3-compatible
@@ -152,6 +152,19 @@ describe.each(implementations)('%s media storage', (_name, make) => {
     expect(keys).toHaveLength(2 * 5 + 1);
     expect(keys).not.toContain('360p/seg_0.m4s');
     expect(await text((await storage.read(`${prefix}audio/index.m3u8`))!.body)).toContain('#EXT-X-ENDLIST');
+  });
+
+  it('fetches a published folder back into another node\'s staging, file for file and byte for byte', async () => {
+    const prefix = `chunks/c${Date.now()}-${unique++}/0/`;
+    const dir = await ladderFolder(3, { complete: true });
+    await publishFolder(storage, dir, prefix, { final: true });
+    await storage.put(`${prefix.slice(0, -2)}1/master.m3u8`, Buffer.from('#EXTM3U\n')); // a sibling prefix stays out
+    const into = await mkdtemp(path.join(scratch, 'fetched-'));
+    expect(await fetchFolder(storage, prefix, into)).toBe(2 * 5 + 1);
+    for (const file of ['master.m3u8', '240p/index.m3u8', '240p/init.mp4', 'audio/seg_2.m4s']) {
+      expect(await readFile(path.join(into, file))).toEqual(await readFile(path.join(dir, file)));
+    }
+    expect(await fetchFolder(storage, `${prefix}none/`, await mkdtemp(path.join(scratch, 'empty-')))).toBe(0);
   });
 
   it('is never seen half-published: whenever a playlist can be read, everything it names can be read', async () => {

@@ -1,5 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { assertStoragePrefix, type MediaStorage } from './media-storage.js';
 
 // Publishing a folder (an HLS ladder, a poster and thumbnails) so that a viewer never
@@ -104,4 +106,22 @@ export async function publishFolder(storage: MediaStorage, dir: string, prefix: 
     await storage.remove([...stored.keys()].filter((file) => !keep.has(file)).map((file) => prefix + file));
   }
   return written;
+}
+
+/**
+ * The reverse of publishFolder: every object under `prefix` into `dir` (which should be
+ * empty), e.g. a chunk ladder another worker node published, for the join. Returns how
+ * many files were written.
+ */
+export async function fetchFolder(storage: MediaStorage, prefix: string, dir: string): Promise<number> {
+  assertStoragePrefix(prefix);
+  const objects = await storage.list(prefix);
+  await inBatches(objects, PUT_CONCURRENCY, async ({ key }) => {
+    const object = await storage.read(key);
+    if (!object) throw new Error(`${key} vanished while being fetched`);
+    const target = path.join(dir, ...key.slice(prefix.length).split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    await pipeline(object.body, createWriteStream(target));
+  });
+  return objects.length;
 }

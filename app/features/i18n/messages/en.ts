@@ -320,6 +320,8 @@ export const en = {
   'video.failure.bad-frame-rate': 'The frame rate is not usable.',
   'video.failure.probe-video-failed': 'Checking the file failed; please try again later.',
   'video.failure.transcode-video-failed': 'Transcoding failed; the file may be damaged.',
+  'video.failure.transcode-chunk-failed': 'Transcoding part of the video failed; the file may be damaged.',
+  'video.failure.join-chunks-failed': 'Assembling the transcoded parts failed; please try again later.',
   'video.failure.publish-video-failed': 'Publishing failed; please try again later.',
   'video.rungs': 'Qualities: {rungs}',
   'lesson.title': '{lesson}',

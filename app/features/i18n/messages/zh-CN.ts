@@ -319,6 +319,8 @@ export const zhCN = {
   'video.failure.bad-frame-rate': '帧率异常，无法转码。',
   'video.failure.probe-video-failed': '检查文件时出错，请稍后重试。',
   'video.failure.transcode-video-failed': '转码失败，文件可能已损坏。',
+  'video.failure.transcode-chunk-failed': '视频的一部分转码失败，文件可能已损坏。',
+  'video.failure.join-chunks-failed': '合并转码结果时出错，请稍后重试。',
   'video.failure.publish-video-failed': '发布时出错，请稍后重试。',
   'video.rungs': '清晰度：{rungs}',
   'lesson.title': '{lesson}',
