@@ -9,11 +9,18 @@ import { refreshLessonCompletion } from '../features/learning/completion.server.
 import { findLessonWithVideo, lessonPageExtras } from '../features/learning/lesson.server.js';
 import { noteLessonVisit, requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
 import { signedMediaBase } from '../features/learning/media-urls.server.js';
+import { findPlayerStart } from '../features/learning/player-start.server.js';
+import { CAPTION_TRACK_NAMES } from '../features/learning/caption-tracks.js';
 import { getVideoProgress } from '../features/learning/progress.server.js';
 
-// The only page that loads the player code.
-export const handle = { hydrate: true };
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'lesson.player');
+// The only page that loads the player code, and only after its first frame is on screen.
+export const handle = { hydrate: 'after-first-frame' };
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const start = data?.video?.start;
+  // The first frame's media is fetched from the head, alongside the stylesheet.
+  const preload = start ? [start.initUrl, start.segmentUrl].map((href) => ({ tagName: 'link', rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href })) : [];
+  return [...titleMeta(matches, 'lesson.player'), ...preload];
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Enrolled students of the published course, or its teachers as a preview.
@@ -36,17 +43,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     preview: viewer.preview,
     lessonComplete,
     quiz,
-    video: lesson.videoId
-      ? {
-          id: lesson.videoId,
-          base: signedMediaBase(lesson.videoId),
-          renditions: (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height })),
-          // Continue where they stopped, unless that was the very end.
-          resumeAt: resumePosition((await getVideoProgress(user.id, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0),
-        }
-      : null,
+    video: lesson.videoId ? await lessonVideo(user.id, { ...lesson, videoId: lesson.videoId }) : null,
     lessonId: lesson.id,
   };
+}
+
+async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnType<typeof findLessonWithVideo>>> & { videoId: string }) {
+  const base = signedMediaBase(lesson.videoId);
+  const renditions = (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height }));
+  // Continue where they stopped, unless that was the very end.
+  const resumeAt = resumePosition((await getVideoProgress(userId, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
+  const captions = (lesson.captions ?? []).map((c) => ({ language: c.language, label: CAPTION_TRACK_NAMES[c.language], src: `${base}hls/subs/${c.language}.vtt` }));
+  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt) };
 }
 
 function resumePosition(position: number, duration: number): number {
@@ -67,7 +75,7 @@ export default function LessonPage() {
       </p>
       <h1 id="lesson-title">{title}</h1>
       {preview ? <p className="notice warn">{t('lesson.preview')}</p> : null}
-      {video ? <LecturePlayer base={video.base} renditions={video.renditions} title={title} videoId={video.id} progressUrl={`/lessons/${lessonId}/progress`} resumeAt={video.resumeAt} /> : <p>{t('lesson.noVideo')}</p>}
+      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : <p>{t('lesson.noVideo')}</p>}
       {body ? (
         <section aria-labelledby="lesson-text-title" className="lesson-text">
           <h2 id="lesson-text-title">{t('lesson.text')}</h2>

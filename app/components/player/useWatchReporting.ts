@@ -51,6 +51,8 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
     for (const [name, fn] of events) el.addEventListener(name, fn);
     document.addEventListener('visibilitychange', onHidden);
     window.addEventListener('pagehide', onPageHide);
+    // The page starts playing before React arrives (first-frame.ts): count from here.
+    open();
     const timer = setInterval(() => send(false), REPORT_EVERY_MS);
     return () => {
       clearInterval(timer);
