@@ -255,6 +255,12 @@ describe('lesson materials', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="___ __1.pdf"; filename*=UTF-8''${encodeURIComponent('第一讲 讲义1.pdf')}`);
     expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(m!.sha256);
+    // The lesson page lists it, and shows the lesson text rendered from its safe Markdown
+    // (seen in the teacher's preview, which records nothing that the statistics would count).
+    const lessonPage = await (await teacher.get(`/lessons/${lesson}`)).text();
+    expect(lessonPage).toContain(`href="${path}"`);
+    expect(lessonPage).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(lessonPage).not.toContain('<script>alert(1)');
 
     const refused = await outsider.get(path);
     expect(refused.status).toBe(302);
