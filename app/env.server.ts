@@ -18,6 +18,8 @@ export const webEnvSchema = serviceEnvSchema
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
     LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
     SECURE_COOKIES: booleanish.optional(),
+    /** Largest lesson material (PDF, slides…) a teacher may upload, in bytes. */
+    MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   })
   .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));

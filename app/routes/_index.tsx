@@ -111,7 +111,16 @@ function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memb
           <a href="/classroom">{t('home.classroom.link')}</a>
         </p>
       ) : null}
-      {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
+      {role === 'teacher' ? (
+        <>
+          <p>
+            <a className="button" href="/studio">
+              {t('studio.home.title')}
+            </a>
+          </p>
+          <TeacherLessons lessons={teaches} />
+        </>
+      ) : null}
       {role === 'student' ? <MyCourses courses={myCourses} /> : null}
       {role === 'admin' ? (
         <p>

@@ -2,6 +2,9 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { useLoaderData } from '@remix-run/react';
 import { LecturePlayer } from '../components/player/LecturePlayer.js';
 import { QuizSummary } from '../features/quizzes/QuizSummary.js';
+import { renderLessonMarkdown } from '../features/learning/markdown.js';
+import { MaterialList } from '../features/studio/MaterialList.js';
+import { listLessonMaterials } from '../features/studio/materials.server.js';
 import { quizSummaryFor } from '../features/quizzes/quiz-taking.server.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -28,7 +31,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = viewer.user;
   const lesson = await findLessonWithVideo(viewer.lesson.id);
   if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
-  const extras = await lessonPageExtras(lesson.id, viewer.lesson.courseId);
+  const { bodyZh, bodyEn, ...extras } = await lessonPageExtras(lesson.id, viewer.lesson.courseId);
+  // The lesson text is rendered here, from a safe Markdown subset: no renderer in the browser.
+  const text = { zh: bodyZh ? renderLessonMarkdown(bodyZh) : '', en: bodyEn ? renderLessonMarkdown(bodyEn) : null };
+  const materials = await listLessonMaterials(lesson.id);
   let lessonComplete = false;
   const quiz = await quizSummaryFor(user.id, lesson.id);
   if (!viewer.preview) {
@@ -40,6 +46,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     lesson: { titleZh: lesson.titleZh, titleEn: lesson.titleEn, courseTitleZh: lesson.courseTitleZh, courseTitleEn: lesson.courseTitleEn },
     course: { slug: viewer.courseSlug },
     extras,
+    text,
+    materials: materials.map((m) => ({ id: m.id, fileName: m.fileName, sizeBytes: m.sizeBytes })),
     preview: viewer.preview,
     lessonComplete,
     quiz,
@@ -62,12 +70,12 @@ function resumePosition(position: number, duration: number): number {
 }
 
 export default function LessonPage() {
-  const { lesson, video, lessonId, course, extras, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
+  const { lesson, video, lessonId, course, extras, text, materials, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
   const courseTitle = locale === 'en' && lesson.courseTitleEn ? lesson.courseTitleEn : lesson.courseTitleZh;
-  const body = locale === 'en' && extras.bodyEn ? extras.bodyEn : extras.bodyZh;
+  const bodyHtml = locale === 'en' && text.en ? text.en : text.zh;
   return (
     <article aria-labelledby="lesson-title">
       <p className="muted">
@@ -76,14 +84,13 @@ export default function LessonPage() {
       <h1 id="lesson-title">{title}</h1>
       {preview ? <p className="notice warn">{t('lesson.preview')}</p> : null}
       {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : <p>{t('lesson.noVideo')}</p>}
-      {body ? (
+      {bodyHtml ? (
         <section aria-labelledby="lesson-text-title" className="lesson-text">
           <h2 id="lesson-text-title">{t('lesson.text')}</h2>
-          {body.split(/\n{2,}/).map((paragraph, i) => (
-            <p key={i}>{paragraph}</p>
-          ))}
+          <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
         </section>
       ) : null}
+      {materials.length > 0 ? <MaterialList lessonId={lessonId} materials={materials} /> : null}
       {quiz ? <QuizSummary lessonId={lessonId} quiz={quiz} preview={preview} /> : null}
       {lessonComplete ? (
         <p className="notice ok" role="status">
