@@ -5,3 +5,5 @@ export * from './relations.js';
 export * from './courses.js';
 export * from './videos.js';
 export * from './learning.js';
+export * from './credits.js';
+export * from './ledger.js';
