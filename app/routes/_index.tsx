@@ -62,11 +62,18 @@ function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Me
           {memberships.map((m) => (
             <li key={m.institutionSlug}>
               <a href={`/institutions/${m.institutionSlug}/members`}>{t('home.registrar.members', { institution: name(m) })}</a>
+              {' · '}
+              <a href={`/institutions/${m.institutionSlug}/credits`}>{t('home.registrar.credits', { institution: name(m) })}</a>
             </li>
           ))}
         </ul>
       ) : null}
       {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
+      {role === 'student' ? (
+        <p>
+          <a href="/credits">{t('home.student.credits')}</a>
+        </p>
+      ) : null}
       {role === 'admin' ? (
         <p>
           <a className="button" href="/admin">

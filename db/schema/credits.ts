@@ -137,7 +137,7 @@ export const creditRequests = pgTable(
     /** Bumped by every change: a decision carrying an older version lost a race. */
     version: integer().notNull().default(1),
     ruleId: uuid().references(() => equivalencyRules.id, { onDelete: 'set null' }),
-    matchReasons: jsonb().$type<string[]>().notNull().default([]),
+    matchReasons: jsonb().$type<{ code: string }[]>().notNull().default([]),
     awardedCredits: numeric({ precision: 4, scale: 1 }),
     /** Grade points with two decimals, or null for pass/fail. */
     convertedGrade: numeric({ precision: 4, scale: 2 }),

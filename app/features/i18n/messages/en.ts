@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n.js';
+import { creditsEn } from './credits.en.js';
 
 export const en = {
   'site.name': 'Bamin Cloud Classroom',
@@ -231,4 +232,5 @@ export const en = {
   'common.actions': 'Actions',
   'common.none': 'None',
   'common.page': 'Page {page}',
+  ...creditsEn,
 } satisfies Record<MessageKey, string>;

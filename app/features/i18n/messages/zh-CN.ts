@@ -1,3 +1,5 @@
+import { creditsZhCN } from './credits.zh-CN.js';
+
 export const zhCN = {
   'site.name': '八闽云课堂',
   'site.tagline': '全省共享的优质课程，送到每一所乡村学校',
@@ -229,4 +231,5 @@ export const zhCN = {
   'common.actions': '操作',
   'common.none': '无',
   'common.page': '第 {page} 页',
+  ...creditsZhCN,
 } as const;
