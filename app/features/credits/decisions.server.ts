@@ -73,7 +73,7 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
     update credit_requests r set
       status = 'posted', version = r.version + 1, awarded_credits = v.credits, converted_grade = v.grade,
       converted_label = v.label, conversion_table_id = v.table_id, conversion_table_version = v.table_version,
-      decision_reason = ${reason}, decided_by = ${actorUserId}, decided_at = ${now}, posted_at = ${now}, updated_at = ${now}
+      decision_reason = ${reason}, decided_by = ${actorUserId}::uuid, decided_at = ${now.toISOString()}::timestamptz, posted_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
     from (values ${values}) as v(id, version, credits, grade, label, table_id, table_version)
     where r.id = v.id and r.institution_id = ${institutionId}
       and r.status in (${sql.join(from.map((s) => sql`${s}`), sql`, `)})
