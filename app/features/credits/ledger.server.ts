@@ -39,12 +39,18 @@ export type LedgerReport = { ok: boolean; count: number; headHash: string; probl
 /** Streams the chain in seq order in pages; `head` is a head hash published earlier. */
 export async function verifyLedger(db: Pick<Database, 'select'>, head?: ChainHead, pageSize = 5000): Promise<LedgerReport> {
   const verifier = new ChainVerifier();
-  let after = -1;
-  for (;;) {
-    const page = await db.select().from(ledgerEntries).where(gt(ledgerEntries.seq, after)).orderBy(asc(ledgerEntries.seq)).limit(pageSize);
-    for (const row of page) if (!verifier.add(row)) return verifier.finish();
-    if (page.length < pageSize) break;
-    after = page[page.length - 1]!.seq;
+  const fetchAfter = (after: number) => db.select().from(ledgerEntries).where(gt(ledgerEntries.seq, after)).orderBy(asc(ledgerEntries.seq)).limit(pageSize);
+  let page = await fetchAfter(-1);
+  while (page.length > 0) {
+    // Fetch the next page while this one is hashed.
+    const next = page.length === pageSize ? fetchAfter(page[page.length - 1]!.seq) : Promise.resolve([]);
+    for (const row of page) {
+      if (!verifier.add(row)) {
+        await next.catch(() => {});
+        return verifier.finish();
+      }
+    }
+    page = await next;
   }
   return verifier.finish(head);
 }
