@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { and, eq, inArray, sql as dsql } from 'drizzle-orm';
 import { createDatabase } from '../db/client.js';
@@ -36,7 +36,8 @@ const ms = (from: number) => Math.round(performance.now() - from);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const run = randomBytes(3).toString('hex');
 
-console.log(`bench:credits on ${cpus().length} cores, run ${run}`);
+const loadAtStart = loadavg()[0]!.toFixed(1);
+console.log(`bench:credits on ${cpus().length} cores, load average ${loadAtStart}, run ${run}`);
 let t = performance.now();
 const seeded = await seedBenchData(sql);
 const [counts] = await sql`select (select count(*)::int from institutions where slug like 'bench-%') as institutions,
@@ -213,6 +214,7 @@ const targets = { autoMatchMs: 5000, queueP99Ms: 150, ledgerEntriesPerSecond: 50
 console.log(
   JSON.stringify({
     bench: 'credits',
+    machine: { cores: cpus().length, loadAverageAtStart: Number(loadAtStart), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(1)) },
     data: { institutions: counts!.institutions, rules: counts!.rules, requestsBefore: counts!.requests },
     autoMatch: { requests: pending, ms: autoMatchMs, approved: matched.matched, review: matched.review, matcherIndexedMs: Number(indexedMs.toFixed(1)), matcherNaiveMs: Number(naiveMs.toFixed(1)) },
     queue: { samples: queue.samples, p50Ms: Number(queue.p50.toFixed(1)), p99Ms: Number(queue.p99.toFixed(1)), sqlP50Ms: Number(queue.dbP50.toFixed(1)), sqlP99Ms: Number(queue.dbP99.toFixed(1)) },

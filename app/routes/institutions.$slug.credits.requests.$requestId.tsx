@@ -152,6 +152,10 @@ export default function RegistrarRequest() {
         <section className="panel" aria-labelledby="rec-title">
           <h3 id="rec-title">{t('registrar.detail.record')}</h3>
           <RecordFacts record={record} />
+          <dl className="facts">
+            <dt>{t('credits.detail.target')}</dt>
+            <dd>{request.targetKind === 'elective' ? t('credits.elective') : t('credits.target.line', { code: request.targetCode, title: request.targetTitle })}</dd>
+          </dl>
           {request.note ? <p>{request.note}</p> : null}
         </section>
         <section className="panel" aria-labelledby="rule-title">

@@ -5,6 +5,7 @@ import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
 import { courses, courseTeachers, institutions, lessons, memberships, regions, users } from '../schema/index.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
+import { seedCreditsDemo } from './credits-demo.js';
 import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
@@ -29,7 +30,10 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
         .returning({ id: institutions.id });
       institutionIds.set(i.slug, row!.id);
     }
-    if (!withUsers) return;
+    if (!withUsers) {
+      await seedCreditsDemo(tx, false);
+      return;
+    }
     for (const u of demoUsers) {
       let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, u.email));
       if (!user) {
@@ -58,6 +62,7 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
       const missing = c.lessons.map((l, i) => ({ ...l, position: i + 1, courseId: course!.id })).filter((l) => !have.has(l.position));
       if (missing.length) await tx.insert(lessons).values(missing);
     }
+    await seedCreditsDemo(tx, true);
   });
 }
 

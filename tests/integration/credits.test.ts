@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FormClient } from '../support/browserless.js';
+import type { FormClient } from '../support/browserless.js';
 import { newCompletionRecord, newCourse, newRegistrar, requestIdFrom, requestRow, signUpStudent } from '../support/credits.js';
 import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
 

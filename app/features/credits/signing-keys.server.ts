@@ -4,7 +4,7 @@ import type { Database } from '../../../db/client.js';
 import { institutionSigningKeys } from '../../../db/schema/index.js';
 import { getEnv } from '../../env.server.js';
 
-type Tx = Pick<Database, 'select' | 'insert' | 'execute'>;
+type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
 
 // Private keys are sealed with AES-256-GCM under a key derived from CREDENTIAL_KEY_SECRET
 // (or SESSION_SECRET): a copy of the database alone cannot sign credentials.
@@ -36,7 +36,15 @@ export async function signingKeyFor(tx: Tx, institutionId: string): Promise<{ id
     .from(institutionSigningKeys)
     .where(and(eq(institutionSigningKeys.institutionId, institutionId), eq(institutionSigningKeys.active, true)))
     .limit(1);
-  if (existing) return { id: existing.id, privateKey: unseal(existing.sealedPrivateKey) };
+  if (existing) {
+    try {
+      return { id: existing.id, privateKey: unseal(existing.sealedPrivateKey) };
+    } catch {
+      // Sealed under another secret (the secret was changed): retire it and make a new key.
+      // Its public half stays published, so credentials it signed still verify.
+      await tx.update(institutionSigningKeys).set({ active: false }).where(eq(institutionSigningKeys.id, existing.id));
+    }
+  }
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const jwk = publicKey.export({ format: 'jwk' }) as { x: string };
   const [row] = await tx
