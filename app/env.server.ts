@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnvOrExit, serviceEnvSchema } from '../workers/runtime/env.js';
+import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from '../workers/runtime/env.js';
 
 const booleanish = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -21,6 +21,7 @@ export const webEnvSchema = serviceEnvSchema
     /** Seals institutions' Ed25519 signing keys at rest; falls back to a key derived from SESSION_SECRET. */
     CREDENTIAL_KEY_SECRET: z.string().min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`').optional(),
   })
+  .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));
 
 /** The address people open, without a trailing slash: credentials name their issuer with it. */

@@ -73,6 +73,9 @@ function SiteHeader() {
           <li>
             <a href="/">{t('nav.home')}</a>
           </li>
+          <li>
+            <a href="/courses">{t('nav.courses')}</a>
+          </li>
           {user ? (
             <>
               {user.isAdmin ? (

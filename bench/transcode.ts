@@ -18,6 +18,9 @@ import { round, timePhase } from './cpu-load.js';
 import { handWrittenCommand, perRungCommands, runFfmpeg } from './ladder-baselines.js';
 import { SOURCE_LOOK, prepareSource } from './lecture-source.js';
 import { measureLadder } from './rung-quality.js';
+import { sampleRss } from './rss-sampler.js';
+import { joinChunkLadders } from '../media/chunk-join.js';
+import { planChunks } from '../media/chunks.js';
 import { TARGETS, judge } from './targets.js';
 
 const { values: args } = parseArgs({
@@ -50,13 +53,34 @@ try {
   const playable = { seconds: null as number | null };
   const started = performance.now();
   const ladderDir = join(work, 'ladder');
+  const rss = sampleRss();
   const ours = await timePhase(() => transcodeLadder({
     input: source.path, inputDemuxer: summary.demuxer, outDir: ladderDir, plan, scaler,
     videoStreamIndex: summary.video?.index, audioStreamIndex: summary.audio?.index,
     durationSeconds: lectureSeconds, timeoutMs: lectureSeconds * 20_000,
     onPlayable: ({ whileEncoding }) => { if (whileEncoding) playable.seconds = round((performance.now() - started) / 1000, 2); },
   }));
-  report('transcodeLadder', ours.timing, `first playable after ${playable.seconds ?? 'never (only at the end)'} s`);
+  const memory = rss.stop();
+  report('transcodeLadder', ours.timing, `first playable after ${playable.seconds ?? 'never (only at the end)'} s; ` +
+    `Node RSS (ffmpeg excluded) ${memory.startMb} MB before, peak ${memory.peakMb} MB`);
+
+  // Two chunks encoded at the same time, as two worker processes would take them, then
+  // joined: on this one 2-core machine the two encoders share its cores.
+  console.log('two chunks at once, then joined...');
+  const halves = planChunks(lectureSeconds, plan.segmentSeconds, { chunkedFromSeconds: 0, chunkSeconds: Math.ceil(lectureSeconds / 2 / plan.segmentSeconds) * plan.segmentSeconds });
+  const chunkRss = sampleRss();
+  const chunked = await timePhase(async () => {
+    await Promise.all(halves.map((chunk) => transcodeLadder({
+      input: source.path, inputDemuxer: summary.demuxer, outDir: join(work, 'chunks', String(chunk.index)), plan, scaler,
+      videoStreamIndex: summary.video?.index, audioStreamIndex: summary.audio?.index,
+      durationSeconds: chunk.expectedSeconds, timeoutMs: lectureSeconds * 20_000, clip: chunk,
+    })));
+    const joinStarted = performance.now();
+    await joinChunkLadders({ chunks: halves.map((c) => ({ dir: join(work, 'chunks', String(c.index)), startSeconds: c.startSeconds })), rungs: [...plan.video.map((r) => r.name), 'audio'], outDir: join(work, 'chunked') });
+    return round((performance.now() - joinStarted) / 1000, 2);
+  });
+  const chunkMemory = chunkRss.stop();
+  report('two chunks at once + join', chunked.timing, `join ${chunked.result} s; ${round(ours.timing.wallSeconds / chunked.timing.wallSeconds, 2)}x the single process's speed; Node RSS peak ${chunkMemory.peakMb} MB`);
 
   console.log('one process per rung...');
   const perRungDir = join(work, 'per-rung');
@@ -105,6 +129,17 @@ try {
       transcodeLadder: { ...ours.timing, xRealtime: round(lectureSeconds / ours.timing.wallSeconds, 2) },
       perRungProcesses: { ...perRung.timing, xRealtime: round(lectureSeconds / perRung.timing.wallSeconds, 2), processes },
       handWrittenCommand: { ...hand.timing, xRealtime: round(lectureSeconds / hand.timing.wallSeconds, 2) },
+      twoChunksAtOnceThenJoined: {
+        ...chunked.timing, xRealtime: round(lectureSeconds / chunked.timing.wallSeconds, 2), joinSeconds: chunked.result,
+        chunks: halves.length, speedupOverOneProcess: round(ours.timing.wallSeconds / chunked.timing.wallSeconds, 2),
+      },
+    },
+    workerMemory: {
+      definition: 'VmRSS of the Node process running transcodeLadder (the worker-side code path), sampled every 100 ms; ffmpeg children excluded',
+      transcodeLadder: memory,
+      twoChunksAtOnceThenJoined: chunkMemory,
+      targetMb: 300,
+      pass: memory.peakMb < 300 && chunkMemory.peakMb < 300,
     },
     firstPlayable: {
       definition: 'master.m3u8 and every rung playlist (start rung and audio-only included) list at least one 4 s segment, at their final URLs',

@@ -124,7 +124,8 @@ function assertWholeInputCovered(reachedSeconds: number | null, durationSeconds:
   }
 }
 
-async function replaceDirectory(fresh: string, target: string): Promise<void> {
+/** Swaps a finished folder into place, restoring the previous one if the rename fails. */
+export async function replaceDirectory(fresh: string, target: string): Promise<void> {
   const previous = `${fresh}.previous`;
   const hadPrevious = await stat(target).then(() => true, () => false);
   if (hadPrevious) await rename(target, previous);

@@ -49,6 +49,13 @@ export interface LadderCommandInput {
    * ladder can be played while it is encoded. ffmpeg writes VOD playlists only at the end.
    */
   playlistsWhileEncoding?: boolean;
+  /**
+   * Encode only this part of the source (a chunk of a long lecture, see media/chunks.ts).
+   * The chunk's timestamps start at 0, like a whole lecture's, so its init segments are
+   * byte-identical to every other chunk's; joining shifts its segments' tfdt into place.
+   * (-output_ts_offset would instead write a per-chunk edit list into the init segment.)
+   */
+  clip?: { startSeconds: number; durationSeconds: number | null };
 }
 
 /** One ffmpeg process: decode once, scale once per rung, package every rung as HLS fMP4. */
@@ -87,6 +94,7 @@ export function buildLadderCommand(options: LadderCommandInput): string[] {
   return [
     ...FFMPEG_GLOBAL_ARGS,
     '-progress', 'pipe:1', '-nostats',
+    ...clipInputArgs(options.clip),
     ...safeInputArgs(options.input, options.inputDemuxer),
     '-filter_complex', graph,
     ...maps,
@@ -106,6 +114,17 @@ export function buildLadderCommand(options: LadderCommandInput): string[] {
     '-var_stream_map', variants.join(' '),
     ...safeOutputArgs(join(outDir, '%v', RUNG_PLAYLIST)),
   ];
+}
+
+/**
+ * Input seeking: ffmpeg jumps to the keyframe before the start and decodes (and discards)
+ * up to it, so the chunk begins at exactly that frame while decoding only what it needs.
+ * The chunk's own timeline then starts at 0, so -force_key_frames puts IDR frames on the
+ * lecture's segment grid as long as chunks start on segment boundaries.
+ */
+function clipInputArgs(clip: LadderCommandInput['clip']): string[] {
+  if (!clip) return [];
+  return ['-ss', String(clip.startSeconds), ...(clip.durationSeconds === null ? [] : ['-t', String(clip.durationSeconds)])];
 }
 
 /** Start rung first (players begin with the first variant), then the rest highest first. */

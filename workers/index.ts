@@ -4,19 +4,23 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { createDatabase } from '../db/client.js';
+import { DEFAULT_CHUNK_SETTINGS } from '../media/chunks.js';
+import { joinChunks } from './handlers/join-chunks.js';
 import { probeVideo } from './handlers/probe-video.js';
 import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
+import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
-import { parseEnvOrExit, serviceEnvSchema } from './runtime/env.js';
+import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from './runtime/env.js';
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
 import { createUploadStore } from './runtime/upload-store.js';
+import { createMediaStorage } from './storage/index.js';
 import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
 import type { VideoJobContext } from './video-jobs.js';
 
@@ -28,7 +32,10 @@ const env = parseEnvOrExit(
     VIDEO_ENCODER_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional(),
     /** How long a dead worker's transcode stays locked before another worker takes it over. */
     VIDEO_LOCK_MS: z.coerce.number().int().min(2_000).default(120_000),
-  }),
+    /** Lectures longer than this are split into chunks that several workers encode at once. */
+    VIDEO_CHUNKED_FROM_SECONDS: z.coerce.number().int().min(8).default(DEFAULT_CHUNK_SETTINGS.chunkedFromSeconds),
+    VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(4).default(DEFAULT_CHUNK_SETTINGS.chunkSeconds),
+  }).superRefine(requireS3Settings),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
 const workerId = `${hostname()}-${process.pid}`;
@@ -44,13 +51,19 @@ const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue 
 const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError, env.QUEUE_PREFIX)])) as VideoJobContext['queues'];
 const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
 const stopSignal = new AbortController();
-const videoContext: VideoJobContext = { db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin() };
+const storage = createMediaStorage(env);
+const videoContext: VideoJobContext = {
+  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage,
+  chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
+};
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
   'purge-abandoned-uploads': () => purgeAbandonedUploads(uploadStore),
   'probe-video': (job) => probeVideo(videoContext, job),
   'transcode-video': (job, token) => transcodeVideo(videoContext, job, token, env.VIDEO_ENCODER_PRESET),
+  'transcode-chunk': (job, token) => transcodeChunk(videoContext, job, token, env.VIDEO_ENCODER_PRESET),
+  'join-chunks': (job) => joinChunks(videoContext, job),
   'publish-video': (job) => publishVideo(videoContext, job),
   'remove-video-files': (job) => removeVideoFiles(videoContext, job),
   'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
@@ -84,7 +97,7 @@ await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hour
 
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -4,7 +4,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const queueNames = ['maintenance', 'video'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'publish-video', 'remove-video-files'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -14,6 +14,10 @@ export type JobPayloads = {
   'remove-video-files': { videoId: string };
   'probe-video': { videoId: string };
   'transcode-video': { videoId: string };
+  /** One time chunk of a long lecture (media/chunks.ts); a child of its lecture's join-chunks. */
+  'transcode-chunk': { videoId: string; index: number; startSeconds: number; durationSeconds: number | null; expectedSeconds: number; totalSeconds: number };
+  /** Runs once every chunk of the lecture is encoded (a BullMQ flow parent). */
+  'join-chunks': { videoId: string; chunks: { index: number; startSeconds: number }[] };
   'publish-video': { videoId: string };
 };
 
@@ -24,6 +28,8 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'remove-video-files': 'maintenance',
   'probe-video': 'video',
   'transcode-video': 'video',
+  'transcode-chunk': 'video',
+  'join-chunks': 'video',
   'publish-video': 'video',
 };
 

@@ -2,9 +2,11 @@ import { eq } from 'drizzle-orm';
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
+import type { ChunkSettings } from '../media/chunks.js';
 import { videos, type Video, type VideoFailure, type VideoStatus } from '../db/schema/index.js';
 import type { QueueName } from './queues.js';
 import type { Logger } from './runtime/logger.js';
+import type { MediaStorage } from './storage/index.js';
 
 /** What every video job handler is given; handlers import no process-wide state. */
 export type VideoJobContext = {
@@ -18,10 +20,14 @@ export type VideoJobContext = {
   shutdown: AbortSignal;
   /** ffmpeg, tethered to this process so it cannot outlive a killed worker. */
   ffmpegBin: string;
+  /** When a lecture is long enough to be split over several workers, and into what. */
+  chunking: ChunkSettings;
+  /** Where published video goes (local disk or S3-compatible), for every node. */
+  storage: MediaStorage;
 };
 
 export const VIDEO_EVENTS_CHANNEL = 'edu:video-events';
-export type VideoEvent = { videoId: string; lessonId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[] };
+export type VideoEvent = { videoId: string; lessonId: string; status: VideoStatus; progressPercent: number; failures?: VideoFailure[]; playable?: boolean };
 
 /** The row, or null when it is gone or no longer wanted (cancelled, replaced): the job then ends quietly. */
 export async function loadLiveVideo(ctx: VideoJobContext, videoId: string, expected: readonly VideoStatus[]): Promise<Video | null> {

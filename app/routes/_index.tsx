@@ -6,20 +6,60 @@ import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 import { listTaughtLessons } from '../features/studio/lesson-access.server.js';
+import { pick } from '../components/catalog/labels.js';
+import { listMyCourses } from '../features/catalog/course.server.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'nav.home');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request);
-  if (!user) return { user: null, teaches: [] };
+  if (!user) return { user: null, teaches: [], myCourses: [] };
   const teaches = user.memberships.some((m) => m.role === 'teacher') ? await listTaughtLessons(user.id) : [];
+  const myCourses = user.memberships.some((m) => m.role === 'student') ? await listMyCourses(user.id) : [];
   return {
     user: {
       displayName: user.displayName,
       memberships: user.memberships,
     },
     teaches,
+    myCourses,
   };
+}
+
+type MyCourse = Awaited<ReturnType<typeof listMyCourses>>[number];
+
+/** The student's courses, most recent first, each with progress and a way back in. */
+function MyCourses({ courses }: { courses: MyCourse[] }) {
+  const t = useT();
+  const locale = useLocale();
+  if (courses.length === 0) {
+    return (
+      <p>
+        {t('home.student.none')} <a href="/courses">{t('home.student.browse')}</a>
+      </p>
+    );
+  }
+  return (
+    <>
+      <h3>{t('home.student.courses')}</h3>
+      <ul>
+        {courses.map((c) => (
+          <li key={c.slug}>
+            <a href={`/courses/${c.slug}`}>{pick(locale, c.titleZh, c.titleEn)}</a> ({c.completed ? t('home.student.completed') : t('home.student.progress', { done: c.completedLessons, total: c.lessonCount })})
+            {!c.completed && c.lastLessonId ? (
+              <>
+                {' '}
+                <a href={`/lessons/${c.lastLessonId}`}>{t('course.continue')}</a>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/courses">{t('home.student.browse')}</a>
+      </p>
+    </>
+  );
 }
 
 type Membership = { role: Role; institutionSlug: string; institutionNameZh: string; institutionNameEn: string };
@@ -49,7 +89,7 @@ function TeacherLessons({ lessons }: { lessons: TaughtLesson[] }) {
   );
 }
 
-function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Membership[]; teaches: TaughtLesson[] }) {
+function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memberships: Membership[]; teaches: TaughtLesson[]; myCourses: MyCourse[] }) {
   const t = useT();
   const locale = useLocale();
   const name = (m: Membership) => (locale === 'en' ? m.institutionNameEn : m.institutionNameZh);
@@ -69,6 +109,7 @@ function RolePanel({ role, memberships, teaches }: { role: Role; memberships: Me
         </ul>
       ) : null}
       {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
+      {role === 'student' ? <MyCourses courses={myCourses} /> : null}
       {role === 'student' ? (
         <p>
           <a href="/credits">{t('home.student.credits')}</a>
@@ -105,6 +146,9 @@ function Landing() {
       <p>
         <a className="button" href="/login">
           {t('home.anon.cta')}
+        </a>{' '}
+        <a className="button secondary" href="/courses">
+          {t('home.student.browse')}
         </a>
       </p>
     </section>
@@ -112,7 +156,7 @@ function Landing() {
 }
 
 export default function Home() {
-  const { user, teaches } = useLoaderData<typeof loader>();
+  const { user, teaches, myCourses } = useLoaderData<typeof loader>();
   const t = useT();
   if (!user) return <Landing />;
   const roles = [...new Set(user.memberships.map((m) => m.role))];
@@ -129,7 +173,7 @@ export default function Home() {
       )}
       <div className="panels">
         {roles.map((role) => (
-          <RolePanel key={role} role={role} memberships={user.memberships.filter((m) => m.role === role)} teaches={teaches} />
+          <RolePanel key={role} role={role} memberships={user.memberships.filter((m) => m.role === role)} teaches={teaches} myCourses={myCourses} />
         ))}
       </div>
     </section>

@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { requireCsrfForm } from '../features/forms.server.js';
-import { requireUser } from '../features/identity/guards.server.js';
+import { refreshLessonCompletion } from '../features/learning/completion.server.js';
+import { requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
 import { recordVideoProgress } from '../features/learning/progress.server.js';
 
 const rangesJson = z
@@ -28,16 +29,17 @@ export async function loader() {
 }
 
 /** The player's reports: the position to resume from and the ranges watched since the last one. */
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const lessonId = z.string().uuid().safeParse(params.lessonId);
-  if (!lessonId.success) throw data({ reason: 'not-found' as const }, { status: 404 });
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireLessonViewer(request, context, params.lessonId);
   // A beacon, not a form a person fills in: plain zod (conform's coercion would rebuild
   // the schema and drop the array's size limit), after the same CSRF check.
   const report = progressSchema.safeParse(Object.fromEntries(await requireCsrfForm(request)));
   // A resource route: a returned data() would lose its status under single fetch.
   if (!report.success) return Response.json({ ok: false }, { status: 400 });
-  const result = await recordVideoProgress({ userId: user.id, lessonId: lessonId.data, ...report.data });
+  // A teacher's preview is not learning: nothing is recorded.
+  if (viewer.preview) return Response.json({ ok: true, recorded: false });
+  const result = await recordVideoProgress({ userId: viewer.user.id, lessonId: viewer.lesson.id, ...report.data });
   if (!result) throw data({ reason: 'not-found' as const }, { status: 404 });
-  return Response.json({ ok: true, ...result });
+  const completion = result.completed ? await refreshLessonCompletion(viewer.user.id, viewer.lesson.id) : null;
+  return Response.json({ ok: true, ...result, lessonComplete: completion?.lessonComplete ?? false });
 }

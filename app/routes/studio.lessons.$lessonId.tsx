@@ -123,6 +123,9 @@ export default function StudioLesson() {
     <section aria-labelledby="studio-title">
       <h1 id="studio-title">{t('studio.title', { lesson: title(lesson.titleZh, lesson.titleEn) })}</h1>
       <p className="muted">{t('studio.course', { course: title(lesson.courseTitleZh, lesson.courseTitleEn) })}</p>
+      <p>
+        <a href={`/studio/lessons/${lesson.id}/quiz`}>{t('quizBuilder.link')}</a>
+      </p>
       <noscript>
         <p className="notice warn">{t('studio.upload.needsJs')}</p>
       </noscript>

@@ -1,25 +1,34 @@
-import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { verifyMediaSignature } from '../features/learning/media-urls.server.js';
 import { isServableMediaPath } from '../features/learning/media-urls.js';
-import { mediaPaths } from '../../workers/runtime/media-paths.js';
+import { parseByteRange } from '../../workers/storage/media-storage.js';
+import { RangeNotSatisfiableError, videoKeys, type MediaStorage, type StoredObject } from '../../workers/storage/index.js';
 
-const types: Record<string, string> = {
-  '.m3u8': 'application/vnd.apple.mpegurl',
-  '.m4s': 'video/iso.segment',
-  '.mp4': 'video/mp4',
-  '.jpg': 'image/jpeg',
-  '.vtt': 'text/vtt; charset=utf-8',
-};
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+function sendHeaders(res: Response, file: StoredObject, rest: string, partial: boolean) {
+  const playlist = /\.(m3u8|vtt)$/.test(rest);
+  res.status(partial ? 206 : 200);
+  res.setHeader('Content-Type', file.contentType);
+  // Segments never change once published, so browsers keep them for a year (private:
+  // they are behind a signature); playlists may still grow while a lecture encodes.
+  res.setHeader('Cache-Control', playlist ? 'private, max-age=300' : 'private, max-age=31536000, immutable');
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Content-Length', String(file.end - file.start + 1));
+  if (partial) res.setHeader('Content-Range', `bytes ${file.start}-${file.end}/${file.size}`);
+  if (file.etag) res.setHeader('ETag', file.etag);
+  if (file.lastModified) res.setHeader('Last-Modified', file.lastModified.toUTCString());
+}
+
 /**
- * Serves published video under a signed, expiring path. Segments never change once
- * published, so browsers keep them for a year (private: they are behind a signature);
- * playlists are small and gzip well. Byte ranges come from express's sendFile.
+ * Serves published video under a signed, expiring path, from whichever storage holds it
+ * (local disk or S3: the web node proxies, see docs/decisions/012-media-storage.md).
+ * Playlists are small and gzip well (the compression middleware does it); segments are
+ * served whole or by one byte range.
  */
-export function serveSignedMedia({ mediaRoot, secret }: { mediaRoot: string; secret: string }) {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function serveSignedMedia({ storage, secret }: { storage: MediaStorage; secret: string }) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^\/([^/]+)\/(\d+)\/([\w-]+)\/(.+)$/.exec(req.path);
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     const [, videoId, expires, sig, rest] = match as unknown as [string, string, string, string, string];
@@ -27,11 +36,25 @@ export function serveSignedMedia({ mediaRoot, secret }: { mediaRoot: string; sec
     if (!verifyMediaSignature(videoId, Number(expires), sig, secret)) {
       return res.status(403).type('text/plain').send('This video link has expired or is not valid: reload the lesson page');
     }
-    const ext = path.extname(rest);
-    res.setHeader('Content-Type', types[ext] ?? 'application/octet-stream');
-    res.setHeader('Cache-Control', ext === '.m3u8' || ext === '.vtt' ? 'private, max-age=300' : 'private, max-age=31536000, immutable');
-    res.sendFile(rest, { root: mediaPaths(mediaRoot).video(videoId), dotfiles: 'deny', headers: {}, lastModified: true, acceptRanges: true }, (error) => {
-      if (error && !res.headersSent) res.status((error as { status?: number }).status ?? 404).type('text/plain').send('Not found');
-    });
+    // If-Range would need validators compared first: the whole file is always correct.
+    const range = req.headers['if-range'] ? null : parseByteRange(req.headers.range);
+    try {
+      const file = await storage.read(videoKeys.video(videoId) + rest, range ?? undefined);
+      if (!file) return res.status(404).type('text/plain').send('Not found');
+      if (!range && file.etag && req.headers['if-none-match'] === file.etag) {
+        file.body.destroy();
+        return res.status(304).end();
+      }
+      sendHeaders(res, file, rest, range !== null);
+      if (req.method === 'HEAD') {
+        file.body.destroy();
+        return res.end();
+      }
+      await pipeline(file.body, res);
+    } catch (error) {
+      if (error instanceof RangeNotSatisfiableError) return res.status(416).setHeader('Content-Range', `bytes */${error.size}`).end();
+      if (res.headersSent) return res.destroy();
+      next(error);
+    }
   };
 }

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
-import { recordAudit } from '../features/audit/audit.server.js';
+import { recordAccessDenied } from '../features/audit/audit.server.js';
 import { hasPermission } from '../features/identity/permissions.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 import { getQueues } from '../features/queues.server.js';
@@ -17,7 +17,7 @@ function requireAdmin() {
     const user = await getCurrentUser(request);
     if (!user) return res.redirect(`/login?redirectTo=${encodeURIComponent(req.originalUrl)}`);
     if (!hasPermission(user.memberships, 'admin:institutions')) {
-      await recordAudit(getServices().db, { action: 'access.denied', actorUserId: user.id, ip: req.ip ?? null, details: { permission: 'admin:institutions', method: req.method, path: req.path } });
+      await recordAccessDenied(getServices().db, { userId: user.id, ip: req.ip ?? null, permission: 'admin:institutions', method: req.method, path: req.path });
       return res.status(403).type('text/plain').send('Forbidden: the queue dashboard is for administrators');
     }
     next();

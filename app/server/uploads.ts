@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Server } from '@tus/server';
 import { z } from 'zod';
 import { createUploadStore } from '../../workers/runtime/upload-store.js';
-import { recordAudit } from '../features/audit/audit.server.js';
+import { recordAccessDenied } from '../features/audit/audit.server.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 import { canTeachLesson, findLesson } from '../features/studio/lesson-access.server.js';
 import { createVideoFromUpload } from '../features/studio/videos.server.js';
@@ -45,12 +45,14 @@ export function createUploadServer({ mediaRoot, expiryHours, clientIp }: { media
       const lesson = await findLesson(meta.data.lessonId);
       if (!lesson) throw refuse(404, 'No such lesson');
       if (!(await canTeachLesson(user, lesson))) {
-        await recordAudit(getServices().db, {
-          action: 'access.denied',
-          actorUserId: user.id,
+        await recordAccessDenied(getServices().db, {
+          userId: user.id,
           institutionId: lesson.institutionId,
           ip: clientIp(req),
-          details: { permission: 'studio:teach', path: UPLOAD_PATH, lessonId: lesson.id },
+          permission: 'studio:teach',
+          method: req.method,
+          path: UPLOAD_PATH,
+          details: { lessonId: lesson.id },
         });
         throw refuse(403, 'Only the teachers of this course may upload to it');
       }

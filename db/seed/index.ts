@@ -1,12 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { createDatabase, type Database } from '../client.js';
 import { connectDatabaseOrExit } from '../connect.js';
 import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
-import { courses, courseTeachers, institutions, lessons, memberships, regions, users } from '../schema/index.js';
+import { refreshCourseSearch } from '../course-search.js';
+import { courseModules, coursePartners, courses, courseTeachers, enrolments, institutions, lessons, memberships, quizItems, quizzes, regions, users } from '../schema/index.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { seedCreditsDemo } from './credits-demo.js';
-import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers } from './demo-data.js';
+import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
 export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean }) {
@@ -49,21 +50,95 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
         .where(and(eq(memberships.userId, user!.id), eq(memberships.institutionId, institutionId), eq(memberships.role, u.role)));
       if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role });
     }
-    for (const c of demoCourses) {
-      const [course] = await tx
-        .insert(courses)
-        .values({ slug: c.slug, institutionId: institutionIds.get(c.institutionSlug)!, titleZh: c.titleZh, titleEn: c.titleEn })
-        .onConflictDoUpdate({ target: courses.slug, set: { titleZh: c.titleZh, titleEn: c.titleEn } })
-        .returning({ id: courses.id });
-      const [teacher] = await tx.select({ id: users.id }).from(users).where(eq(users.email, c.teacherEmail));
-      await tx.insert(courseTeachers).values({ courseId: course!.id, userId: teacher!.id }).onConflictDoNothing();
-      const existingLessons = await tx.select({ position: lessons.position }).from(lessons).where(eq(lessons.courseId, course!.id));
-      const have = new Set(existingLessons.map((l) => l.position));
-      const missing = c.lessons.map((l, i) => ({ ...l, position: i + 1, courseId: course!.id })).filter((l) => !have.has(l.position));
-      if (missing.length) await tx.insert(lessons).values(missing);
-    }
+    for (const c of demoCourses) await seedCourse(tx, c, institutionIds);
+    // The demo student has started the demo course, so "continue where you left off" shows.
+    const [student] = await tx.select({ id: users.id }).from(users).where(eq(users.email, 'student@demo.edu.cn'));
+    const [linearAlgebra] = await tx.select({ id: courses.id }).from(courses).where(eq(courses.slug, demoCourses[0]!.slug));
+    await tx.insert(enrolments).values({ userId: student!.id, courseId: linearAlgebra!.id, viaInstitutionId: institutionIds.get('fzu')! }).onConflictDoNothing();
     await seedCreditsDemo(tx, true);
   });
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function seedCourse(tx: Tx, c: DemoCourse, institutionIds: Map<string, string>) {
+  const fields = {
+    institutionId: institutionIds.get(c.institutionSlug)!,
+    titleZh: c.titleZh,
+    titleEn: c.titleEn,
+    summaryZh: c.summaryZh,
+    summaryEn: c.summaryEn,
+    descriptionZh: c.descriptionZh,
+    prerequisitesZh: c.prerequisitesZh ?? '',
+    subject: c.subject,
+    level: c.level,
+    language: c.language ?? 'zh',
+    credits: c.credits,
+    classHours: c.classHours,
+    enrolmentPolicy: c.enrolmentPolicy ?? 'open',
+  };
+  // Seeding again never overwrites a teacher's edits; only a course made before the
+  // catalog existed (no summary, never published) is filled in and published once.
+  await tx.insert(courses).values({ slug: c.slug, ...fields, publishedAt: new Date() }).onConflictDoNothing({ target: courses.slug });
+  await tx
+    .update(courses)
+    .set({ ...fields, publishedAt: new Date() })
+    .where(and(eq(courses.slug, c.slug), eq(courses.summaryZh, ''), isNull(courses.publishedAt)));
+  const courseId = (await tx.select({ id: courses.id }).from(courses).where(eq(courses.slug, c.slug)))[0]!.id;
+  const teacherId = c.teacherEmail ? (await tx.select({ id: users.id }).from(users).where(eq(users.email, c.teacherEmail)))[0]!.id : await teacherProfile(tx, c.teacherName!);
+  await tx.insert(courseTeachers).values({ courseId, userId: teacherId }).onConflictDoNothing();
+  for (const slug of c.partners ?? []) await tx.insert(coursePartners).values({ courseId, institutionId: institutionIds.get(slug)! }).onConflictDoNothing();
+
+  const existingModules = await tx.select({ id: courseModules.id, position: courseModules.position }).from(courseModules).where(eq(courseModules.courseId, courseId));
+  const existingLessons = await tx.select({ id: lessons.id, position: lessons.position }).from(lessons).where(eq(lessons.courseId, courseId));
+  let position = 0;
+  for (const [m, mod] of c.modules.entries()) {
+    let moduleId = existingModules.find((e) => e.position === m + 1)?.id;
+    if (!moduleId) [{ id: moduleId }] = await tx.insert(courseModules).values({ courseId, position: m + 1, titleZh: mod.titleZh, titleEn: mod.titleEn }).returning({ id: courseModules.id }) as [{ id: string }];
+    for (const l of mod.lessons) {
+      position += 1;
+      let lessonId = existingLessons.find((e) => e.position === position)?.id;
+      if (lessonId) {
+        // Lessons made before modules existed join their module; their text is filled in once.
+        await tx.update(lessons).set({ moduleId }).where(and(eq(lessons.id, lessonId), isNull(lessons.moduleId)));
+        await tx.update(lessons).set({ bodyZh: l.bodyZh ?? '' }).where(and(eq(lessons.id, lessonId), eq(lessons.bodyZh, '')));
+      } else {
+        [{ id: lessonId }] = await tx.insert(lessons).values({ courseId, moduleId, position, titleZh: l.titleZh, titleEn: l.titleEn, bodyZh: l.bodyZh ?? '' }).returning({ id: lessons.id }) as [{ id: string }];
+      }
+      if (l.quiz) await seedQuiz(tx, lessonId, l.quiz);
+    }
+  }
+  await refreshCourseSearch(tx, courseId);
+}
+
+/** A catalog-only teacher: a name on the course page, no email and no password (cannot log in). */
+async function teacherProfile(tx: Tx, displayName: string): Promise<string> {
+  const [found] = await tx.select({ id: users.id }).from(users).where(and(eq(users.displayName, displayName), isNull(users.email), isNull(users.erasedAt)));
+  if (found) return found.id;
+  const [created] = await tx.insert(users).values({ displayName, pseudonym: newPseudonym() }).returning({ id: users.id });
+  return created!.id;
+}
+
+async function seedQuiz(tx: Tx, lessonId: string, quiz: DemoQuiz) {
+  const [existing] = await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.lessonId, lessonId));
+  if (existing) return;
+  const [created] = await tx.insert(quizzes).values({ lessonId, attemptsAllowed: quiz.attemptsAllowed }).returning({ id: quizzes.id });
+  await tx.insert(quizItems).values(
+    quiz.items.map((item, i) => {
+      const options = (item.options ?? []).map((label, o) => ({ id: `o${o + 1}`, labelZh: label }));
+      const idOf = (label: string) => options.find((o) => o.labelZh === label)!.id;
+      const answers = item.answer;
+      const answerKey =
+        item.kind === 'single'
+          ? { kind: 'single' as const, optionId: idOf((answers as string[])[0]!) }
+          : item.kind === 'multiple'
+            ? { kind: 'multiple' as const, optionIds: (answers as string[]).map(idOf) }
+            : item.kind === 'numeric'
+              ? { kind: 'numeric' as const, value: answers as number, tolerance: 0 }
+              : { kind: 'text' as const, accepted: answers as string[] };
+      return { quizId: created!.id, position: i + 1, kind: item.kind, promptZh: item.promptZh, promptEn: item.promptEn, options, answerKey, feedbackZh: item.feedbackZh };
+    }),
+  );
 }
 
 export function demoLoginLines(baseUrl: string): string[] {

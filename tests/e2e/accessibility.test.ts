@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { launchChromium } from '../support/chromium.js';
+import { closeTestSql, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
 const axeSource = createRequire(import.meta.url)('axe-core').source as string;
@@ -11,7 +12,10 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
 });
-afterAll(() => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+  await closeTestSql();
+});
 
 // bypassCSP lets the test inject axe-core; our pages' own scripts still run under the CSP.
 /** axe-core's WCAG 2.1 A/AA rules, run in the page; returns the serious and critical findings. */
@@ -25,7 +29,7 @@ async function seriousViolations(page: Page) {
 }
 
 describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical findings)', () => {
-  const anonymous = ['/', '/login', '/signup', '/no-such-page'];
+  const anonymous = ['/', '/login', '/signup', '/no-such-page', '/courses', `/courses?q=${encodeURIComponent('线代')}`, '/courses?q=zzzz-nothing', '/courses/fzu-linear-algebra-1', '/institutions/fzu'];
   for (const path of anonymous) {
     it(`anonymous ${path}`, async () => {
       const page = await (await browser.newContext({ bypassCSP: true })).newPage();
@@ -58,6 +62,60 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
       expect(await seriousViolations(page), path).toEqual([]);
     }
     await context.close();
+  });
+
+  it('student pages: home with my courses, an enrolled course, a lesson, a course closed to them', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill('student@demo.edu.cn');
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    expect(await seriousViolations(page), 'home').toEqual([]);
+    for (const path of ['/courses/fzu-linear-algebra-1', '/courses/fjnu-educational-psychology']) {
+      await page.goto(baseUrl + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    await page.getByRole('link', { name: '课程目录' }).first().click();
+    await page.goto(`${baseUrl}/courses/fzu-linear-algebra-1`);
+    await page.locator('.syllabus a').first().click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await seriousViolations(page), 'lesson').toEqual([]);
+    await context.close();
+  });
+
+  it('the quiz page (student), its graded preview and the quiz builder (teacher)', async () => {
+    const [row] = await testSql()<{ id: string }[]>`select q.lesson_id as id from quizzes q join lessons l on l.id = q.lesson_id join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1'`;
+    const quizPath = `/lessons/${row!.id}/quiz`;
+    const logIn = async (email: string) => {
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/login`);
+      await page.getByLabel('电子邮箱').fill(email);
+      await page.getByLabel('密码').fill(demoPassword);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: /你好/ }).waitFor();
+      return { context, page };
+    };
+    const student = await logIn('student@demo.edu.cn');
+    await student.page.goto(baseUrl + quizPath);
+    await student.page.getByRole('group', { name: /第 1 题/ }).waitFor();
+    expect(await seriousViolations(student.page), quizPath).toEqual([]);
+    await student.context.close();
+
+    // The teacher's preview shows the graded results without recording an attempt.
+    const teacher = await logIn('teacher@demo.edu.cn');
+    await teacher.page.goto(baseUrl + quizPath);
+    await teacher.page.getByRole('group', { name: /第 1 题/ }).getByLabel('3', { exact: true }).check();
+    await teacher.page.getByRole('button', { name: '预览评分（不记录）' }).click();
+    await teacher.page.getByRole('heading', { name: '预览评分（未记录）' }).waitFor();
+    expect(await seriousViolations(teacher.page), `${quizPath} graded preview`).toEqual([]);
+    for (const path of [`/studio/lessons/${row!.id}/quiz`, `/studio/lessons/${row!.id}/quiz?add=single`]) {
+      await teacher.page.goto(baseUrl + path);
+      expect(await seriousViolations(teacher.page), path).toEqual([]);
+    }
+    await teacher.context.close();
   });
 
   async function signedInPage(email: string) {

@@ -9,7 +9,7 @@ type Who = (typeof roles)[number];
 
 // What each kind of visitor gets for each page. `login` means redirected to /login;
 // `home` redirected to /. The demo registrar works at fjnu (福建师范大学), not fzu.
-type Outcome = 200 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home';
+type Outcome = 200 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home' | 'enrol';
 const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
 const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
@@ -35,8 +35,21 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/studio/lessons/:lesson', { ...signedIn(403), teacher: 200, admin: 200 }],
   ['/studio/lessons/:lesson/events', { ...signedIn(403), teacher: 200, admin: 200 }],
   ['/studio/lessons/00000000-0000-4000-8000-000000000000', everyone(404)],
-  ['/lessons/:lesson', signedIn(200)],
+  // Enrolled students (the demo student is) and the course's teachers (and admins) as a preview;
+  // anyone else signed in is sent to the course page to enrol.
+  ['/lessons/:lesson', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
+  ['/courses', everyone(200)],
+  ['/courses?q=%E7%BA%BF%E4%BB%A3&subject=mathematics&page=2', everyone(200)],
+  ['/courses/fzu-linear-algebra-1', everyone(200)],
+  ['/courses/no-such-course', everyone(404)],
+  ['/institutions/fzu', everyone(200)],
+  ['/institutions/no-such-school', everyone(404)],
   ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
+  // The demo student is enrolled in the demo course; its teacher (and an admin) preview it.
+  ['/lessons/:quizLesson/quiz', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
+  ['/lessons/:lesson/quiz', { ...signedIn('enrol'), student: 404, teacher: 404, admin: 404 }],
+  ['/studio/lessons/:quizLesson/quiz', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/lessons/00000000-0000-4000-8000-000000000000/quiz', everyone(404)],
   // Credit recognition: students' own pages, registrars of their own institution only
   // (the admin role does not decide credits), public lookup and credential verification.
   ['/credits', signedIn(200)],
@@ -60,6 +73,7 @@ const matrix: [string, Record<Who, Outcome>][] = [
 const clients = new Map<Who, FormClient>();
 let studentId = '';
 let lessonId = '';
+let quizLessonId = '';
 
 beforeAll(async () => {
   clients.set('anonymous', new FormClient(baseUrl));
@@ -73,6 +87,8 @@ beforeAll(async () => {
   studentId = row!.id;
   const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
   lessonId = lesson!.id;
+  const [quizLesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id join quizzes q on q.lesson_id = l.id where c.slug = 'fzu-linear-algebra-1'`;
+  quizLessonId = quizLesson!.id;
 });
 afterAll(closeTestSql);
 
@@ -83,6 +99,9 @@ function expectOutcome(res: Response, expected: Outcome, label: string) {
     expect(location, label).toMatch(/^\/login\?redirectTo=/);
   } else if (expected === 'home') {
     expect([res.status, location], label).toEqual([302, '/']);
+  } else if (expected === 'enrol') {
+    expect(res.status, label).toBe(302);
+    expect(location, label).toMatch(/^\/courses\/[a-z0-9-]+\?enrol=required$/);
   } else if (expected === 'admin-home') {
     expect([res.status, location], label).toEqual([302, '/admin/institutions']);
   } else {
@@ -94,7 +113,7 @@ describe('authorisation matrix: every page × every role', () => {
   for (const [path, outcomes] of matrix) {
     for (const who of roles) {
       it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
-        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':lesson', lessonId));
+        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':quizLesson', quizLessonId).replace(':lesson', lessonId));
         expectOutcome(res, outcomes[who], `${who} ${path}`);
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel(); // a live stream never ends
         else await res.arrayBuffer();
@@ -148,6 +167,22 @@ describe('state-changing requests are authorised on the server', () => {
       const res = await clients.get(who)!.post(`/studio/lessons/${lessonId}`, { intent: 'cancel', videoId: '00000000-0000-4000-8000-000000000000' });
       expect(res.status, who).toBe(403);
     }
+  });
+
+  it('only the course’s teachers may change its quiz; only enrolled students’ answers are recorded', async () => {
+    const [quiz] = await testSql()<{ id: string; attempts_allowed: number }[]>`select id, attempts_allowed from quizzes where lesson_id = ${quizLessonId}`;
+    for (const who of ['student', 'assistant', 'registrar'] as const) {
+      const res = await clients.get(who)!.post(`/studio/lessons/${quizLessonId}/quiz`, { intent: 'settings', attemptsAllowed: '100', weight: '1' });
+      expect(res.status, who).toBe(403);
+    }
+    expect((await testSql()`select attempts_allowed from quizzes where id = ${quiz!.id}`)[0]!.attempts_allowed).toBe(quiz!.attempts_allowed);
+    for (const who of ['assistant', 'registrar'] as const) {
+      const res = await clients.get(who)!.post(`/lessons/${quizLessonId}/quiz`, { attemptNo: '1' });
+      expect([res.status, res.headers.get('location')], who).toEqual([302, '/courses/fzu-linear-algebra-1?enrol=required']);
+    }
+    expect(await testSql()`select 1 from quiz_attempts a join users u on u.id = a.user_id where a.quiz_id = ${quiz!.id} and u.email in ('assistant@demo.edu.cn', 'registrar@demo.edu.cn')`).toHaveLength(0);
+    const anonymous = await clients.get('anonymous')!.post(`/lessons/${quizLessonId}/quiz`, { attemptNo: '1' });
+    expect(anonymous.headers.get('location')).toMatch(/^\/login/);
   });
 
   it('only registrars of the institution may create its equivalency rules', async () => {

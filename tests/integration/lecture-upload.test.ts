@@ -116,6 +116,11 @@ describe('captions', () => {
     expect(master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF')).every((l) => l.includes('SUBTITLES="subs"'))).toBe(true);
     const [row] = await testSql()`select captions from videos where id = ${videoId}`;
     expect(row!.captions).toEqual([{ language: 'zh-CN', cues: 2 }]);
+    // What the lecture says is now searchable in the catalog.
+    const [lesson] = await testSql()`select caption_text from lessons where id = ${lessonId}`;
+    expect(lesson!.caption_text).toBe('同学们好，今天讲向量。\n先看一个例子。');
+    const found = await (await fetch(`${baseUrl}/courses?q=${encodeURIComponent('今天讲向量')}`)).text();
+    expect(found).toContain('href="/courses/fzu-linear-algebra-1"');
   });
 
   it('a malformed file is refused with the line that is wrong, and the stored captions stay as they were', async () => {

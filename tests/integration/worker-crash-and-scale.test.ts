@@ -83,6 +83,8 @@ describe('a worker killed mid-transcode', () => {
     const videoDir = path.join(mediaRoot, 'videos', videoId);
     expect(existsSync(path.join(videoDir, 'hls', 'master.m3u8'))).toBe(true);
     expect((await readdir(videoDir)).filter((f) => f.includes('partial'))).toEqual([]);
+    // Nor anything in the staging folder where the killed worker was building the ladder.
+    expect(await readdir(path.join(mediaRoot, 'staging')).catch(() => [])).toEqual([]);
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
   });
@@ -115,6 +117,7 @@ describe('several workers share the queue', () => {
     expect(await job?.getState()).toBe('delayed');
     expect(job?.attemptsMade).toBe(0);
     expect((await readdir(path.join(mediaRoot, 'videos', videoId)).catch(() => [])).filter((f) => f.includes('partial'))).toEqual([]);
+    expect(await readdir(path.join(mediaRoot, 'staging', videoId)).catch(() => [])).toEqual([]);
     const f = startWorker('ultrafast');
     await started(f);
     await waitFor(async () => (await status(videoId)).status === 'ready', 180_000, 'the handed-back job to finish');

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
@@ -6,24 +6,32 @@ import { renderPoster, renderSeekThumbnails } from '../../media/thumbnails.js';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { publishFolder, videoKeys } from '../storage/index.js';
 import { failOnLastAttempt, loadLiveVideo, publishVideoEvent, type VideoJobContext } from '../video-jobs.js';
 import { probeSummary } from './transcode-video.js';
 
-/** Poster and seek thumbnails, then one transaction: this video is ready, the lesson's previous one replaced. */
+/**
+ * Poster and seek thumbnails (made in staging, then published beside the ladder, which
+ * the transcode already published), then one transaction: this video is ready, the
+ * lesson's previous one replaced.
+ */
 export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['publish-video']>) {
   const { videoId } = job.data;
   const video = await loadLiveVideo(ctx, videoId, ['processing']);
   if (!video) return { skipped: true };
+  const paths = mediaPaths(ctx.mediaRoot);
+  const stills = path.join(paths.staging(videoId), 'stills');
   try {
-    const paths = mediaPaths(ctx.mediaRoot);
     const input = paths.upload(video.uploadId);
     const summary = await probeSummary(ctx, video.uploadId);
+    await rm(stills, { recursive: true, force: true });
     if (summary.video && summary.durationSeconds) {
       const still = { timeoutMs: 120_000, inputDemuxer: summary.demuxer, logger: ctx.log };
-      await renderPoster(input, path.join(paths.video(videoId), 'poster.jpg'), { ...still, durationSeconds: summary.durationSeconds });
-      const thumbs = path.join(paths.video(videoId), 'thumbnails');
-      await mkdir(thumbs, { recursive: true });
-      await renderSeekThumbnails(input, thumbs, { ...still, everySeconds: 10, durationSeconds: summary.durationSeconds });
+      await mkdir(path.join(stills, 'thumbnails'), { recursive: true });
+      await renderPoster(input, path.join(stills, 'poster.jpg'), { ...still, durationSeconds: summary.durationSeconds });
+      await renderSeekThumbnails(input, path.join(stills, 'thumbnails'), { ...still, everySeconds: 10, durationSeconds: summary.durationSeconds });
+      // The ladder already published under the same prefix stays.
+      await publishFolder(ctx.storage, stills, videoKeys.video(videoId), { final: true, keepOthers: true });
     }
     await ctx.db.transaction(async (tx) => {
       await tx.update(videos).set({ status: 'replaced', updatedAt: new Date() }).where(and(eq(videos.lessonId, video.lessonId), eq(videos.status, 'ready')));
@@ -36,5 +44,7 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
     return { ready: true };
   } catch (error) {
     return failOnLastAttempt(ctx, job, videoId, error);
+  } finally {
+    await rm(paths.staging(videoId), { recursive: true, force: true });
   }
 }

@@ -4,6 +4,8 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { videoKeys } from '../storage/index.js';
+import { removeChunkJobs } from '../video-chunks.js';
 import type { VideoJobContext } from '../video-jobs.js';
 
 // Signed links last at most 7 hours (issue 3): a day later nobody can still be watching.
@@ -11,7 +13,11 @@ export const REPLACED_KEEP_HOURS = 24;
 
 async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: string }) {
   const paths = mediaPaths(ctx.mediaRoot);
-  await rm(paths.video(video.id), { recursive: true, force: true });
+  await ctx.storage.removePrefix(videoKeys.video(video.id));
+  await ctx.storage.removePrefix(videoKeys.chunks(video.id));
+  // A chunk still encoding here when its video is cancelled writes into staging for up to
+  // a few seconds (then removes what it made itself); rm retries on ENOTEMPTY.
+  await rm(paths.staging(video.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 400 });
   await rm(paths.upload(video.uploadId), { force: true });
   await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
 }
@@ -20,8 +26,9 @@ async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: 
 export async function removeVideoFiles(ctx: VideoJobContext, job: Job<JobPayloads['remove-video-files']>) {
   const [video] = await ctx.db.select({ id: videos.id, uploadId: videos.uploadId, status: videos.status }).from(videos).where(eq(videos.id, job.data.videoId));
   if (!video || !['cancelled', 'failed'].includes(video.status)) return { skipped: true };
+  const chunkJobs = await removeChunkJobs(ctx, video.id);
   await removeFiles(ctx, video);
-  return { removed: video.id };
+  return { removed: video.id, chunkJobs };
 }
 
 /** Hourly: files of videos replaced more than a day ago. */

@@ -1,24 +1,27 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import { transcodeLadder, RUNG_PLAYLIST, type X264Preset } from '../../media/hls.js';
+import { transcodeLadder, RUNG_PLAYLIST, type TranscodeLadderOptions, type X264Preset } from '../../media/hls.js';
+import { planChunks } from '../../media/chunks.js';
 import { planLadder, type LadderPlan } from '../../media/ladder.js';
 import { probeUpload, type MediaSummary } from '../../media/probe.js';
-import { videos, type VideoRendition } from '../../db/schema/index.js';
+import type { VideoRendition } from '../../db/schema/index.js';
 import { enqueue, type JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
+import { videoKeys } from '../storage/index.js';
+import { guardTranscode } from '../transcode-guard.js';
+import { startChunkedTranscode } from '../video-chunks.js';
 import { failOnLastAttempt, handBack, loadLiveVideo, updateVideo, type VideoJobContext } from '../video-jobs.js';
+import { earlyPublisher, publishLadder, withdrawEarlyPublication } from '../video-publishing.js';
 
-const PROGRESS_EVERY_MS = 1_000;
-const CANCEL_CHECK_EVERY_MS = 2_000;
+export const PROGRESS_EVERY_MS = 1_000;
 
 /**
  * A worker killed mid-transcode leaves its hidden work folder behind (and its ffmpeg, which
- * stops when the folder goes). The job holds the only lock on this video, so whatever is
+ * stops when the folder goes). The job holds the only lock on this folder, so whatever is
  * there now is litter from an earlier attempt.
  */
-async function removeLeftovers(ladderDir: string) {
+export async function removeLeftovers(ladderDir: string) {
   const parent = path.dirname(ladderDir);
   const prefix = `.${path.basename(ladderDir)}.partial-`;
   const entries = await readdir(parent).catch(() => [] as string[]);
@@ -36,6 +39,36 @@ export async function probeSummary(ctx: VideoJobContext, uploadId: string): Prom
   return probe.summary;
 }
 
+export function planLadderFor(summary: MediaSummary): LadderPlan {
+  return planLadder({
+    width: summary.video?.width ?? 0,
+    height: summary.video?.height ?? 0,
+    fps: summary.video?.fps ?? null,
+    hasVideo: summary.video !== null,
+    hasAudio: summary.audio !== null,
+  });
+}
+
+/** What every ladder encode of this upload shares, whole or in chunks. */
+export function ladderSource(ctx: VideoJobContext, uploadId: string, summary: MediaSummary, plan: LadderPlan, preset?: X264Preset) {
+  return {
+    input: mediaPaths(ctx.mediaRoot).upload(uploadId),
+    inputDemuxer: summary.demuxer,
+    plan,
+    videoStreamIndex: summary.video?.index,
+    audioStreamIndex: summary.audio?.index,
+    encoderPreset: preset,
+    ffmpegBin: ctx.ffmpegBin,
+    logger: ctx.log,
+  } satisfies Partial<TranscodeLadderOptions>;
+}
+
+/** The whole ladder is published in the storage: record the renditions and go on to the poster and `ready`. */
+export async function handOverToPublish(ctx: VideoJobContext, videoId: string, plan: LadderPlan) {
+  await updateVideo(ctx, videoId, { progressPercent: 99, renditions: renditionsOf(plan) });
+  await enqueue(ctx.queues, 'publish-video', { videoId }, videoId);
+}
+
 export function renditionsOf(plan: LadderPlan): VideoRendition[] {
   return [
     ...plan.video.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidthKbps: r.ceilingKbps, playlist: `${r.name}/${RUNG_PLAYLIST}` })),
@@ -43,42 +76,37 @@ export function renditionsOf(plan: LadderPlan): VideoRendition[] {
   ];
 }
 
-/** Decode once, encode every rung, package HLS fMP4; progress is pushed live; a cancelled video stops ffmpeg. */
+/**
+ * Decode once, encode every rung, package HLS fMP4 in this node's staging folder; the
+ * lowest rungs are published as soon as they play, the whole ladder when done. Progress
+ * is pushed live; a cancelled video stops ffmpeg. A long lecture is instead split into
+ * chunks that several workers encode at once (workers/video-chunks.ts).
+ */
 export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads['transcode-video']>, token: string | undefined, preset?: X264Preset) {
   const { videoId } = job.data;
   const video = await loadLiveVideo(ctx, videoId, ['processing']);
   if (!video) return { skipped: true };
-  const abort = new AbortController();
-  const onShutdown = () => abort.abort(new Error('worker shutting down'));
-  ctx.shutdown.addEventListener('abort', onShutdown);
-  const cancelWatch = setInterval(async () => {
-    const [row] = await ctx.db.select({ status: videos.status }).from(videos).where(eq(videos.id, videoId)).catch(() => []);
-    if (!row || row.status === 'cancelled') abort.abort(new Error('video cancelled'));
-  }, CANCEL_CHECK_EVERY_MS);
+  const guard = guardTranscode(ctx, videoId);
   let lastProgressAt = 0;
+  const staging = mediaPaths(ctx.mediaRoot).staging(videoId);
+  const ladderDir = path.join(staging, 'hls');
+  let early: ReturnType<typeof earlyPublisher> | undefined;
   try {
-    await removeLeftovers(mediaPaths(ctx.mediaRoot).ladder(videoId));
+    await withdrawEarlyPublication(ctx, videoId);
     const summary = await probeSummary(ctx, video.uploadId);
-    const plan = planLadder({
-      width: summary.video?.width ?? 0,
-      height: summary.video?.height ?? 0,
-      fps: summary.video?.fps ?? null,
-      hasVideo: summary.video !== null,
-      hasAudio: summary.audio !== null,
-    });
+    const plan = planLadderFor(summary);
+    const chunks = planChunks(summary.durationSeconds, plan.segmentSeconds, ctx.chunking);
+    // Decided before staging is touched: a retried split must not remove running chunks' folders.
+    if (chunks.length > 1) return await startChunkedTranscode(ctx, videoId, chunks);
+    // Whatever an earlier attempt (a killed worker) left in staging is litter: this job holds the only lock.
+    await rm(staging, { recursive: true, force: true });
+    early = earlyPublisher(ctx, video, ladderDir, renditionsOf(plan));
     await transcodeLadder({
-      input: mediaPaths(ctx.mediaRoot).upload(video.uploadId),
-      inputDemuxer: summary.demuxer,
-      outDir: mediaPaths(ctx.mediaRoot).ladder(videoId),
-      plan,
-      videoStreamIndex: summary.video?.index,
-      audioStreamIndex: summary.audio?.index,
-      encoderPreset: preset,
-      ffmpegBin: ctx.ffmpegBin,
+      ...ladderSource(ctx, video.uploadId, summary, plan, preset),
+      outDir: ladderDir,
       durationSeconds: summary.durationSeconds,
       timeoutMs: transcodeTimeoutMs(summary.durationSeconds),
-      signal: abort.signal,
-      logger: ctx.log,
+      signal: guard.signal,
       onProgress: (p) => {
         if (p.percent === null || Date.now() - lastProgressAt < PROGRESS_EVERY_MS) return;
         lastProgressAt = Date.now();
@@ -86,18 +114,26 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
         void job.updateProgress(percent);
         void updateVideo(ctx, videoId, { progressPercent: percent });
       },
+      onPlayable: ({ whileEncoding }) => whileEncoding && early?.start(),
     });
+    await early.stop();
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (abort.signal.aborted) return { cancelled: true };
-    await updateVideo(ctx, videoId, { progressPercent: 99, renditions: renditionsOf(plan) });
-    await enqueue(ctx.queues, 'publish-video', { videoId }, videoId);
+    if (guard.signal.aborted) return { cancelled: true };
+    await publishLadder(ctx, videoId, ladderDir);
+    await rm(staging, { recursive: true, force: true });
+    await handOverToPublish(ctx, videoId, plan);
     return { rungs: plan.video.map((r) => r.name) };
   } catch (error) {
+    if (early) {
+      await early.stop();
+      await withdrawEarlyPublication(ctx, videoId).catch(() => {});
+      await rm(staging, { recursive: true, force: true });
+    }
     if (ctx.shutdown.aborted) return handBack(job, token);
-    if (abort.signal.aborted) return { cancelled: true };
+    // What early publishing stored after the removal job ran would otherwise stay.
+    if (guard.signal.aborted) return { cancelled: true, removed: await ctx.storage.removePrefix(videoKeys.video(videoId)) };
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {
-    clearInterval(cancelWatch);
-    ctx.shutdown.removeEventListener('abort', onShutdown);
+    guard.dispose();
   }
 }

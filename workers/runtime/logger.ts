@@ -17,6 +17,10 @@ export const redactedPaths = [
   'DATABASE_URL',
   'REDIS_URL',
   'SESSION_SECRET',
+  'S3_SECRET_ACCESS_KEY',
+  '*.S3_SECRET_ACCESS_KEY',
+  'secretAccessKey',
+  '*.secretAccessKey',
 ];
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info') {

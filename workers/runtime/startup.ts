@@ -13,13 +13,18 @@ export class ServiceUnreachableError extends Error {
   }
 }
 
+/** Checks PostgreSQL answers, or throws a ServiceUnreachableError naming DATABASE_URL. */
+export async function pingDatabase(sql: postgres.Sql, databaseUrl: string): Promise<void> {
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    throw new ServiceUnreachableError('PostgreSQL', databaseUrl, 'DATABASE_URL', error);
+  }
+}
+
 /** Connects to PostgreSQL and Redis, or throws one ServiceUnreachableError naming the first that failed. */
 export async function connectServices(opts: { sql: postgres.Sql; databaseUrl: string; redis: Redis; redisUrl: string }) {
-  try {
-    await opts.sql`select 1`;
-  } catch (error) {
-    throw new ServiceUnreachableError('PostgreSQL', opts.databaseUrl, 'DATABASE_URL', error);
-  }
+  await pingDatabase(opts.sql, opts.databaseUrl);
   // ioredis reports the socket's error (ECONNREFUSED) as an event and rejects connect()
   // with a vaguer one; keep the first so the message names the real cause.
   let socketError: Error | undefined;

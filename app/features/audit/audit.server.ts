@@ -24,3 +24,17 @@ export async function recordAudit(db: Executor, event: AuditEvent): Promise<void
     details: event.details ?? {},
   });
 }
+
+/** A refused attempt, for the audit log: who, where, which permission it lacked, on what. */
+export async function recordAccessDenied(
+  db: Executor,
+  attempt: { userId: string; permission: string; method: string; path: string; institutionId?: string | null; ip?: string | null; details?: Record<string, unknown> },
+): Promise<void> {
+  await recordAudit(db, {
+    action: 'access.denied',
+    actorUserId: attempt.userId,
+    institutionId: attempt.institutionId ?? null,
+    ip: attempt.ip ?? null,
+    details: { permission: attempt.permission, method: attempt.method, path: attempt.path, ...attempt.details },
+  });
+}

@@ -1,6 +1,6 @@
 import { data, redirect, type AppLoadContext } from '@remix-run/node';
 import { getServices } from '../../services.server.js';
-import { recordAudit } from '../audit/audit.server.js';
+import { recordAccessDenied } from '../audit/audit.server.js';
 import { hasPermission, type Permission } from './permissions.js';
 import { getCurrentUser, type CurrentUser } from './session.server.js';
 
@@ -35,12 +35,6 @@ export async function requirePermission(
   const user = await requireUser(request);
   if (hasPermission(user.memberships, permission, scope.institutionId)) return user;
   const url = new URL(request.url);
-  await recordAudit(getServices().db, {
-    action: 'access.denied',
-    actorUserId: user.id,
-    institutionId: scope.institutionId ?? null,
-    ip: context.clientIp,
-    details: { permission, method: request.method, path: url.pathname },
-  });
+  await recordAccessDenied(getServices().db, { userId: user.id, institutionId: scope.institutionId, ip: context.clientIp, permission, method: request.method, path: url.pathname });
   throw data({ reason: 'forbidden' as const }, { status: 403 });
 }

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { lessonVideoProgress, videos } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
+import { isWatchableVideo } from './lesson.server.js';
 import { COMPLETION_FRACTION, mergeRanges, watchedFraction, type Range } from './watched-ranges.js';
 
 export async function getVideoProgress(userId: string, lessonId: string) {
@@ -17,7 +18,7 @@ export async function recordVideoProgress(input: { userId: string; lessonId: str
   const [video] = await db
     .select({ durationSeconds: videos.durationSeconds })
     .from(videos)
-    .where(and(eq(videos.id, input.videoId), eq(videos.lessonId, input.lessonId), eq(videos.status, 'ready')));
+    .where(and(eq(videos.id, input.videoId), eq(videos.lessonId, input.lessonId), isWatchableVideo));
   if (!video?.durationSeconds) return null;
   const duration = video.durationSeconds;
   return db.transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { courses, courseTeachers, lessons } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { hasPermission } from '../identity/permissions.js';
 import type { CurrentUser } from '../identity/session.server.js';
-import { recordAudit } from '../audit/audit.server.js';
+import { recordAccessDenied } from '../audit/audit.server.js';
 import { requireUser } from '../identity/guards.server.js';
 
 export type LessonForTeacher = { id: string; titleZh: string; titleEn: string | null; courseId: string; courseTitleZh: string; courseTitleEn: string | null; institutionId: string };
@@ -21,7 +21,7 @@ export async function findLesson(lessonId: string): Promise<LessonForTeacher | n
 }
 
 /** Only the course's own teachers (and province admins) may change a lesson or upload to it. */
-export async function canTeachLesson(user: CurrentUser, lesson: LessonForTeacher): Promise<boolean> {
+export async function canTeachLesson(user: CurrentUser, lesson: Pick<LessonForTeacher, 'courseId' | 'institutionId'>): Promise<boolean> {
   if (hasPermission(user.memberships, 'admin:institutions')) return true;
   if (!hasPermission(user.memberships, 'studio:teach', lesson.institutionId)) return false;
   const [row] = await getServices()
@@ -38,13 +38,7 @@ export async function requireLessonTeacher(request: Request, context: AppLoadCon
   if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
   const user = await requireUser(request);
   if (!(await canTeachLesson(user, lesson))) {
-    await recordAudit(getServices().db, {
-      action: 'access.denied',
-      actorUserId: user.id,
-      institutionId: lesson.institutionId,
-      ip: context.clientIp,
-      details: { permission: 'studio:teach', method: request.method, path: new URL(request.url).pathname },
-    });
+    await recordAccessDenied(getServices().db, { userId: user.id, institutionId: lesson.institutionId, ip: context.clientIp, permission: 'studio:teach', method: request.method, path: new URL(request.url).pathname });
     throw data({ reason: 'forbidden' as const }, { status: 403 });
   }
   return { user, lesson };

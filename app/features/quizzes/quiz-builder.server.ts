@@ -1,0 +1,111 @@
+import { and, asc, eq, gt, lt, desc, sql } from 'drizzle-orm';
+import { courses, lessons, quizAttempts, quizItems, quizzes } from '../../../db/schema/index.js';
+import { getServices } from '../../services.server.js';
+import type { SavedItem } from './builder-forms.js';
+
+/** Everything the builder page shows: the quiz and its items (answer keys included), the course's policy and weights. */
+export async function loadQuizBuilder(lessonId: string, courseId: string) {
+  const { db } = getServices();
+  const [quiz] = await db.select().from(quizzes).where(eq(quizzes.lessonId, lessonId));
+  const items = quiz ? await db.select().from(quizItems).where(eq(quizItems.quizId, quiz.id)).orderBy(asc(quizItems.position)) : [];
+  const attemptCount = quiz ? (await db.select({ n: sql<number>`count(*)::int` }).from(quizAttempts).where(eq(quizAttempts.quizId, quiz.id)))[0]!.n : 0;
+  const [policy] = await db.select({ attemptScoring: courses.attemptScoring, passGrade: courses.passGrade }).from(courses).where(eq(courses.id, courseId));
+  const weights = await db
+    .select({ lessonId: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn, weight: quizzes.weight })
+    .from(quizzes)
+    .innerJoin(lessons, eq(lessons.id, quizzes.lessonId))
+    .where(eq(lessons.courseId, courseId))
+    .orderBy(asc(lessons.position));
+  return { quiz: quiz ?? null, items, attemptCount, policy: policy!, weights };
+}
+
+export async function createQuiz(lessonId: string): Promise<void> {
+  await getServices().db.insert(quizzes).values({ lessonId }).onConflictDoNothing({ target: quizzes.lessonId });
+}
+
+export async function updateQuizSettings(quizId: string, settings: { attemptsAllowed: number; dueAt: Date | null; weight: string }): Promise<void> {
+  await getServices().db.update(quizzes).set(settings).where(eq(quizzes.id, quizId));
+}
+
+export async function updateGradingPolicy(courseId: string, policy: { attemptScoring: 'best' | 'latest'; passGrade: string }): Promise<void> {
+  await getServices()
+    .db.update(courses)
+    .set({ ...policy, updatedAt: new Date() })
+    .where(eq(courses.id, courseId));
+}
+
+/** Updates an item of this quiz, or appends a new one; false if the item is not (or no longer) this quiz's. */
+export async function saveQuizItem(quizId: string, item: SavedItem): Promise<boolean> {
+  const { db } = getServices();
+  const fields = {
+    kind: item.kind,
+    promptZh: item.promptZh,
+    promptEn: item.promptEn,
+    points: item.points,
+    feedbackZh: item.feedbackZh,
+    feedbackEn: item.feedbackEn,
+    options: item.options,
+    answerKey: item.answerKey!,
+  };
+  if (item.itemId) {
+    const updated = await db
+      .update(quizItems)
+      .set(fields)
+      .where(and(eq(quizItems.id, item.itemId), eq(quizItems.quizId, quizId)))
+      .returning({ id: quizItems.id });
+    return updated.length > 0;
+  }
+  await db.transaction(async (tx) => {
+    await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
+    const [last] = await tx.select({ position: quizItems.position }).from(quizItems).where(eq(quizItems.quizId, quizId)).orderBy(desc(quizItems.position)).limit(1);
+    await tx.insert(quizItems).values({ quizId, position: (last?.position ?? 0) + 1, ...fields });
+  });
+  return true;
+}
+
+/** Deletes an item and closes the gap in the numbering. Submitted attempts keep their own copy of its result. */
+export async function removeQuizItem(quizId: string, itemId: string): Promise<boolean> {
+  return getServices().db.transaction(async (tx) => {
+    await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
+    const [removed] = await tx
+      .delete(quizItems)
+      .where(and(eq(quizItems.id, itemId), eq(quizItems.quizId, quizId)))
+      .returning({ position: quizItems.position });
+    if (!removed) return false;
+    await tx
+      .update(quizItems)
+      .set({ position: sql`${quizItems.position} - 1` })
+      .where(and(eq(quizItems.quizId, quizId), gt(quizItems.position, removed.position)));
+    return true;
+  });
+}
+
+/** Swaps an item with its neighbour above or below (a no-op at either end). */
+export async function moveQuizItem(quizId: string, itemId: string, direction: 'up' | 'down'): Promise<boolean> {
+  return getServices().db.transaction(async (tx) => {
+    await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
+    const [item] = await tx.select({ position: quizItems.position }).from(quizItems).where(and(eq(quizItems.id, itemId), eq(quizItems.quizId, quizId)));
+    if (!item) return false;
+    const [neighbour] = await tx
+      .select({ id: quizItems.id, position: quizItems.position })
+      .from(quizItems)
+      .where(and(eq(quizItems.quizId, quizId), direction === 'up' ? lt(quizItems.position, item.position) : gt(quizItems.position, item.position)))
+      .orderBy(direction === 'up' ? desc(quizItems.position) : asc(quizItems.position))
+      .limit(1);
+    if (!neighbour) return true;
+    await tx.update(quizItems).set({ position: neighbour.position }).where(eq(quizItems.id, itemId));
+    await tx.update(quizItems).set({ position: item.position }).where(eq(quizItems.id, neighbour.id));
+    return true;
+  });
+}
+
+/** Deletes the quiz only while nobody has submitted it: students' attempts are never thrown away. */
+export async function deleteQuiz(quizId: string): Promise<'deleted' | 'has-attempts'> {
+  return getServices().db.transaction(async (tx) => {
+    await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
+    const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(quizAttempts).where(eq(quizAttempts.quizId, quizId))) as [{ n: number }];
+    if (n > 0) return 'has-attempts';
+    await tx.delete(quizzes).where(eq(quizzes.id, quizId));
+    return 'deleted';
+  });
+}
