@@ -3,7 +3,9 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { ruleTargetKinds } from '../../db/schema/credits.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { IntentButton } from '../components/IntentButton.js';
 import { requireStudent } from '../features/credits/access.server.js';
+import { completionCredentialsOf, issueCompletionCredential } from '../features/credits/credentials.server.js';
 import { StatusBadge } from '../features/credits/ReasonList.js';
 import { listMyCompletionRecords, listMyRequests, requestedRecordIds, submitCreditRequest } from '../features/credits/requests.server.js';
 import { parseForm } from '../features/forms.server.js';
@@ -13,6 +15,7 @@ import { titleMeta } from '../features/i18n/metaTitle.js';
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'credits.title');
 
 const requestSchema = z.object({
+  intent: z.literal('request').default('request'),
   completionRecordId: z.string().uuid(),
   institutionId: z.string().uuid(),
   targetKind: z.enum(ruleTargetKinds),
@@ -23,14 +26,21 @@ const requestSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, studentAt } = await requireStudent(request);
-  const [records, requests, requested] = await Promise.all([listMyCompletionRecords(user.id), listMyRequests(user.id), requestedRecordIds(user.id)]);
-  return { records: records.map((r) => ({ ...r, requested: requested.has(r.id) })), requests, studentAt };
+  const [records, requests, requested, credentials] = await Promise.all([listMyCompletionRecords(user.id), listMyRequests(user.id), requestedRecordIds(user.id), completionCredentialsOf(user.id)]);
+  return { records: records.map((r) => ({ ...r, requested: requested.has(r.id), credentialId: credentials.get(r.id) ?? null })), requests, studentAt };
 }
+
+const formSchema = z.union([z.object({ intent: z.literal('completion-credential'), completionRecordId: z.string().uuid() }), requestSchema]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, studentAt } = await requireStudent(request);
-  const { submission } = await parseForm(request, requestSchema);
-  if (submission.status !== 'success') return data({ error: 'errors.formInvalid' as MessageKey }, { status: 400 });
+  const { submission } = await parseForm(request, formSchema);
+  if (submission.status === 'success' && submission.value.intent === 'completion-credential') {
+    const issued = await issueCompletionCredential(submission.value.completionRecordId, user.id);
+    if (!issued) return data({ error: 'credits.refused.record-not-yours' as MessageKey }, { status: 404 });
+    return redirect(`/credentials/${issued.id}`);
+  }
+  if (submission.status !== 'success' || submission.value.intent !== 'request') return data({ error: 'errors.formInvalid' as MessageKey }, { status: 400 });
   const outcome = await submitCreditRequest(
     user.id,
     studentAt.map((m) => m.institutionId),
@@ -84,6 +94,13 @@ export default function CreditsHome() {
             {' · '}
             {r.finalGrade === null ? t('credits.record.passOnly') : t('credits.record.grade', { grade: r.finalGrade })}
           </p>
+          <p>
+            {r.credentialId ? (
+              <a href={`/credentials/${r.credentialId}`}>{t('credits.detail.credential')}</a>
+            ) : (
+              <IntentButton intent="completion-credential" fields={{ completionRecordId: r.id }} label={t('credits.detail.issueCredential')} />
+            )}
+          </p>
           {r.requested ? (
             <p className="muted">{t('credits.request.already')}</p>
           ) : studentAt.length ? (
@@ -91,6 +108,7 @@ export default function CreditsHome() {
               <summary>{t('credits.request.title')}</summary>
               <Form method="post" className="stacked">
                 <CsrfInput />
+                <input type="hidden" name="intent" value="request" />
                 <input type="hidden" name="completionRecordId" value={r.id} />
                 <div className="field">
                   <label htmlFor={`inst-${r.id}`}>{t('credits.request.institution')}</label>

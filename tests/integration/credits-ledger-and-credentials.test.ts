@@ -26,6 +26,9 @@ beforeAll(async () => {
   student = await signUpStudent(baseUrl, 'fjnu', '陈小华');
   const res = await student.client.post('/credits', { completionRecordId: await newCompletionRecord(student.userId, course, '88.00'), institutionId: await institutionIdBySlug('fjnu'), targetKind: 'elective' });
   requestId = requestIdFrom(res);
+  // A second decision, so that the chain has entries before and after the ones tampered with.
+  const other = await signUpStudent(baseUrl, 'fjnu');
+  requestIdFrom(await other.client.post('/credits', { completionRecordId: await newCompletionRecord(other.userId, course, '75.00'), institutionId: await institutionIdBySlug('fjnu'), targetKind: 'elective' }));
   expect((await admin.login('admin@demo.edu.cn', demoPassword)).status).toBe(302);
 });
 
@@ -40,7 +43,8 @@ async function adminVerdict(head?: string) {
 }
 
 type Row = { seq: number; kind: string; payload: unknown; occurred_at: string; prev_hash: string; hash: string };
-const rows = async () => testSql()<Row[]>`select * from ledger_entries order by seq`;
+// seq is a bigint: postgres.js returns it as a string, so it is cast back to a number here.
+const rows = async () => (await testSql()<Row[]>`select * from ledger_entries order by seq`).map((r) => ({ ...r, seq: Number(r.seq) }));
 
 describe('tamper-evident ledger', () => {
   it('verifies intact, then names an altered, a deleted and an inserted entry (script and admin page)', async () => {
@@ -66,14 +70,15 @@ describe('tamper-evident ledger', () => {
     expect((await verifyScript()).code).toBe(0);
 
     // Inserted: a forged decision with a correct hash of its own, slipped in after `victim`.
-    await testSql()`update ledger_entries set seq = seq + 1000000 where seq > ${victim.seq}`;
+    const offset = all[all.length - 1]!.seq + 1; // moves the tail past every existing seq
+    await testSql()`update ledger_entries set seq = seq + ${offset} where seq > ${victim.seq}`;
     const forgedContent = { prevHash: victim.hash, kind: 'credit.decided', payload: { requestId: 'forged', decision: 'approved', credits: '9.0' }, occurredAt: new Date().toISOString() };
     const forgedSeq = victim.seq + 1;
     await testSql()`insert into ledger_entries (seq, kind, payload, occurred_at, prev_hash, hash) values (${forgedSeq}, ${forgedContent.kind}, ${testSql().json(forgedContent.payload)}, ${forgedContent.occurredAt}, ${forgedContent.prevHash}, ${entryHash(forgedContent)})`;
     expect(await verifyScript()).toEqual({ code: 1, line: `ledger broken: entry seq ${forgedSeq} was inserted` });
     expect((await adminVerdict())[0]).toBe('inserted');
     await testSql()`delete from ledger_entries where seq = ${forgedSeq}`;
-    await testSql()`update ledger_entries set seq = seq - 1000000 where seq > 1000000`;
+    await testSql()`update ledger_entries set seq = seq - ${offset} where seq >= ${offset}`;
     expect((await verifyScript()).code).toBe(0);
   });
 
@@ -172,5 +177,18 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     expect((bits[index >> 3]! >> (7 - (index & 7))) & 1).toBe(1);
     const [revokedEvent] = await testSql()`select 1 from ledger_entries where kind = 'credential.revoked' and payload->>'credentialId' = ${credentialId}`;
     expect(revokedEvent).toBeDefined();
+  });
+
+  it('a course-completion credential is issued by the course’s institution, only to the record’s holder', async () => {
+    const [record] = await testSql()`select id from completion_records where user_id = ${student.userId}`;
+    const stranger = await signUpStudent(baseUrl, 'fjnu');
+    expect((await stranger.client.post('/credits?index', { intent: 'completion-credential', completionRecordId: record!.id as string })).status).toBe(404);
+    expect(await testSql()`select 1 from issued_credentials where subject_ref = ${record!.id}`).toHaveLength(0);
+    const res = await student.client.post('/credits?index', { intent: 'completion-credential', completionRecordId: record!.id as string });
+    expect(res.status).toBe(302);
+    const id = /\/credentials\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]!;
+    const envelope = (await (await fetch(`${baseUrl}/credentials/${id}/download`)).json()) as { id: string };
+    const result = await fetch(`${baseUrl}/api/credentials/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
+    expect(await result.json()).toMatchObject({ valid: true, issuer: { id: `${baseUrl}/credentials/issuers/mju` } });
   });
 });

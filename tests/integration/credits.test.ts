@@ -59,6 +59,8 @@ describe('request → auto-match → posted', () => {
     const text = await csv.text();
     expect(text.split('\r\n')[1]).toContain('3.0');
     expect(text).toContain('A (4.00)');
+    const exported = (await (await student.client.get('/account/data.json')).json()) as { creditRequests: { id: string; status: string }[] };
+    expect(exported.creditRequests).toEqual([expect.objectContaining({ id, status: 'posted' })]);
   });
 
   it('a grade below the rule’s minimum goes to a registrar with the reason', async () => {

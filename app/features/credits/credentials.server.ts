@@ -13,6 +13,15 @@ export async function credentialForSubject(kind: CredentialKind, subjectRef: str
   return row ?? null;
 }
 
+/** The student's course-completion credentials, by completion record. */
+export async function completionCredentialsOf(userId: string): Promise<Map<string, string>> {
+  const rows = await getServices()
+    .db.select({ id: issuedCredentials.id, subjectRef: issuedCredentials.subjectRef })
+    .from(issuedCredentials)
+    .where(and(eq(issuedCredentials.userId, userId), eq(issuedCredentials.kind, 'course-completion')));
+  return new Map(rows.map((r) => [r.subjectRef, r.id]));
+}
+
 type Subject = { institutionId: string; userId: string; holderName: string; nameZh: string; nameEn: string | null; description: string; credits: string; result: string | null };
 
 async function issue(kind: CredentialKind, subjectRef: string, subject: Subject): Promise<{ id: string }> {

@@ -57,7 +57,6 @@ export const creditsEn = {
   'credits.elective': 'Elective credit',
   'credits.target.line': '{code} {title}',
   'transcript.title': 'Credit transcript',
-  'transcript.print': 'Print',
   'transcript.csv': 'Download CSV',
   'transcript.none': 'No recognised credits yet.',
   'transcript.source': 'Source course',

@@ -56,7 +56,6 @@ export const creditsZhCN = {
   'credits.elective': '选修学分',
   'credits.target.line': '{code} {title}',
   'transcript.title': '学分成绩单',
-  'transcript.print': '打印',
   'transcript.csv': '下载 CSV',
   'transcript.none': '还没有已认定的学分。',
   'transcript.source': '来源课程',
