@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const [universities, courses] = await Promise.all([
     getServices().db.select({ id: institutions.id, nameZh: institutions.nameZh, nameEn: institutions.nameEn }).from(institutions).where(eq(institutions.kind, 'university')).orderBy(asc(institutions.slug)),
-    listCoursesForLookup(),
+    listCoursesForLookup(url.searchParams.get('course') ?? undefined),
   ]);
   const query = querySchema.safeParse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')));
   if (!query.success) return { universities, courses, query: null, answer: null };

@@ -17,7 +17,7 @@ export async function seedCreditsDemo(tx: Tx, withUsers: boolean) {
   const [mju] = await tx.select().from(institutions).where(eq(institutions.slug, demoCreditCourse.institutionSlug));
   const [course] = await tx
     .insert(courses)
-    .values({ slug: demoCreditCourse.slug, institutionId: mju!.id, titleZh: demoCreditCourse.titleZh, titleEn: demoCreditCourse.titleEn, credits: demoCreditCourse.credits, classHours: demoCreditCourse.classHours })
+    .values({ slug: demoCreditCourse.slug, institutionId: mju!.id, titleZh: demoCreditCourse.titleZh, titleEn: demoCreditCourse.titleEn, credits: demoCreditCourse.credits, classHours: demoCreditCourse.classHours, publishedAt: new Date() })
     .onConflictDoUpdate({ target: courses.slug, set: { titleZh: demoCreditCourse.titleZh, titleEn: demoCreditCourse.titleEn } })
     .returning({ id: courses.id });
   for (const r of demoRules) {

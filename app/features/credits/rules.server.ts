@@ -141,12 +141,14 @@ export async function lookupCourse(homeInstitutionId: string, courseSlug: string
   return { course, result, rule: rule ? { targetKind: rule.targetKind, targetCode: rule.targetCode, targetTitleZh: rule.targetTitleZh, targetTitleEn: rule.targetTitleEn, publicNote: rule.publicNote } : null };
 }
 
-export async function listCoursesForLookup() {
-  return getServices()
+/** Credit-bearing courses for the lookup's choice (the one asked about always among them, e.g. from a course page link). */
+export async function listCoursesForLookup(selectedSlug?: string) {
+  const rows = await getServices()
     .db.select({ slug: courses.slug, titleZh: courses.titleZh, titleEn: courses.titleEn, institutionZh: institutions.nameZh, institutionEn: institutions.nameEn })
     .from(courses)
     .innerJoin(institutions, eq(institutions.id, courses.institutionId))
-    .where(sql`${courses.credits} > 0`)
-    .orderBy(asc(courses.slug))
+    .where(sql`${courses.credits} > 0 and (${courses.publishedAt} is not null or ${courses.slug} = ${selectedSlug ?? ''})`)
+    .orderBy(sql`${courses.slug} = ${selectedSlug ?? ''} desc`, asc(institutions.slug), asc(courses.titleZh))
     .limit(500);
+  return rows;
 }
