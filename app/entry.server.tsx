@@ -6,6 +6,10 @@ import { renderHtml } from './server/render-html.server.js';
 
 const ABORT_DELAY = 5_000;
 
+function hydratesAfterFirstFrame(context: EntryContext): boolean {
+  return context.staticHandlerContext.matches.some((m) => (context.routeModules[m.route.id]?.handle as { hydrate?: unknown } | undefined)?.hydrate === 'after-first-frame');
+}
+
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -21,8 +25,10 @@ export default async function handleRequest(
     {
       nonce: loadContext.cspNonce,
       signal: AbortSignal.any([request.signal, AbortSignal.timeout(ABORT_DELAY + 1_000)]),
-      // Crawlers and no-JS clients get the whole document at once; browsers get it streamed.
-      waitForAll: isbot(request.headers.get('user-agent') ?? ''),
+      // Crawlers and no-JS clients get the whole document at once; browsers get it streamed,
+      // except pages whose scripts wait in a template (DeferredScripts): streamed chunks
+      // would run before the scripts they feed.
+      waitForAll: isbot(request.headers.get('user-agent') ?? '') || hydratesAfterFirstFrame(remixContext),
       onError(error) {
         status = 500;
         console.error(error);

@@ -20,6 +20,8 @@ export const webEnvSchema = serviceEnvSchema
     SECURE_COOKIES: booleanish.optional(),
     /** Seals institutions' Ed25519 signing keys at rest; falls back to a key derived from SESSION_SECRET. */
     CREDENTIAL_KEY_SECRET: z.string().min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`').optional(),
+    /** Largest lesson material (PDF, slides…) a teacher may upload, in bytes. */
+    MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   })
   .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));

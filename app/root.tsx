@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Form, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useMatches, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { CsrfInput } from './components/CsrfInput.js';
+import { DeferredScripts } from './components/DeferredScripts.js';
 import { useNonce } from './components/nonce.js';
 import { defaultLocale, translate, useLocale, useT } from './features/i18n/i18n.js';
 import { getLocale } from './features/i18n/locale.server.js';
@@ -38,9 +39,12 @@ export type RootData = Awaited<ReturnType<typeof loader>>;
 /**
  * Pages are plain server-rendered HTML unless a route asks for JavaScript with
  * `handle = { hydrate: true }`: rural links should not pay for React where forms suffice.
+ * `'after-first-frame'` (the lesson page) sends React too, but inert, for the page's
+ * inline player script to start once the video shows its first frame.
  */
-function useWantsHydration(): boolean {
-  return useMatches().some((m) => (m.handle as { hydrate?: boolean } | undefined)?.hydrate === true);
+function useHydration(): 'none' | 'now' | 'after-first-frame' {
+  const wanted = useMatches().map((m) => (m.handle as { hydrate?: boolean | 'after-first-frame' } | undefined)?.hydrate);
+  return wanted.includes(true) ? 'now' : wanted.includes('after-first-frame') ? 'after-first-frame' : 'none';
 }
 
 function LanguageSwitch() {
@@ -115,7 +119,7 @@ function SiteHeader() {
 export function Layout({ children }: { children: ReactNode }) {
   const locale = useLocale();
   const nonce = useNonce();
-  const hydrate = useWantsHydration();
+  const hydrate = useHydration();
   return (
     <html lang={locale}>
       <head>
@@ -135,12 +139,13 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <p>{translate(locale, 'footer.privacy')}</p>
         </footer>
-        {hydrate ? (
+        {hydrate === 'now' ? (
           <>
             <ScrollRestoration nonce={nonce} />
             <Scripts nonce={nonce} />
           </>
         ) : null}
+        {hydrate === 'after-first-frame' ? <DeferredScripts nonce={nonce} /> : null}
       </body>
     </html>
   );

@@ -39,7 +39,7 @@ function sample() {
 }
 
 /** All non-idle CPU time since boot, every core and every process. */
-function machineBusySeconds(): number {
+export function machineBusySeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
   return (user + nice + system + irq + softirq + steal) / USER_HZ;

@@ -1,13 +1,14 @@
 import type { FieldMetadata } from '@conform-to/react';
-import { getInputProps, getSelectProps } from '@conform-to/react';
+import { getInputProps, getSelectProps, getTextareaProps } from '@conform-to/react';
 import { translateError, useLocale } from '../features/i18n/i18n.js';
 
-type Props = {
-  field: FieldMetadata<string>;
+type Props<Schema> = {
+  field: FieldMetadata<Schema>;
   label: string;
   type?: 'text' | 'email' | 'password';
   autoComplete?: string;
   hint?: string;
+  inputMode?: 'decimal' | 'numeric';
 };
 
 function ErrorList({ id, errors }: { id: string; errors: string[] | undefined }) {
@@ -23,13 +24,13 @@ function ErrorList({ id, errors }: { id: string; errors: string[] | undefined })
 }
 
 /** Label, input and its errors, wired for screen readers (aria-invalid / aria-describedby). */
-export function Field({ field, label, type = 'text', autoComplete, hint }: Props) {
+export function Field<Schema extends string | number>({ field, label, type = 'text', autoComplete, hint, inputMode }: Props<Schema>) {
   const { key, ...inputProps } = getInputProps(field, { type, ariaDescribedBy: field.errors ? field.errorId : hint ? `${field.id}-hint` : undefined });
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
       {hint ? <p className="hint" id={`${field.id}-hint`}>{hint}</p> : null}
-      <input key={key} {...inputProps} autoComplete={autoComplete} />
+      <input key={key} {...inputProps} autoComplete={autoComplete} inputMode={inputMode} />
       <ErrorList id={field.errorId} errors={field.errors} />
     </div>
   );
@@ -57,6 +58,17 @@ export function FormErrors({ id, errors }: { id: string; errors: string[] | unde
   return (
     <div role="alert" aria-live="polite">
       <ErrorList id={id} errors={errors} />
+    </div>
+  );
+}
+
+export function TextAreaField({ field, label, rows = 4 }: { field: FieldMetadata<string>; label: string; rows?: number }) {
+  const { key, ...props } = getTextareaProps(field, { ariaDescribedBy: field.errors ? field.errorId : undefined });
+  return (
+    <div className="field">
+      <label htmlFor={field.id}>{label}</label>
+      <textarea key={key} {...props} rows={rows} />
+      <ErrorList id={field.errorId} errors={field.errors} />
     </div>
   );
 }

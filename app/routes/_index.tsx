@@ -108,7 +108,16 @@ function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memb
           ))}
         </ul>
       ) : null}
-      {role === 'teacher' ? <TeacherLessons lessons={teaches} /> : null}
+      {role === 'teacher' ? (
+        <>
+          <p>
+            <a className="button" href="/studio">
+              {t('studio.home.title')}
+            </a>
+          </p>
+          <TeacherLessons lessons={teaches} />
+        </>
+      ) : null}
       {role === 'student' ? <MyCourses courses={myCourses} /> : null}
       {role === 'student' ? (
         <p>

@@ -2,6 +2,9 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { useLoaderData } from '@remix-run/react';
 import { LecturePlayer } from '../components/player/LecturePlayer.js';
 import { QuizSummary } from '../features/quizzes/QuizSummary.js';
+import { renderLessonMarkdown } from '../features/learning/markdown.js';
+import { MaterialList } from '../features/studio/MaterialList.js';
+import { listLessonMaterials } from '../features/studio/materials.server.js';
 import { quizSummaryFor } from '../features/quizzes/quiz-taking.server.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -9,11 +12,18 @@ import { refreshLessonCompletion } from '../features/learning/completion.server.
 import { findLessonWithVideo, lessonPageExtras } from '../features/learning/lesson.server.js';
 import { noteLessonVisit, requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
 import { signedMediaBase } from '../features/learning/media-urls.server.js';
+import { findPlayerStart } from '../features/learning/player-start.server.js';
+import { CAPTION_TRACK_NAMES } from '../features/learning/caption-tracks.js';
 import { getVideoProgress } from '../features/learning/progress.server.js';
 
-// The only page that loads the player code.
-export const handle = { hydrate: true };
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'lesson.player');
+// The only page that loads the player code, and only after its first frame is on screen.
+export const handle = { hydrate: 'after-first-frame' };
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const start = data?.video?.start;
+  // The first frame's media is fetched from the head, alongside the stylesheet.
+  const preload = start ? [start.initUrl, start.segmentUrl].map((href) => ({ tagName: 'link', rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href })) : [];
+  return [...titleMeta(matches, 'lesson.player'), ...preload];
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Enrolled students of the published course, or its teachers as a preview.
@@ -21,7 +31,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = viewer.user;
   const lesson = await findLessonWithVideo(viewer.lesson.id);
   if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
-  const extras = await lessonPageExtras(lesson.id, viewer.lesson.courseId);
+  const { bodyZh, bodyEn, ...extras } = await lessonPageExtras(lesson.id, viewer.lesson.courseId);
+  // The lesson text is rendered here, from a safe Markdown subset: no renderer in the browser.
+  const text = { zh: bodyZh ? renderLessonMarkdown(bodyZh) : '', en: bodyEn ? renderLessonMarkdown(bodyEn) : null };
+  const materials = await listLessonMaterials(lesson.id);
   let lessonComplete = false;
   const quiz = await quizSummaryFor(user.id, lesson.id);
   if (!viewer.preview) {
@@ -33,20 +46,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     lesson: { titleZh: lesson.titleZh, titleEn: lesson.titleEn, courseTitleZh: lesson.courseTitleZh, courseTitleEn: lesson.courseTitleEn },
     course: { slug: viewer.courseSlug },
     extras,
+    text,
+    materials: materials.map((m) => ({ id: m.id, fileName: m.fileName, sizeBytes: m.sizeBytes })),
     preview: viewer.preview,
     lessonComplete,
     quiz,
-    video: lesson.videoId
-      ? {
-          id: lesson.videoId,
-          base: signedMediaBase(lesson.videoId),
-          renditions: (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height })),
-          // Continue where they stopped, unless that was the very end.
-          resumeAt: resumePosition((await getVideoProgress(user.id, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0),
-        }
-      : null,
+    video: lesson.videoId ? await lessonVideo(user.id, { ...lesson, videoId: lesson.videoId }) : null,
     lessonId: lesson.id,
   };
+}
+
+async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnType<typeof findLessonWithVideo>>> & { videoId: string }) {
+  const base = signedMediaBase(lesson.videoId);
+  const renditions = (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height }));
+  // Continue where they stopped, unless that was the very end.
+  const resumeAt = resumePosition((await getVideoProgress(userId, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
+  const captions = (lesson.captions ?? []).map((c) => ({ language: c.language, label: CAPTION_TRACK_NAMES[c.language], src: `${base}hls/subs/${c.language}.vtt` }));
+  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt) };
 }
 
 function resumePosition(position: number, duration: number): number {
@@ -54,12 +70,12 @@ function resumePosition(position: number, duration: number): number {
 }
 
 export default function LessonPage() {
-  const { lesson, video, lessonId, course, extras, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
+  const { lesson, video, lessonId, course, extras, text, materials, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
   const courseTitle = locale === 'en' && lesson.courseTitleEn ? lesson.courseTitleEn : lesson.courseTitleZh;
-  const body = locale === 'en' && extras.bodyEn ? extras.bodyEn : extras.bodyZh;
+  const bodyHtml = locale === 'en' && text.en ? text.en : text.zh;
   return (
     <article aria-labelledby="lesson-title">
       <p className="muted">
@@ -67,15 +83,14 @@ export default function LessonPage() {
       </p>
       <h1 id="lesson-title">{title}</h1>
       {preview ? <p className="notice warn">{t('lesson.preview')}</p> : null}
-      {video ? <LecturePlayer base={video.base} renditions={video.renditions} title={title} videoId={video.id} progressUrl={`/lessons/${lessonId}/progress`} resumeAt={video.resumeAt} /> : <p>{t('lesson.noVideo')}</p>}
-      {body ? (
+      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : <p>{t('lesson.noVideo')}</p>}
+      {bodyHtml ? (
         <section aria-labelledby="lesson-text-title" className="lesson-text">
           <h2 id="lesson-text-title">{t('lesson.text')}</h2>
-          {body.split(/\n{2,}/).map((paragraph, i) => (
-            <p key={i}>{paragraph}</p>
-          ))}
+          <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
         </section>
       ) : null}
+      {materials.length > 0 ? <MaterialList lessonId={lessonId} materials={materials} /> : null}
       {quiz ? <QuizSummary lessonId={lessonId} quiz={quiz} preview={preview} /> : null}
       {lessonComplete ? (
         <p className="notice ok" role="status">

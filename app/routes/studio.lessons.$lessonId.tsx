@@ -10,6 +10,7 @@ import { formatDateTime, useLocale, useT, type MessageKey, type Translate } from
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
 import { UploadPanel } from '../features/studio/UploadPanel.js';
+import { StudioLessonNav } from '../features/studio/StudioLessonNav.js';
 import { cancelVideo, listLessonVideos } from '../features/studio/videos.server.js';
 import { attachCaptions } from '../features/studio/captions.server.js';
 import { captionLanguages, MAX_CAPTION_BYTES } from '../features/studio/captions.js';
@@ -121,6 +122,7 @@ export default function StudioLesson() {
   const title = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
   return (
     <section aria-labelledby="studio-title">
+      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="" />
       <h1 id="studio-title">{t('studio.title', { lesson: title(lesson.titleZh, lesson.titleEn) })}</h1>
       <p className="muted">{t('studio.course', { course: title(lesson.courseTitleZh, lesson.courseTitleEn) })}</p>
       <p>

@@ -55,7 +55,10 @@ app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
   req.headers['x-edu-client-ip'] = req.ip ?? 'unknown';
   void uploads.handle(req, res);
 });
-app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024));
+// Lesson materials (PDF, slides) are the one multipart form allowed past 2 MB; the multipart
+// framing adds well under 64 KB to the file itself.
+const materialUpload = { method: 'POST' as const, path: /^\/studio\/lessons\/[0-9a-f-]{36}\/materials$/, maxMultipartBytes: env.MATERIAL_MAX_BYTES + 64 * 1024 };
+app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024, [materialUpload]));
 
 if (vite) {
   app.use(vite.middlewares);

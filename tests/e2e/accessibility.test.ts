@@ -64,6 +64,36 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     await context.close();
   });
 
+  it('teacher studio pages: course list, editor, statistics, lesson text (with a stale-save warning) and materials', async () => {
+    const [row] = await testSql()<{ course: string; lesson: string }[]>`
+      select c.id as course, l.id as lesson from courses c join lessons l on l.course_id = c.id where c.slug = 'fzu-linear-algebra-1' order by l.position limit 1`;
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill('teacher@demo.edu.cn');
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    const paths = ['/studio', `/studio/courses/${row!.course}`, `/studio/courses/${row!.course}/stats`, `/studio/lessons/${row!.lesson}/text`, `/studio/lessons/${row!.lesson}/materials`];
+    for (const path of paths) {
+      await page.goto(baseUrl + path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    // The editor with its details open (rename/delete forms) and a conflict notice on the text page.
+    await page.goto(`${baseUrl}/studio/courses/${row!.course}`);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    expect(await seriousViolations(page), 'editor, all sections open').toEqual([]);
+    await page.goto(`${baseUrl}/studio/lessons/${row!.lesson}/text`);
+    await page.getByRole('button', { name: '保存正文' }).click();
+    await page.getByText(/已保存（第 \d+ 版）/).waitFor();
+    // A save from the version before: as if another tab had been open since then.
+    await page.locator('input[name="version"]').evaluate((el) => ((el as HTMLInputElement).value = String(Number((el as HTMLInputElement).value) - 1)));
+    await page.getByRole('button', { name: '保存正文' }).click();
+    await page.getByText('已有其他人保存了这个课时').waitFor();
+    expect(await seriousViolations(page), 'stale text save').toEqual([]);
+    await context.close();
+  });
+
   it('student pages: home with my courses, an enrolled course, a lesson, a course closed to them', async () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();

@@ -64,8 +64,15 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
 
     const student = await loggedIn('student@demo.edu.cn');
     const mediaRequests: string[] = [];
+    const requests: string[] = [];
     student.on('request', (r) => {
       if (r.url().includes('/media/')) mediaRequests.push(r.url());
+      requests.push(r.url());
+    });
+    // Resetting the element (what a second MediaSource would do) fires "emptied".
+    await student.addInitScript(() => {
+      (window as { emptiedCount?: number }).emptiedCount = 0;
+      document.addEventListener('emptied', () => (window as { emptiedCount?: number }).emptiedCount!++, true);
     });
     await student.goto(`${baseUrl}/lessons/${lessonId}`);
     await student.getByRole('heading', { name: '第一讲：向量与线性组合' }).waitFor();
@@ -80,8 +87,23 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     });
     await student.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1.5, undefined, { timeout: 30_000 });
     await student.screenshot({ path: path.join(shots, 'lesson-playing.png') });
-    // The captions reach the player as a selectable Chinese text track.
+    // The first segment was asked for before any script bundle; hls.js (light) came later and
+    // continued in the same MediaSource: the element was never reset.
+    const firstSegmentAt = requests.findIndex((u) => /\/hls\/\d+p\/.*\.m4s/.test(u));
+    const firstBundleAt = requests.findIndex((u) => u.includes('/assets/') && u.endsWith('.js'));
+    expect(firstSegmentAt).toBeGreaterThanOrEqual(0);
+    expect(firstSegmentAt).toBeLessThan(firstBundleAt);
+    await student.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('master.m3u8')), undefined, { timeout: 20_000 });
+    expect(requests.some((u) => /\/assets\/hls\.light-[\w-]+\.js$/.test(u))).toBe(true);
+    await student.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 4.5, undefined, { timeout: 30_000 });
+    expect(await student.evaluate(() => (window as { emptiedCount?: number }).emptiedCount)).toBe(0);
+    // The captions reach the player as a selectable Chinese text track, and its cues load when chosen.
     await student.waitForFunction(() => [...(document.querySelector('video')?.textTracks ?? [])].some((t) => t.language === 'zh-CN'), undefined, { timeout: 15_000 });
+    await student.evaluate(() => {
+      const track = [...document.querySelector('video')!.textTracks].find((t) => t.language === 'zh-CN')!;
+      track.mode = 'showing';
+    });
+    await student.waitForFunction(() => [...document.querySelector('video')!.textTracks].find((t) => t.language === 'zh-CN')?.cues?.[0]?.startTime === 0.5, undefined, { timeout: 15_000 });
     // Started low: the first video segments came from a low rung, not the top one.
     const firstSegment = mediaRequests.find((u) => /\/hls\/\d+p\/.*\.m4s/.test(u));
     expect(firstSegment).toMatch(/\/(144p|240p)\//);

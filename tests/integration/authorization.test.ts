@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makePdf } from '../../app/features/studio/material-fixtures.js';
 import { demoPassword, demoUsers } from '../../db/seed/demo-data.js';
 import { FormClient } from '../support/browserless.js';
 import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
@@ -9,7 +12,7 @@ type Who = (typeof roles)[number];
 
 // What each kind of visitor gets for each page. `login` means redirected to /login;
 // `home` redirected to /. The demo registrar works at fjnu (福建师范大学), not fzu.
-type Outcome = 200 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home' | 'enrol';
+type Outcome = 200 | 400 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home' | 'enrol';
 const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
 const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
@@ -42,8 +45,23 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/courses?q=%E7%BA%BF%E4%BB%A3&subject=mathematics&page=2', everyone(200)],
   ['/courses/fzu-linear-algebra-1', everyone(200)],
   ['/courses/no-such-course', everyone(404)],
+  ['/api/catalog', everyone(200)],
+  ['/api/catalog?q=%E7%BA%BF%E4%BB%A3&pageSize=5', everyone(200)],
+  ['/api/catalog?pageSize=1000', everyone(400)],
+  ['/api/catalog/fzu-linear-algebra-1', everyone(200)],
+  ['/api/catalog/no-such-course', everyone(404)],
+  ['/catalog.csv', everyone(200)],
   ['/institutions/fzu', everyone(200)],
   ['/institutions/no-such-school', everyone(404)],
+  ['/studio', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/courses/:course', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/courses/:course/stats', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/courses/00000000-0000-4000-8000-000000000000', everyone(404)],
+  ['/studio/courses/00000000-0000-4000-8000-000000000000/stats', everyone(404)],
+  ['/studio/lessons/:lesson/text', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/studio/lessons/:lesson/materials', { ...signedIn(403), teacher: 200, admin: 200 }],
+  ['/lessons/:lesson/materials/:material', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
+  ['/lessons/:lesson/materials/00000000-0000-4000-8000-000000000000', { ...signedIn('enrol'), student: 404, teacher: 404, admin: 404 }],
   ['/lessons/not-a-lesson', { ...everyone(404), anonymous: 'login' }],
   // The demo student is enrolled in the demo course; its teacher (and an admin) preview it.
   ['/lessons/:quizLesson/quiz', { ...signedIn('enrol'), student: 200, teacher: 200, admin: 200 }],
@@ -73,6 +91,8 @@ const matrix: [string, Record<Who, Outcome>][] = [
 const clients = new Map<Who, FormClient>();
 let studentId = '';
 let lessonId = '';
+let courseId = '';
+let materialId = '';
 let quizLessonId = '';
 
 beforeAll(async () => {
@@ -87,6 +107,15 @@ beforeAll(async () => {
   studentId = row!.id;
   const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 1`;
   lessonId = lesson!.id;
+  courseId = (await testSql()<{ id: string }[]>`select id from courses where slug = 'fzu-linear-algebra-1'`)[0]!.id;
+  // One stored material, as the studio would have written it.
+  const pdf = makePdf();
+  const [material] = await testSql()<{ id: string }[]>`
+    insert into lesson_materials (lesson_id, file_name, content_type, size_bytes, sha256) values (${lessonId}, 'matrix.pdf', 'application/pdf', ${pdf.length}, 'x') returning id`;
+  materialId = material!.id;
+  const dir = path.join(inject('mediaRoot'), 'materials', lessonId);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, materialId), pdf);
   const [quizLesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id join quizzes q on q.lesson_id = l.id where c.slug = 'fzu-linear-algebra-1'`;
   quizLessonId = quizLesson!.id;
 });
@@ -113,7 +142,7 @@ describe('authorisation matrix: every page × every role', () => {
   for (const [path, outcomes] of matrix) {
     for (const who of roles) {
       it(`${who} GET ${path} → ${outcomes[who]}`, async () => {
-        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':quizLesson', quizLessonId).replace(':lesson', lessonId));
+        const res = await clients.get(who)!.get(path.replace(':student', studentId).replace(':quizLesson', quizLessonId).replace(':lesson', lessonId).replace(':course', courseId).replace(':material', materialId));
         expectOutcome(res, outcomes[who], `${who} ${path}`);
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) await res.body?.cancel(); // a live stream never ends
         else await res.arrayBuffer();
@@ -167,6 +196,25 @@ describe('state-changing requests are authorised on the server', () => {
       const res = await clients.get(who)!.post(`/studio/lessons/${lessonId}`, { intent: 'cancel', videoId: '00000000-0000-4000-8000-000000000000' });
       expect(res.status, who).toBe(403);
     }
+  });
+
+  it('only the course’s teachers may change it, its lessons’ text or materials (403 each)', async () => {
+    for (const who of ['student', 'assistant', 'registrar'] as const) {
+      const client = clients.get(who)!;
+      expect((await client.post(`/studio/courses/${courseId}`, { intent: 'unpublish' })).status, who).toBe(403);
+      expect((await client.post(`/studio/lessons/${lessonId}/text`, { version: '1', bodyZh: 'x' })).status, who).toBe(403);
+      expect((await client.post(`/studio/lessons/${lessonId}/materials`, { intent: 'delete', materialId })).status, who).toBe(403);
+      expect((await client.post('/studio', { intent: 'create', institutionId: await institutionIdBySlug('fzu'), titleZh: '伪造课程' })).status, who).toBe(403);
+    }
+    expect((await testSql()`select published_at from courses where id = ${courseId}`)[0]!.published_at).not.toBeNull();
+    expect(await testSql()`select 1 from lesson_materials where id = ${materialId}`).toHaveLength(1);
+    expect(await testSql()`select 1 from courses where title_zh = '伪造课程'`).toHaveLength(0);
+  });
+
+  it('a teacher cannot create a course at another institution', async () => {
+    const res = await clients.get('teacher')!.post('/studio', { intent: 'create', institutionId: await institutionIdBySlug('fjnu'), titleZh: '越权课程' });
+    expect(res.status).toBe(403);
+    expect(await testSql()`select 1 from courses where title_zh = '越权课程'`).toHaveLength(0);
   });
 
   it('only the course’s teachers may change its quiz; only enrolled students’ answers are recorded', async () => {

@@ -55,11 +55,11 @@ export class FormClient {
   }
 
   /** A multipart form with files, as a browser sends `<form enctype="multipart/form-data">`. */
-  async postMultipart(path: string, fields: Record<string, string>, files: Record<string, { name: string; type: string; content: string }>): Promise<Response> {
+  async postMultipart(path: string, fields: Record<string, string>, files: Record<string, { name: string; type: string; content: string | Uint8Array }>): Promise<Response> {
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
     body.set('csrf', decodeURIComponent(await this.csrfToken()));
-    for (const [k, f] of Object.entries(files)) body.set(k, new Blob([f.content], { type: f.type }), f.name);
+    for (const [k, f] of Object.entries(files)) body.set(k, new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)], { type: f.type }), f.name);
     const res = await fetch(this.baseUrl + path, { method: 'POST', body, headers: this.headers(), redirect: 'manual' });
     this.remember(res);
     return res;

@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
-import type Hls from 'hls.js';
+import type Hls from 'hls.js/light';
 import { useT } from '../../features/i18n/i18n.js';
+import { useNonce } from '../nonce.js';
+import { firstFrameScript, takeFirstFrame, type FirstFrameHandover } from './first-frame.js';
 import { useWatchReporting } from './useWatchReporting.js';
 import { BANDWIDTH_KEY, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
 
 type Rendition = { name: string; height: number | null };
+type Caption = { language: string; label: string; src: string };
+type Start = { initUrl: string; segmentUrl: string; startAt: number; mimeType: string };
+export type PlayerVideo = { id: string; base: string; renditions: Rendition[]; resumeAt: number; captions: Caption[]; start: Start | null };
+
+const VIDEO_ELEMENT_ID = 'lecture-video';
 
 function applyQuality(hls: Hls, quality: Quality) {
   const heights = hls.levels.map((l) => l.height);
@@ -12,16 +19,31 @@ function applyQuality(hls: Hls, quality: Quality) {
   hls.currentLevel = quality.kind === 'rung' ? Math.max(0, heights.indexOf(quality.height)) : -1;
 }
 
+/** hls.js continues in the MediaSource the inline script filled, keeping its frame and position. */
+function attach(hls: Hls, el: HTMLVideoElement, handover: FirstFrameHandover | null) {
+  if (!handover?.sourceBuffer) return hls.attachMedia(el);
+  const codec = /codecs="([^"]+)"/.exec(handover.mimeType)?.[1];
+  hls.attachMedia({
+    media: el,
+    mediaSource: handover.mediaSource,
+    tracks: { audiovideo: { id: 'main', container: 'video/mp4', codec, buffer: handover.sourceBuffer, listeners: [] } },
+  });
+}
+
 /**
- * hls.js, imported only when this component mounts (lesson pages), with native HLS where
- * the browser has it (Safari/iOS). The first rung is chosen from a cautious estimate, or
- * the bandwidth this device last measured; never above the player's size.
+ * The first frame comes from the page's inline script (first-frame.ts); then hls.js (its
+ * light build, imported only here) takes over, with native HLS where the browser has it
+ * (Safari/iOS). The next rungs are chosen from a cautious estimate, or the bandwidth this
+ * device last measured; never above the player's size. Captions are native <track>s.
  */
-export function LecturePlayer({ base, renditions, title, videoId, progressUrl, resumeAt }: { base: string; renditions: Rendition[]; title: string; videoId: string; progressUrl: string; resumeAt: number }) {
+export function LecturePlayer({ video: lecture, title, progressUrl }: { video: PlayerVideo; title: string; progressUrl: string }) {
+  const { base, renditions, resumeAt, captions, start } = lecture;
   const t = useT();
+  const nonce = useNonce();
   const video = useRef<HTMLVideoElement>(null);
+  const posterUrl = `${base}poster.jpg`;
   const [quality, setQuality] = useState<Quality | null>(null);
-  useWatchReporting(video, { videoId, url: progressUrl });
+  useWatchReporting(video, { videoId: lecture.id, url: progressUrl });
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
 
@@ -33,7 +55,8 @@ export function LecturePlayer({ base, renditions, title, videoId, progressUrl, r
     const src = quality.kind === 'audio' ? `${base}hls/audio/index.m3u8` : `${base}hls/master.m3u8`;
     let hls: Hls | null = null;
     let cancelled = false;
-    void import('hls.js').then(({ default: HlsClass }) => {
+    const handover = quality.kind === 'audio' ? null : takeFirstFrame();
+    void import('hls.js/light').then(({ default: HlsClass }) => {
       if (cancelled) return;
       if (!HlsClass.isSupported()) {
         if (el.canPlayType('application/vnd.apple.mpegurl')) el.src = src;
@@ -43,17 +66,17 @@ export function LecturePlayer({ base, renditions, title, videoId, progressUrl, r
         capLevelToPlayerSize: true,
         abrEwmaDefaultEstimate: rememberedBandwidth(localStorage.getItem(BANDWIDTH_KEY)),
         startFragPrefetch: true,
+        // Always an explicit start: a lecture still encoding has EVENT playlists, which
+        // hls.js would otherwise join at the live edge instead of the beginning.
+        startPosition: startAt,
         maxBufferLength: 20,
         backBufferLength: 30,
       });
       const player = hls;
-      player.on(HlsClass.Events.MANIFEST_PARSED, () => {
-        applyQuality(player, quality);
-        if (startAt > 0) el.currentTime = startAt;
-      });
+      player.on(HlsClass.Events.MANIFEST_PARSED, () => applyQuality(player, quality));
       player.on(HlsClass.Events.FRAG_LOADED, () => localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate))));
       player.loadSource(src);
-      player.attachMedia(el);
+      attach(player, el, handover);
     });
     return () => {
       cancelled = true;
@@ -69,9 +92,22 @@ export function LecturePlayer({ base, renditions, title, videoId, progressUrl, r
   return (
     <figure className="player">
       {/* Native controls: keyboard-operable and announced by screen readers in every browser. */}
-      {/* Captions will come as HLS subtitle renditions, which hls.js adds as text tracks (caption upload is still to do). */}
-      {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
-      <video ref={video} controls playsInline preload="none" poster={`${base}poster.jpg`} aria-label={`${t('lesson.player')}: ${title}`} data-testid="lecture-video" />
+      {/* eslint-disable-next-line jsx-a11y/media-has-caption -- lectures without captions exist; those with them get <track>s */}
+      <video id={VIDEO_ELEMENT_ID} ref={video} controls playsInline preload="auto" poster={start ? undefined : posterUrl} aria-label={`${t('lesson.player')}: ${title}`} data-testid="lecture-video">
+        {captions.map((c) => (
+          <track key={c.language} kind="subtitles" srcLang={c.language} label={c.label} src={c.src} />
+        ))}
+      </video>
+      {start ? (
+        <script
+          nonce={nonce}
+          // Parsed right after the <video>: it must run before any bundle arrives.
+          dangerouslySetInnerHTML={{
+            __html: firstFrameScript({ elementId: VIDEO_ELEMENT_ID, ...start, qualityKey: QUALITY_KEY, posterUrl }),
+          }}
+          suppressHydrationWarning
+        />
+      ) : null}
       <figcaption className="row-form">
         <div className="field">
           <label htmlFor="quality">{t('lesson.quality')}</label>

@@ -51,6 +51,13 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
     for (const [name, fn] of events) el.addEventListener(name, fn);
     document.addEventListener('visibilitychange', onHidden);
     window.addEventListener('pagehide', onPageHide);
+    // The page starts playing before React arrives (first-frame.ts), and on a slow device
+    // may have played a while (even to the end): what the element itself says it played
+    // so far is counted, then tracking continues from here.
+    for (let i = 0; i < el.played.length; i++) {
+      if (el.played.end(i) > el.played.start(i)) pending.push([el.played.start(i), el.played.end(i)]);
+    }
+    open();
     const timer = setInterval(() => send(false), REPORT_EVERY_MS);
     return () => {
       clearInterval(timer);

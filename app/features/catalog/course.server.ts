@@ -45,6 +45,7 @@ export async function findPublishedCourse(slug: string) {
       institutionSlug: institutions.slug,
       institutionZh: institutions.nameZh,
       institutionEn: institutions.nameEn,
+      regionCode: regions.code,
       regionZh: regions.nameZh,
       regionEn: regions.nameEn,
     })

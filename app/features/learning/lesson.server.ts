@@ -20,6 +20,7 @@ export async function findLessonWithVideo(lessonId: string) {
       courseTitleEn: courses.titleEn,
       videoId: videos.id,
       renditions: videos.renditions,
+      captions: videos.captions,
       durationSeconds: videos.durationSeconds,
     })
     .from(lessons)

@@ -8,8 +8,8 @@ import { MASTER_PLAYLIST } from '../../../media/ladder-command.js';
 import { videoKeys } from '../../../workers/storage/index.js';
 import { getMediaStorage } from '../learning/media-storage.server.js';
 import { getServices } from '../../services.server.js';
+import { CAPTION_TRACK_NAMES } from '../learning/caption-tracks.js';
 
-const trackNames: Record<VideoCaption['language'], string> = { 'zh-CN': '中文', en: 'English' };
 
 export type AttachOutcome = { kind: 'ok'; cues: number } | { kind: 'bad-file'; problem: CaptionProblem } | { kind: 'no-video' };
 
@@ -38,7 +38,7 @@ export async function attachCaptions(lessonId: string, videoId: string, language
   );
   const master = await storage.read(`${ladder}${MASTER_PLAYLIST}`);
   if (!master) return { kind: 'no-video' };
-  const tracks = captions.map((c) => ({ language: c.language, name: trackNames[c.language], uri: `subs/${c.language}.m3u8` }));
+  const tracks = captions.map((c) => ({ language: c.language, name: CAPTION_TRACK_NAMES[c.language], uri: `subs/${c.language}.m3u8` }));
   await storage.put(`${ladder}${MASTER_PLAYLIST}`, Buffer.from(withSubtitles(await text(master.body), tracks)));
   await db.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, videoId));
   await indexCaptionText(lessonId, language, parsed.cues, captions);

@@ -20,7 +20,7 @@ export async function findLesson(lessonId: string): Promise<LessonForTeacher | n
   return row ?? null;
 }
 
-/** Only the course's own teachers (and province admins) may change a lesson or upload to it. */
+/** Only the course's own teachers (and province admins) may change a course or a lesson of it. */
 export async function canTeachLesson(user: CurrentUser, lesson: Pick<LessonForTeacher, 'courseId' | 'institutionId'>): Promise<boolean> {
   if (hasPermission(user.memberships, 'admin:institutions')) return true;
   if (!hasPermission(user.memberships, 'studio:teach', lesson.institutionId)) return false;

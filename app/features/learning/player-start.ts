@@ -1,0 +1,69 @@
+// What the lesson page fetches before any JavaScript bundle (see
+// app/components/player/first-frame.ts): the lowest video rung's init segment and the
+// segment holding the resume position, with the exact codecs, read from the ladder's own
+// playlists so that no file naming is assumed here.
+
+export interface PlayerStart {
+  initUrl: string;
+  segmentUrl: string;
+  /** Where playback begins (the resume position; 0 for the start). */
+  startAt: number;
+  mimeType: string;
+}
+
+function attribute(line: string, name: string): string | undefined {
+  const match = new RegExp(`[:,]${name}=(?:"([^"]*)"|([^,]*))`).exec(line);
+  return match?.[1] ?? match?.[2];
+}
+
+/**
+ * The lowest video variant of a master playlist (by height): the cautious start, about
+ * 20 KB for a 4 s 144p segment with its audio. hls.js moves up once it has measured the link.
+ */
+export function lowestVideoVariant(master: string): { uri: string; codecs: string } | null {
+  const lines = master.split('\n').map((l) => l.trim());
+  let best: { uri: string; codecs: string; height: number } | null = null;
+  lines.forEach((line, i) => {
+    if (!line.startsWith('#EXT-X-STREAM-INF:')) return;
+    const height = Number(attribute(line, 'RESOLUTION')?.split('x')[1]);
+    const codecs = attribute(line, 'CODECS');
+    const uri = lines.slice(i + 1).find((l) => l !== '' && !l.startsWith('#'));
+    if (!(height > 0) || !codecs || !uri) return;
+    if (!best || height < best.height) best = { uri, codecs, height };
+  });
+  const found = best as { uri: string; codecs: string } | null;
+  return found ? { uri: found.uri, codecs: found.codecs } : null;
+}
+
+/** The init segment and the media segment that contains `position` in a media playlist. */
+export function segmentAt(playlist: string, position: number): { init: string; segment: string; start: number } | null {
+  const lines = playlist.split('\n').map((l) => l.trim());
+  const init = lines.map((l) => (l.startsWith('#EXT-X-MAP:') ? attribute(l, 'URI') : undefined)).find(Boolean);
+  if (!init) return null;
+  let start = 0;
+  let duration: number | null = null;
+  let last: { segment: string; start: number } | null = null;
+  for (const line of lines) {
+    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
+    else if (line !== '' && !line.startsWith('#') && duration !== null) {
+      last = { segment: line, start };
+      if (position < start + duration) return { init, ...last };
+      start += duration;
+      duration = null;
+    }
+  }
+  return last ? { init, ...last } : null;
+}
+
+/** The first frame's URLs under the signed base; null when the rung's playlist has no segment yet. */
+export function playerStart(base: string, variant: { uri: string; codecs: string }, rungPlaylist: string, resumeAt: number): PlayerStart | null {
+  const found = segmentAt(rungPlaylist, resumeAt);
+  if (!found) return null;
+  const rungDir = variant.uri.slice(0, variant.uri.lastIndexOf('/') + 1);
+  return {
+    initUrl: `${base}hls/${rungDir}${found.init}`,
+    segmentUrl: `${base}hls/${rungDir}${found.segment}`,
+    startAt: resumeAt,
+    mimeType: `video/mp4; codecs="${variant.codecs}"`,
+  };
+}
