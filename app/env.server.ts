@@ -18,11 +18,18 @@ export const webEnvSchema = serviceEnvSchema
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
     LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
     SECURE_COOKIES: booleanish.optional(),
+    /** Seals institutions' Ed25519 signing keys at rest; falls back to a key derived from SESSION_SECRET. */
+    CREDENTIAL_KEY_SECRET: z.string().min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`').optional(),
     /** Largest lesson material (PDF, slides…) a teacher may upload, in bytes. */
     MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   })
   .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));
+
+/** The address people open, without a trailing slash: credentials name their issuer with it. */
+export function publicBaseUrl(env: WebEnv = getEnv()): string {
+  return (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
+}
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
 

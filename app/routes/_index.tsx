@@ -102,6 +102,8 @@ function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memb
           {memberships.map((m) => (
             <li key={m.institutionSlug}>
               <a href={`/institutions/${m.institutionSlug}/members`}>{t('home.registrar.members', { institution: name(m) })}</a>
+              {' · '}
+              <a href={`/institutions/${m.institutionSlug}/credits`}>{t('home.registrar.credits', { institution: name(m) })}</a>
             </li>
           ))}
         </ul>
@@ -122,6 +124,11 @@ function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memb
         </>
       ) : null}
       {role === 'student' ? <MyCourses courses={myCourses} /> : null}
+      {role === 'student' ? (
+        <p>
+          <a href="/credits">{t('home.student.credits')}</a>
+        </p>
+      ) : null}
       {role === 'admin' ? (
         <p>
           <a className="button" href="/admin">

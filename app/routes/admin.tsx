@@ -25,6 +25,9 @@ export default function AdminLayout() {
             <NavLink to="/admin/audit">{t('admin.audit')}</NavLink>
           </li>
           <li>
+            <NavLink to="/admin/ledger">{t('admin.ledger')}</NavLink>
+          </li>
+          <li>
             {/* Bull Board is served beside Remix, not by it: a plain link. */}
             <a href="/admin/queues">{t('admin.queues')}</a>
           </li>

@@ -15,6 +15,9 @@ export const auditActions = [
   'role.revoked',
   'institution.created',
   'institution.updated',
+  'credits.decided',
+  'credits.rule-saved',
+  'credential.revoked',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

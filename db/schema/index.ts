@@ -6,3 +6,5 @@ export * from './courses.js';
 export * from './videos.js';
 export * from './learning.js';
 export * from './classrooms.js';
+export * from './credits.js';
+export * from './ledger.js';

@@ -7,6 +7,7 @@ import { refreshCourseSearch } from '../course-search.js';
 import { courseModules, coursePartners, courses, courseTeachers, enrolments, institutions, lessons, memberships, quizItems, quizzes, regions, users } from '../schema/index.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { seedDemoClassrooms } from './classrooms.js';
+import { seedCreditsDemo } from './credits-demo.js';
 import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
@@ -31,7 +32,10 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
         .returning({ id: institutions.id });
       institutionIds.set(i.slug, row!.id);
     }
-    if (!withUsers) return;
+    if (!withUsers) {
+      await seedCreditsDemo(tx, false);
+      return;
+    }
     for (const u of demoUsers) {
       let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, u.email));
       if (!user) {
@@ -53,6 +57,7 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
     const [linearAlgebra] = await tx.select({ id: courses.id }).from(courses).where(eq(courses.slug, demoCourses[0]!.slug));
     await tx.insert(enrolments).values({ userId: student!.id, courseId: linearAlgebra!.id, viaInstitutionId: institutionIds.get('fzu')! }).onConflictDoNothing();
     await seedDemoClassrooms(tx);
+    await seedCreditsDemo(tx, true);
   });
 }
 

@@ -171,4 +171,35 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
       await context.close();
     });
   }
+  async function signedInPage(email: string) {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill(email);
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    return { context, page };
+  }
+
+  it('credit pages: the public lookup with an answer, the student’s, the registrar’s and the ledger', async () => {
+    const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await anonymous.goto(`${baseUrl}/credits/lookup`);
+    await anonymous.getByRole('button', { name: '查询' }).click();
+    await anonymous.getByRole('status').waitFor();
+    expect(await seriousViolations(anonymous), '/credits/lookup answered').toEqual([]);
+    await anonymous.close();
+    for (const [email, paths] of [
+      ['student@demo.edu.cn', ['/credits', '/credits/transcript']],
+      ['registrar@demo.edu.cn', ['/institutions/fjnu/credits', '/institutions/fjnu/credits/rules', '/institutions/fjnu/credits/policy']],
+      ['admin@demo.edu.cn', ['/admin/ledger']],
+    ] as const) {
+      const { context, page } = await signedInPage(email);
+      for (const path of paths) {
+        await page.goto(baseUrl + path);
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+      await context.close();
+    }
+  });
 });

@@ -12,7 +12,7 @@ type Who = (typeof roles)[number];
 
 // What each kind of visitor gets for each page. `login` means redirected to /login;
 // `home` redirected to /. The demo registrar works at fjnu (福建师范大学), not fzu.
-type Outcome = 200 | 400 | 403 | 404 | 'login' | 'home' | 'admin-home' | 'enrol';
+type Outcome = 200 | 400 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home' | 'enrol';
 const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
 const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
@@ -77,6 +77,24 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/classroom/sessions/:session/report', { ...signedIn(403), teacher: 200, assistant: 200, admin: 200 }],
   ['/classroom/sessions/00000000-0000-4000-8000-000000000000/console', everyone(404)],
   ['/classroom/sessions/not-a-session/screen', everyone(404)],
+  // Credit recognition: students' own pages, registrars of their own institution only
+  // (the admin role does not decide credits), public lookup and credential verification.
+  ['/credits', signedIn(200)],
+  ['/credits/transcript', signedIn(200)],
+  ['/credits/transcript.csv', signedIn(200)],
+  ['/credits/requests/00000000-0000-4000-8000-000000000000', { ...everyone(404), anonymous: 'login' }],
+  ['/credits/lookup', everyone(200)],
+  ['/institutions/fjnu/credits', { ...signedIn(403), registrar: 200 }],
+  ['/institutions/fjnu/credits/rules', { ...signedIn(403), registrar: 200 }],
+  ['/institutions/fjnu/credits/policy', { ...signedIn(403), registrar: 200 }],
+  ['/institutions/fjnu/credits/requests/00000000-0000-4000-8000-000000000000', { ...signedIn(403), registrar: 404 }],
+  ['/institutions/fzu/credits', signedIn(403)],
+  ['/institutions/no-such-school/credits', everyone(404)],
+  ['/admin/ledger', adminOnly],
+  ['/credentials/00000000-0000-4000-8000-000000000000', everyone(404)],
+  ['/credentials/issuers/fjnu', everyone(200)],
+  ['/credentials/status/fjnu', everyone(200)],
+  ['/api/credentials/verify', everyone(405)],
 ];
 
 const clients = new Map<Who, FormClient>();
@@ -225,6 +243,17 @@ describe('state-changing requests are authorised on the server', () => {
     expect(await testSql()`select 1 from quiz_attempts a join users u on u.id = a.user_id where a.quiz_id = ${quiz!.id} and u.email in ('assistant@demo.edu.cn', 'registrar@demo.edu.cn')`).toHaveLength(0);
     const anonymous = await clients.get('anonymous')!.post(`/lessons/${quizLessonId}/quiz`, { attemptNo: '1' });
     expect(anonymous.headers.get('location')).toMatch(/^\/login/);
+  });
+
+  it('only registrars of the institution may create its equivalency rules', async () => {
+    const fzuRules = async () => (await testSql()`select r.id from equivalency_rules r join institutions i on i.id = r.institution_id where i.slug = 'fzu'`).length;
+    const before = await fzuRules();
+    for (const who of ['student', 'teacher', 'assistant', 'admin'] as const) {
+      const res = await clients.get(who)!.post('/institutions/fjnu/credits/rules', { intent: 'create', sources: 'fzu-linear-algebra-1', targetKind: 'elective', credits: '1.0', effectiveFrom: '2026-01-01' });
+      expect(res.status, who).toBe(403);
+    }
+    expect((await clients.get('registrar')!.post('/institutions/fzu/credits/rules', { intent: 'create', sources: 'fzu-linear-algebra-1', targetKind: 'elective', credits: '1.0', effectiveFrom: '2026-01-01' })).status).toBe(403);
+    expect(await fzuRules()).toBe(before);
   });
 
   it('anonymous posts to admin actions are sent to log in, writing nothing', async () => {

@@ -2,6 +2,7 @@ import { desc, eq, or } from 'drizzle-orm';
 import { auditLog, institutions, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
+import { creditDataForExport } from '../credits/personal-data.server.js';
 
 /** Everything we hold about one person, as they would download it (PIPL art. 45). */
 export async function exportPersonalData(userId: string, ip: string) {
@@ -30,6 +31,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     .from(lessonVideoProgress)
     .innerJoin(lessons, eq(lessons.id, lessonVideoProgress.lessonId))
     .where(eq(lessonVideoProgress.userId, userId));
+  const credits = await creditDataForExport(userId);
   await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
   return {
     exportedAt: new Date().toISOString(),
@@ -38,6 +40,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     memberships: roles,
     sessions: activeSessions,
     videoProgress: learning,
+    ...credits,
     activity,
   };
 }

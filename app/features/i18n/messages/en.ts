@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n.js';
+import { creditsEn } from './credits.en.js';
 import { studioEn } from './studio.en.js';
 import { quizzesEn } from './quizzes.en.js';
 
@@ -440,5 +441,6 @@ export const en = {
   'classroom.yes': 'Yes',
   'classroom.no': 'No',
   'home.classroom.link': 'Synchronised classroom timetable',
+  ...creditsEn,
   ...quizzesEn,
 } satisfies Record<MessageKey, string>;

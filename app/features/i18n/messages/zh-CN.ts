@@ -1,3 +1,4 @@
+import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
 import { quizzesZhCN } from './quizzes.zh-CN.js';
 
@@ -439,5 +440,6 @@ export const zhCN = {
   'classroom.yes': '是',
   'classroom.no': '否',
   'home.classroom.link': '同步课堂课表',
+  ...creditsZhCN,
   ...quizzesZhCN,
 } as const;

@@ -1,0 +1,81 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { completionRecords, creditRequestEvents, creditRequests, equivalencyRules, equivalencyRuleSources } from '../../../db/schema/index.js';
+import { formatCreditTenths } from './credit-units.js';
+import { approveRequests } from './decisions.server.js';
+import { indexRules, matchRecord, type MatchResult, type RuleIndex } from './matcher.js';
+import { toMatchRecord } from './requests.server.js';
+import { toMatchRule } from './rules.server.js';
+
+/** Every active rule of the institutions, indexed by source course: loaded once per batch. */
+async function ruleIndexes(db: Pick<Database, 'select'>, institutionIds: string[]): Promise<Map<string, RuleIndex>> {
+  const rules = await db.select().from(equivalencyRules).where(and(inArray(equivalencyRules.institutionId, institutionIds), eq(equivalencyRules.active, true)));
+  const sources = rules.length ? await db.select().from(equivalencyRuleSources).where(inArray(equivalencyRuleSources.ruleId, rules.map((r) => r.id))) : [];
+  const byRule = new Map<string, { alternative: number; courseId: string }[]>();
+  for (const s of sources) byRule.set(s.ruleId, [...(byRule.get(s.ruleId) ?? []), s]);
+  const out = new Map<string, RuleIndex>();
+  for (const id of institutionIds) out.set(id, indexRules(rules.filter((r) => r.institutionId === id).map((r) => toMatchRule(r, byRule.get(r.id) ?? []))));
+  return out;
+}
+
+/**
+ * Matches requests still `submitted` (imported in bulk, or waiting after a rule change)
+ * against the published rules, a batch at a time: auto-approved matches are approved and
+ * posted, the rest go to review with the matcher's reasons.
+ */
+export async function autoMatchSubmitted(db: Database, batchSize = 5000): Promise<{ matched: number; review: number }> {
+  let matched = 0;
+  let review = 0;
+  for (;;) {
+    const pending = await db
+      .select({ id: creditRequests.id, userId: creditRequests.userId, institutionId: creditRequests.institutionId, recordId: creditRequests.completionRecordId, targetKind: creditRequests.targetKind, targetCode: creditRequests.targetCode })
+      .from(creditRequests)
+      .where(eq(creditRequests.status, 'submitted'))
+      .limit(batchSize);
+    if (pending.length === 0) break;
+    const institutions = [...new Set(pending.map((p) => p.institutionId))];
+    const [indexes, records] = await Promise.all([
+      ruleIndexes(db, institutions),
+      db.select().from(completionRecords).where(inArray(completionRecords.userId, [...new Set(pending.map((p) => p.userId))])),
+    ]);
+    const recordsByUser = new Map<string, (typeof records)[number][]>();
+    for (const r of records) recordsByUser.set(r.userId, [...(recordsByUser.get(r.userId) ?? []), r]);
+    const results = pending.map((p) => {
+      const mine = recordsByUser.get(p.userId) ?? [];
+      const record = mine.find((r) => r.id === p.recordId)!;
+      const target = p.targetKind === 'course' && p.targetCode ? { kind: 'course' as const, code: p.targetCode } : p.targetKind === 'elective' ? { kind: 'elective' as const } : null;
+      return { p, result: matchRecord(indexes.get(p.institutionId)!, toMatchRecord(record), mine.filter((r) => r.id !== record.id).map(toMatchRecord), target) };
+    });
+    await db.transaction(async (tx) => {
+      await markMatched(tx, results);
+      for (const institutionId of institutions) {
+        const auto = results.filter((r) => r.p.institutionId === institutionId && r.result.outcome === 'match');
+        const approved = await approveRequests(tx, institutionId, auto.map((a) => ({ requestId: a.p.id, version: null, creditsTenths: a.result.creditsTenths! })), null, 'auto-approved by rule');
+        matched += approved.approved.length;
+      }
+    });
+    review += results.filter((r) => r.result.outcome !== 'match').length;
+  }
+  return { matched, review };
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function markMatched(tx: Tx, results: { p: { id: string }; result: MatchResult }[]) {
+  const now = new Date().toISOString();
+  for (let i = 0; i < results.length; i += 2000) {
+    const slice = results.slice(i, i + 2000);
+    const values = sql.join(
+      slice.map(
+        ({ p, result }) =>
+          sql`(${p.id}::uuid, ${result.outcome === 'match' ? 'auto-matched' : 'in-review'}::text, ${result.ruleId}::uuid, ${JSON.stringify(result.reasons)}::jsonb, ${result.creditsTenths === null ? null : formatCreditTenths(result.creditsTenths)}::numeric)`,
+      ),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update credit_requests r set status = v.status, rule_id = v.rule_id, match_reasons = v.reasons, awarded_credits = v.credits, version = r.version + 1, updated_at = ${now}::timestamptz
+      from (values ${values}) as v(id, status, rule_id, reasons, credits)
+      where r.id = v.id and r.status = 'submitted'`);
+    await tx.insert(creditRequestEvents).values(slice.map(({ p, result }) => ({ requestId: p.id, fromStatus: 'submitted' as const, toStatus: result.outcome === 'match' ? ('auto-matched' as const) : ('in-review' as const), note: '' })));
+  }
+}

@@ -1,0 +1,62 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { creditPolicies, gradeConversionTables, type ConversionDefinition, type GradingScale } from '../../../db/schema/credits.js';
+import { getServices } from '../../services.server.js';
+import { standardBands } from './conversion.js';
+
+type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
+
+export type PolicyView = {
+  institutionId: string;
+  hoursPerCredit: number;
+  gradingScale: GradingScale;
+  table: { id: string; version: number; nameZh: string; nameEn: string; definition: ConversionDefinition };
+};
+
+/** The institution's policy; one with the standard five-band table is created the first time. */
+export async function getPolicy(institutionId: string, db: Tx = getServices().db): Promise<PolicyView> {
+  const [existing] = await db.select().from(creditPolicies).where(eq(creditPolicies.institutionId, institutionId));
+  if (existing?.currentTableId) {
+    const [table] = await db.select().from(gradeConversionTables).where(eq(gradeConversionTables.id, existing.currentTableId));
+    return { institutionId, hoursPerCredit: existing.hoursPerCredit, gradingScale: existing.gradingScale, table: table! };
+  }
+  await addTableVersion(institutionId, { nameZh: '五级制（4.0）', nameEn: 'Five bands (4.0)', definition: standardBands }, null, db);
+  return getPolicy(institutionId, db);
+}
+
+/** A new version of the conversion table, made current; older versions stay for the decisions that cite them. */
+export async function addTableVersion(
+  institutionId: string,
+  table: { nameZh: string; nameEn: string; definition: ConversionDefinition },
+  userId: string | null,
+  db: Tx = getServices().db,
+): Promise<{ id: string; version: number }> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit-policy:${institutionId}`}))`);
+  const [last] = await db
+    .select({ version: gradeConversionTables.version })
+    .from(gradeConversionTables)
+    .where(eq(gradeConversionTables.institutionId, institutionId))
+    .orderBy(desc(gradeConversionTables.version))
+    .limit(1);
+  const version = (last?.version ?? 0) + 1;
+  const [row] = await db.insert(gradeConversionTables).values({ institutionId, version, ...table, createdBy: userId }).returning({ id: gradeConversionTables.id });
+  await db
+    .insert(creditPolicies)
+    .values({ institutionId, currentTableId: row!.id })
+    .onConflictDoUpdate({ target: creditPolicies.institutionId, set: { currentTableId: row!.id, updatedAt: new Date() } });
+  return { id: row!.id, version };
+}
+
+export async function savePolicy(institutionId: string, input: { hoursPerCredit: number; gradingScale: GradingScale }): Promise<void> {
+  const { db } = getServices();
+  await getPolicy(institutionId);
+  await db.update(creditPolicies).set({ ...input, updatedAt: new Date() }).where(eq(creditPolicies.institutionId, institutionId));
+}
+
+export async function listTableVersions(institutionId: string) {
+  return getServices()
+    .db.select()
+    .from(gradeConversionTables)
+    .where(and(eq(gradeConversionTables.institutionId, institutionId)))
+    .orderBy(desc(gradeConversionTables.version));
+}

@@ -1,0 +1,55 @@
+import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client.js';
+import { institutionSigningKeys } from '../../../db/schema/index.js';
+import { getEnv } from '../../env.server.js';
+
+type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
+
+// Private keys are sealed with AES-256-GCM under a key derived from CREDENTIAL_KEY_SECRET
+// (or SESSION_SECRET): a copy of the database alone cannot sign credentials.
+function sealingKey(): Buffer {
+  const env = getEnv();
+  return Buffer.from(hkdfSync('sha256', env.CREDENTIAL_KEY_SECRET ?? env.SESSION_SECRET, 'edu-credential-keys', 'ed25519-private-key', 32));
+}
+
+function seal(der: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(), iv);
+  const body = Buffer.concat([cipher.update(der), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+function unseal(sealed: string): KeyObject {
+  const raw = Buffer.from(sealed, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  const der = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+}
+
+/** The institution's active key, created (under a lock, so once) the first time it signs. */
+export async function signingKeyFor(tx: Tx, institutionId: string): Promise<{ id: string; privateKey: KeyObject }> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`signing-key:${institutionId}`}))`);
+  const [existing] = await tx
+    .select()
+    .from(institutionSigningKeys)
+    .where(and(eq(institutionSigningKeys.institutionId, institutionId), eq(institutionSigningKeys.active, true)))
+    .limit(1);
+  if (existing) {
+    try {
+      return { id: existing.id, privateKey: unseal(existing.sealedPrivateKey) };
+    } catch {
+      // Sealed under another secret (the secret was changed): retire it and make a new key.
+      // Its public half stays published, so credentials it signed still verify.
+      await tx.update(institutionSigningKeys).set({ active: false }).where(eq(institutionSigningKeys.id, existing.id));
+    }
+  }
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const jwk = publicKey.export({ format: 'jwk' }) as { x: string };
+  const [row] = await tx
+    .insert(institutionSigningKeys)
+    .values({ institutionId, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, sealedPrivateKey: seal(privateKey.export({ format: 'der', type: 'pkcs8' })) })
+    .returning({ id: institutionSigningKeys.id });
+  return { id: row!.id, privateKey };
+}

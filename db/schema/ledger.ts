@@ -1,0 +1,73 @@
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { users } from './identity.js';
+import { institutions } from './places.js';
+
+export const ledgerEntryKinds = ['credit.decided', 'credit.posted', 'credential.issued', 'credential.revoked'] as const;
+export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
+
+/**
+ * Hash chain of credit decisions and credential events. `hash` = sha256 over the canonical
+ * JSON of {prevHash, kind, payload, occurredAt}; `seq` only orders the rows (a rolled-back
+ * append leaves a gap, so gaps are not evidence of deletion; broken links are).
+ */
+export const ledgerEntries = pgTable('ledger_entries', {
+  seq: bigserial({ mode: 'number' }).primaryKey(),
+  kind: text().$type<LedgerEntryKind>().notNull(),
+  payload: jsonb().$type<Record<string, unknown>>().notNull(),
+  occurredAt: text().notNull(),
+  prevHash: text().notNull(),
+  hash: text().notNull().unique(),
+});
+
+/** Ed25519 signing key of an institution; the private half sealed with AES-256-GCM. */
+export const institutionSigningKeys = pgTable(
+  'institution_signing_keys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    institutionId: uuid()
+      .notNull()
+      .references(() => institutions.id, { onDelete: 'restrict' }),
+    publicJwk: jsonb().$type<{ kty: 'OKP'; crv: 'Ed25519'; x: string }>().notNull(),
+    sealedPrivateKey: text().notNull(),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('institution_signing_keys_institution_idx').on(t.institutionId, t.active)],
+);
+
+export const credentialKinds = ['course-completion', 'credit-recognition'] as const;
+export type CredentialKind = (typeof credentialKinds)[number];
+
+export const issuedCredentials = pgTable(
+  'issued_credentials',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    institutionId: uuid()
+      .notNull()
+      .references(() => institutions.id, { onDelete: 'restrict' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    kind: text().$type<CredentialKind>().notNull(),
+    /** The credit request or completion record the credential attests. */
+    subjectRef: uuid().notNull(),
+    /** Index into the institution's Bitstring Status List. */
+    statusIndex: integer().notNull(),
+    keyId: uuid()
+      .notNull()
+      .references(() => institutionSigningKeys.id, { onDelete: 'restrict' }),
+    jwt: text().notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    revocationReason: text(),
+  },
+  (t) => [
+    unique('issued_credentials_status_index').on(t.institutionId, t.statusIndex),
+    unique('issued_credentials_once_per_subject').on(t.kind, t.subjectRef),
+    index('issued_credentials_user_idx').on(t.userId),
+  ],
+);
+
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type IssuedCredential = typeof issuedCredentials.$inferSelect;

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoPassword } from '../../db/seed/demo-data.js';
+import { launchChromium } from '../support/chromium.js';
+import { newCompletionRecord, newCourse, signUpStudent } from '../support/credits.js';
+import { closeTestSql } from '../support/db.js';
+import { projectRoot } from '../support/env.js';
+
+const baseUrl = inject('baseUrl');
+const shots = path.join(projectRoot, 'test-results/screenshots');
+const axeSource = createRequire(import.meta.url)('axe-core').source as string;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeTestSql();
+});
+
+async function seriousViolations(page: Page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function logIn(email: string, password: string) {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: /你好/ }).waitFor();
+  return { context, page };
+}
+
+describe('credit recognition journey', () => {
+  it('a student requests recognition, the registrar approves, the transcript shows it and the credential verifies', async () => {
+    // The completion record is what the catalog issues when the course is completed.
+    const course = await newCourse('mju', '3.0', 48);
+    const person = await signUpStudent(baseUrl, 'fjnu', '郑晓晴');
+    await newCompletionRecord(person.userId, course, '86.50', '2026-01-20');
+
+    const student = await logIn(person.email, 'a-long-enough-password');
+    await student.page.getByRole('link', { name: '学分认定' }).click();
+    await student.page.getByText('申请认定').click();
+    await student.page.getByLabel('对应本校课程').check();
+    await student.page.getByLabel('本校课程代码（可选）').fill('CS201');
+    await student.page.getByLabel('本校课程名称（可选）').fill('数据结构');
+    await student.page.getByLabel('补充说明或材料链接（可选）').fill('课程大纲与本校 CS201 一致。');
+    await student.page.getByRole('button', { name: '提交申请' }).click();
+    await student.page.getByText('申请已提交。').waitFor();
+    expect(await student.page.getByRole('heading', { level: 1 }).textContent()).toContain('审核中');
+    expect(await seriousViolations(student.page)).toEqual([]);
+    await student.page.screenshot({ path: path.join(shots, 'credits-1-request-submitted.png'), fullPage: true });
+
+    const registrar = await logIn('registrar@demo.edu.cn', demoPassword);
+    await registrar.page.goto(`${baseUrl}/institutions/fjnu/credits?status=in-review&course=${course.id}`);
+    await registrar.page.screenshot({ path: path.join(shots, 'credits-2-registrar-queue.png'), fullPage: true });
+    await registrar.page.getByRole('link', { name: course.slug }).click();
+    await registrar.page.getByText('按当前转换表（第 1 版）：B (3.00)').waitFor();
+    expect(await seriousViolations(registrar.page)).toEqual([]);
+    await registrar.page.screenshot({ path: path.join(shots, 'credits-3-registrar-decision.png'), fullPage: true });
+    await registrar.page.getByLabel('认定学分').fill('3.0');
+    await registrar.page.getByRole('button', { name: '批准并记入成绩单' }).click();
+    await registrar.page.getByText('已保存决定。').waitFor();
+
+    await student.page.goto(`${baseUrl}/credits/transcript`);
+    const row = student.page.getByRole('row', { name: new RegExp(course.slug) });
+    expect(await row.textContent()).toMatch(/CS201 数据结构.*3\.0.*B \(3\.00\)/);
+    expect(await student.page.getByText('合计认定学分：3.0').count()).toBe(1);
+    expect(await seriousViolations(student.page)).toEqual([]);
+    await student.page.screenshot({ path: path.join(shots, 'credits-4-transcript.png'), fullPage: true });
+
+    await student.page.goto(`${baseUrl}/credits`);
+    await student.page.getByRole('link', { name: new RegExp(course.slug) }).click();
+    await student.page.getByRole('button', { name: '生成可验证凭证' }).click();
+    await student.page.getByRole('link', { name: '凭证验证' }).click();
+    await student.page.getByText('有效：签名正确，签发学校为 福建师范大学，未被撤销。').waitFor();
+    expect(await seriousViolations(student.page)).toEqual([]);
+    await student.page.screenshot({ path: path.join(shots, 'credits-5-credential.png'), fullPage: true });
+
+    // Anyone who scans the code sees the same verdict, signed in or not.
+    const anonymous = await browser.newPage();
+    await anonymous.goto(student.page.url());
+    expect(await anonymous.locator('[data-credential-valid]').getAttribute('data-credential-valid')).toBe('yes');
+    await anonymous.close();
+    await student.context.close();
+    await registrar.context.close();
+  });
+});

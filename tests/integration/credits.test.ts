@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FormClient } from '../support/browserless.js';
+import { newCompletionRecord, newCourse, newRegistrar, requestIdFrom, requestRow, signUpStudent } from '../support/credits.js';
+import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+
+const baseUrl = inject('baseUrl');
+afterAll(closeTestSql);
+
+let registrar: Awaited<ReturnType<typeof newRegistrar>>;
+let fjnuId = '';
+
+beforeAll(async () => {
+  registrar = await newRegistrar(baseUrl, 'fjnu', '王老师');
+  fjnuId = await institutionIdBySlug('fjnu');
+});
+
+async function createRule(fields: Record<string, string>) {
+  return registrar.client.post('/institutions/fjnu/credits/rules', {
+    intent: 'create',
+    targetKind: 'course',
+    targetCode: 'CS201',
+    targetTitleZh: '数据结构',
+    targetTitleEn: 'Data Structures',
+    credits: '3.0',
+    effectiveFrom: '2025-09-01',
+    ...fields,
+  });
+}
+
+async function submit(client: FormClient, recordId: string, fields: Record<string, string> = {}) {
+  return client.post('/credits', { completionRecordId: recordId, institutionId: fjnuId, targetKind: 'course', targetCode: 'CS201', ...fields });
+}
+
+const ledgerCount = async () => Number((await testSql()`select count(*)::int as n from ledger_entries`)[0]!.n);
+
+describe('request → auto-match → posted', () => {
+  it('a published auto-approve rule decides at once; the transcript and its CSV show the converted credits', async () => {
+    const course = await newCourse('mju', '3.0', 48);
+    expect((await createRule({ sources: course.slug, autoApprove: 'on', minGrade: '60' })).status).toBe(200);
+    const student = await signUpStudent(baseUrl, 'fjnu');
+    const recordId = await newCompletionRecord(student.userId, course, '91.50');
+    const ledgerBefore = await ledgerCount();
+    const res = await submit(student.client, recordId);
+    expect(res.status).toBe(302);
+    const id = requestIdFrom(res);
+    const row = await requestRow(id);
+    expect(row).toMatchObject({ status: 'posted', awarded_credits: '3.0', converted_grade: '4.00', converted_label: 'A', conversion_table_version: 1 });
+    const events = await testSql()`select to_status from credit_request_events where request_id = ${id} order by id`;
+    expect(events.map((e) => e.to_status)).toEqual(['submitted', 'auto-matched', 'approved', 'posted']);
+    expect(await ledgerCount()).toBe(ledgerBefore + 2);
+    const page = await (await student.client.get(`/credits/requests/${id}`)).text();
+    expect(page).toContain('已记入成绩单');
+    const transcript = await (await student.client.get('/credits/transcript')).text();
+    expect(transcript).toContain(course.slug);
+    expect(transcript).toContain('CS201');
+    expect(transcript).toContain('合计认定学分：3.0');
+    const csv = await student.client.get('/credits/transcript.csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[1]).toContain('3.0');
+    expect(text).toContain('A (4.00)');
+    const exported = (await (await student.client.get('/account/data.json')).json()) as { creditRequests: { id: string; status: string }[] };
+    expect(exported.creditRequests).toEqual([expect.objectContaining({ id, status: 'posted' })]);
+  });
+
+  it('a grade below the rule’s minimum goes to a registrar with the reason', async () => {
+    const course = await newCourse('mju', '2.0');
+    await createRule({ sources: course.slug, autoApprove: 'on', minGrade: '80', credits: '2.0' });
+    const student = await signUpStudent(baseUrl, 'fjnu');
+    const id = requestIdFrom(await submit(student.client, await newCompletionRecord(student.userId, course, '75.00')));
+    const row = await requestRow(id);
+    expect(row.status).toBe('in-review');
+    expect(row.match_reasons).toEqual([expect.objectContaining({ code: 'below-min-grade', minHundredths: 8000 })]);
+    expect(await (await registrar.client.get(`/institutions/fjnu/credits/requests/${id}`)).text()).toContain('成绩低于规则要求的 80.00 分');
+  });
+});
+
+describe('bad input is refused with a clear message and nothing written', () => {
+  it('a completion record that is not the student’s', async () => {
+    const course = await newCourse('mju', '2.0');
+    const owner = await signUpStudent(baseUrl, 'fjnu');
+    const other = await signUpStudent(baseUrl, 'fjnu');
+    const recordId = await newCompletionRecord(owner.userId, course, '90');
+    const res = await submit(other.client, recordId);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('这条完成记录不属于你');
+    expect(await testSql()`select 1 from credit_requests where completion_record_id = ${recordId}`).toHaveLength(0);
+  });
+
+  it('a duplicate request', async () => {
+    const course = await newCourse('mju', '2.0');
+    const student = await signUpStudent(baseUrl, 'fjnu');
+    const recordId = await newCompletionRecord(student.userId, course, '90');
+    expect((await submit(student.client, recordId)).status).toBe(302);
+    const again = await submit(student.client, recordId);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('已经用这条完成记录');
+    expect(await testSql()`select 1 from credit_requests where completion_record_id = ${recordId}`).toHaveLength(1);
+  });
+
+  it('a request to an institution where one is not a student', async () => {
+    const course = await newCourse('mju', '2.0');
+    const student = await signUpStudent(baseUrl, 'fjnu');
+    const recordId = await newCompletionRecord(student.userId, course, '90');
+    const res = await submit(student.client, recordId, { institutionId: await institutionIdBySlug('fzu') });
+    expect(res.status).toBe(403);
+    expect(await testSql()`select 1 from credit_requests where completion_record_id = ${recordId}`).toHaveLength(0);
+  });
+
+  it('a grade outside the conversion table', async () => {
+    const course = await newCourse('mju', '2.0');
+    const student = await signUpStudent(baseUrl, 'fjnu');
+    const recordId = await newCompletionRecord(student.userId, course, '105.00');
+    const res = await submit(student.client, recordId);
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('超出了转换表的范围');
+    expect(await testSql()`select 1 from credit_requests where completion_record_id = ${recordId}`).toHaveLength(0);
+  });
+
+  it('a rule whose credits exceed its source courses', async () => {
+    const course = await newCourse('mju', '2.0');
+    const before = Number((await testSql()`select count(*)::int as n from equivalency_rules where institution_id = ${fjnuId}`)[0]!.n);
+    const res = await createRule({ sources: course.slug, credits: '2.5' });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('认定学分超过了来源课程的学分');
+    expect(Number((await testSql()`select count(*)::int as n from equivalency_rules where institution_id = ${fjnuId}`)[0]!.n)).toBe(before);
+    const unknown = await createRule({ sources: 'no-such-course' });
+    expect(unknown.status).toBe(422);
+  });
+});
+
+async function reviewedRequest(grade = '88.00') {
+  const course = await newCourse('mju', '3.0');
+  const student = await signUpStudent(baseUrl, 'fjnu');
+  const id = requestIdFrom(await submit(student.client, await newCompletionRecord(student.userId, course, grade), { targetKind: 'elective', targetCode: '' }));
+  return { id, student, course };
+}
+
+describe('registrar decisions and the state machine', () => {
+  it('approve converts with the current table version; the decision is audited and in the ledger', async () => {
+    const { id, student } = await reviewedRequest('85.00');
+    expect((await requestRow(id)).status).toBe('in-review');
+    const row = await requestRow(id);
+    const audits = await auditCount('credits.decided', { actorEmail: registrar.email });
+    const res = await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '2.5' });
+    expect(res.status).toBe(200);
+    expect(await requestRow(id)).toMatchObject({ status: 'posted', awarded_credits: '2.5', converted_label: 'B', converted_grade: '3.00' });
+    expect(await auditCount('credits.decided', { actorEmail: registrar.email })).toBe(audits + 1);
+    const [entry] = await testSql()`select payload from ledger_entries where kind = 'credit.decided' and payload->>'requestId' = ${id}`;
+    expect(entry!.payload).toMatchObject({ decision: 'approved', credits: '2.5', label: 'B' });
+    expect(await (await student.client.get('/credits/transcript')).text()).toContain('2.5');
+  });
+
+  it('credits above the source’s are refused', async () => {
+    const { id } = await reviewedRequest();
+    const row = await requestRow(id);
+    const res = await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '3.5' });
+    expect(res.status).toBe(422);
+    expect((await requestRow(id)).status).toBe('in-review');
+  });
+
+  it('deny needs a reason; denied requests cannot be approved; one appeal only', async () => {
+    const { id, student } = await reviewedRequest();
+    let row = await requestRow(id);
+    expect((await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'deny', version: String(row.version), reason: '' })).status).toBe(400);
+    expect((await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'deny', version: String(row.version), reason: '课程内容不对应' })).status).toBe(200);
+    row = await requestRow(id);
+    expect(row).toMatchObject({ status: 'denied', decision_reason: '课程内容不对应' });
+    const illegal = await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '1.0' });
+    expect(illegal.status).toBe(409);
+    expect((await requestRow(id)).status).toBe('denied');
+    expect((await student.client.post(`/credits/requests/${id}`, { intent: 'appeal', text: '大纲完全一致，请复核' })).status).toBe(200);
+    expect(await requestRow(id)).toMatchObject({ status: 'in-review', appeal_reason: '大纲完全一致，请复核' });
+    row = await requestRow(id);
+    await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'deny', version: String(row.version), reason: '维持原决定' });
+    const second = await student.client.post(`/credits/requests/${id}`, { intent: 'appeal', text: '再次申诉' });
+    expect(second.status).toBe(409);
+    expect((await requestRow(id)).status).toBe('denied');
+  });
+
+  it('ask for information → student answers → back in review', async () => {
+    const { id, student } = await reviewedRequest();
+    const row = await requestRow(id);
+    expect((await student.client.post(`/credits/requests/${id}`, { intent: 'answer', text: '还没问就回答' })).status).toBe(409);
+    expect((await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'ask-info', version: String(row.version), reason: '请上传课程大纲' })).status).toBe(200);
+    expect((await requestRow(id)).status).toBe('more-info');
+    expect((await student.client.post(`/credits/requests/${id}`, { intent: 'answer', text: 'https://example.edu/syllabus.pdf' })).status).toBe(200);
+    const events = await testSql()`select to_status from credit_request_events where request_id = ${id} order by id`;
+    expect(events.map((e) => e.to_status)).toEqual(['submitted', 'in-review', 'more-info', 'in-review']);
+  });
+
+  it('two registrars deciding at once: exactly one wins, the other is told', async () => {
+    const second = await newRegistrar(baseUrl, 'fjnu', '李老师');
+    for (let round = 0; round < 3; round++) {
+      const { id } = await reviewedRequest();
+      const row = await requestRow(id);
+      const [a, b] = await Promise.all([
+        registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '3.0' }),
+        second.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'deny', version: String(row.version), reason: '不符合' }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const loser = a.status === 409 ? a : b;
+      expect(await loser.text()).toMatch(/刚刚已被处理/);
+      const final = await requestRow(id);
+      expect(final.status).toBe(a.status === 200 ? 'posted' : 'denied');
+      const decisions = await testSql()`select 1 from ledger_entries where kind = 'credit.decided' and payload->>'requestId' = ${id}`;
+      expect(decisions).toHaveLength(1);
+    }
+  });
+
+  it('bulk approval by rule approves every request that rule matched in review', async () => {
+    const course = await newCourse('mju', '2.0');
+    await createRule({ sources: course.slug, credits: '2.0', targetCode: 'CS202' });
+    const [ruleRow] = await testSql()`select r.id from equivalency_rules r join equivalency_rule_sources s on s.rule_id = r.id where s.course_id = ${course.id}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await signUpStudent(baseUrl, 'fjnu');
+      ids.push(requestIdFrom(await submit(s.client, await newCompletionRecord(s.userId, course, '70'), { targetCode: 'CS202' })));
+    }
+    for (const id of ids) expect(await requestRow(id)).toMatchObject({ status: 'in-review', rule_id: ruleRow!.id });
+    const res = await registrar.client.post('/institutions/fjnu/credits?index', { intent: 'bulk-approve', ruleId: ruleRow!.id });
+    expect(await res.text()).toContain('已批准 3 个申请');
+    for (const id of ids) expect(await requestRow(id)).toMatchObject({ status: 'posted', awarded_credits: '2.0', converted_label: 'C' });
+  });
+
+  it('“make this decision a rule” turns a one-off approval into a precedent the next request matches', async () => {
+    const { id, course } = await reviewedRequest();
+    const row = await requestRow(id);
+    await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '3.0' });
+    expect((await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'make-rule', autoApprove: 'on' })).status).toBe(200);
+    const next = await signUpStudent(baseUrl, 'fjnu');
+    const nextId = requestIdFrom(await submit(next.client, await newCompletionRecord(next.userId, course, '66'), { targetKind: 'elective', targetCode: '' }));
+    expect(await requestRow(nextId)).toMatchObject({ status: 'posted', awarded_credits: '3.0' });
+  });
+
+  it('the queue filters by status, source institution and course, pages, and shows the median time to decision', async () => {
+    const { course, id } = await reviewedRequest();
+    const link = `/institutions/fjnu/credits/requests/${id}`;
+    const page = await (await registrar.client.get(`/institutions/fjnu/credits?status=in-review&source=${await institutionIdBySlug('mju')}&course=${course.id}`)).text();
+    expect(page).toContain(link);
+    expect(page).toMatch(/决定中位时长：\d+\.\d 天/);
+    const none = await (await registrar.client.get(`/institutions/fjnu/credits?status=posted&course=${course.id}`)).text();
+    expect(none).toContain('没有符合条件的申请');
+    const aged = await (await registrar.client.get(`/institutions/fjnu/credits?course=${course.id}&age=3`)).text();
+    expect(aged).not.toContain(link);
+    await testSql()`update credit_requests set submitted_at = now() - interval '4 days' where id = ${id}`;
+    expect(await (await registrar.client.get(`/institutions/fjnu/credits?course=${course.id}&age=3`)).text()).toContain(link);
+  });
+});
+
+describe('registrar scoping', () => {
+  it('a registrar of another university can neither see nor decide the request (403, audited, unchanged)', async () => {
+    const course = await newCourse('fzu', '2.0');
+    const student = await signUpStudent(baseUrl, 'mju');
+    const res = await student.client.post('/credits', { completionRecordId: await newCompletionRecord(student.userId, course, '90'), institutionId: await institutionIdBySlug('mju'), targetKind: 'elective' });
+    const id = requestIdFrom(res);
+    const before = await requestRow(id);
+    const denied = await auditCount('access.denied', { actorEmail: registrar.email });
+    expect((await registrar.client.get(`/institutions/mju/credits/requests/${id}`)).status).toBe(403);
+    expect((await registrar.client.post(`/institutions/mju/credits/requests/${id}`, { intent: 'approve', version: String(before.version), credits: '2.0' })).status).toBe(403);
+    // Through their own institution's URL the request does not exist for them.
+    expect((await registrar.client.post(`/institutions/fjnu/credits/requests/${id}`, { intent: 'approve', version: String(before.version), credits: '2.0' })).status).toBe(404);
+    expect((await registrar.client.get('/institutions/mju/credits')).status).toBe(403);
+    expect(await auditCount('access.denied', { actorEmail: registrar.email })).toBe(denied + 3);
+    expect(await requestRow(id)).toMatchObject({ status: before.status, version: before.version });
+    // A student cannot read another student's request either.
+    const other = await signUpStudent(baseUrl, 'mju');
+    expect((await other.client.get(`/credits/requests/${id}`)).status).toBe(404);
+  });
+});
