@@ -22,6 +22,8 @@ export const webEnvSchema = serviceEnvSchema
     CREDENTIAL_KEY_SECRET: z.string().min(32, 'must be at least 32 characters; generate one with `openssl rand -hex 32`').optional(),
     /** Largest lesson material (PDF, slides…) a teacher may upload, in bytes. */
     MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+    /** How long anonymous visitors share a rendered catalog, course or institution page (0: never). */
+    PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   })
   .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
+import { createRequestHandler as createRemixHandler } from '@remix-run/node';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
@@ -13,6 +14,7 @@ import { closeClassroomHub } from '../features/classrooms/session-hub.server.js'
 import { CLOCK_PATH, serveClock } from './clock.js';
 import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
+import { publicPageCache } from './page-cache.js';
 import { healthz } from './healthz.js';
 import { limitFormBodies } from './limits.js';
 import { createUploadServer, UPLOAD_PATH } from './uploads.js';
@@ -77,6 +79,11 @@ app.use(issueCsrfCookie(env.SECURE_COOKIES));
 const build = vite
   ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
   : ((await import(path.join(root, 'build/server/index.js'))) as ServerBuild);
+
+if (!vite && env.PAGE_CACHE_SECONDS > 0) {
+  const render = createRemixHandler(build as ServerBuild, env.NODE_ENV);
+  app.use(publicPageCache({ ttlMs: env.PAGE_CACHE_SECONDS * 1000, maxEntries: 2000, render: (request, context) => render(request, context) }));
+}
 
 app.all(
   '*',
