@@ -5,8 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { launchChromium } from '../support/chromium.js';
-import { newCompletionRecord, newCourse, signUpStudent } from '../support/credits.js';
-import { closeTestSql } from '../support/db.js';
+import { newCourse, signUpStudent } from '../support/credits.js';
+import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 
 const baseUrl = inject('baseUrl');
@@ -44,13 +44,30 @@ async function logIn(email: string, password: string) {
 }
 
 describe('credit recognition journey', () => {
-  it('a student requests recognition, the registrar approves, the transcript shows it and the credential verifies', async () => {
-    // The completion record is what the catalog issues when the course is completed.
+  it('a student completes a course, requests recognition, the registrar approves, the transcript shows it and the credential verifies', async () => {
+    // An online course of another university, with one lesson and its quiz.
     const course = await newCourse('mju', '3.0', 48);
+    await testSql()`update courses set published_at = now() where id = ${course.id}`;
+    const [lesson] = await testSql()<{ id: string }[]>`insert into lessons (course_id, position, title_zh, body_zh) values (${course.id}, 1, '第一讲：线性表', '顺序表与链表。') returning id`;
+    const [quiz] = await testSql()<{ id: string }[]>`insert into quizzes (lesson_id, attempts_allowed) values (${lesson!.id}, 1) returning id`;
+    await testSql()`insert into quiz_items (quiz_id, position, kind, prompt_zh, options, answer_key) values
+      (${quiz!.id}, 1, 'single', '在链表中已知位置插入一个结点，时间复杂度是？', ${testSql().json([{ id: 'o1', labelZh: '常数时间' }, { id: 'o2', labelZh: '线性时间' }])}, ${testSql().json({ kind: 'single', optionId: 'o1' })})`;
     const person = await signUpStudent(baseUrl, 'fjnu', '郑晓晴');
-    await newCompletionRecord(person.userId, course, '86.50', '2026-01-20');
 
+    // The student completes it in the browser: enrol, read the lesson, pass the quiz.
     const student = await logIn(person.email, 'a-long-enough-password');
+    await student.page.goto(`${baseUrl}/courses/${course.slug}`);
+    await student.page.getByRole('button', { name: '选修这门课' }).click();
+    await student.page.getByRole('link', { name: '开始学习' }).click();
+    await student.page.getByRole('heading', { level: 1, name: '第一讲：线性表' }).waitFor();
+    await student.page.getByRole('link', { name: /测验/ }).first().click();
+    await student.page.getByLabel('常数时间').check();
+    await student.page.getByRole('button', { name: /提交第 1 次作答/ }).click();
+    await student.page.getByText(/得分：1(\.00)? \/ 1/).waitFor();
+    await student.page.goto(`${baseUrl}/courses/${course.slug}`);
+    await student.page.getByText('你已完成这门课程：总评 100.00').waitFor();
+
+    await student.page.goto(`${baseUrl}/`);
     await student.page.getByRole('link', { name: '学分认定' }).click();
     await student.page.getByText('申请认定').click();
     await student.page.getByLabel('对应本校课程').check();
@@ -67,7 +84,7 @@ describe('credit recognition journey', () => {
     await registrar.page.goto(`${baseUrl}/institutions/fjnu/credits?status=in-review&course=${course.id}`);
     await registrar.page.screenshot({ path: path.join(shots, 'credits-2-registrar-queue.png'), fullPage: true });
     await registrar.page.getByRole('link', { name: course.slug }).click();
-    await registrar.page.getByText('按当前转换表（第 1 版）：B (3.00)').waitFor();
+    await registrar.page.getByText('按当前转换表（第 1 版）：A (4.00)').waitFor();
     expect(await seriousViolations(registrar.page)).toEqual([]);
     await registrar.page.screenshot({ path: path.join(shots, 'credits-3-registrar-decision.png'), fullPage: true });
     await registrar.page.getByLabel('认定学分').fill('3.0');
@@ -76,7 +93,7 @@ describe('credit recognition journey', () => {
 
     await student.page.goto(`${baseUrl}/credits/transcript`);
     const row = student.page.getByRole('row', { name: new RegExp(course.slug) });
-    expect(await row.textContent()).toMatch(/CS201 数据结构.*3\.0.*B \(3\.00\)/);
+    expect(await row.textContent()).toMatch(/CS201 数据结构.*3\.0.*A \(4\.00\)/);
     expect(await student.page.getByText('合计认定学分：3.0').count()).toBe(1);
     expect(await seriousViolations(student.page)).toEqual([]);
     await student.page.screenshot({ path: path.join(shots, 'credits-4-transcript.png'), fullPage: true });
