@@ -167,7 +167,9 @@ export function ErrorBoundary() {
         ? [t('errors.forbidden.title'), reason === 'csrf' ? t('errors.csrf') : t('errors.forbidden.body')]
         : status === 413
           ? [t('errors.server.title'), t('errors.payloadTooLarge')]
-          : [t('errors.server.title'), t('errors.server.body')];
+          : status === 410
+            ? [t('errors.gone.title'), t('errors.gone.credential')]
+            : [t('errors.server.title'), t('errors.server.body')];
   return (
     <section className="error-page" aria-labelledby="error-title">
       <h1 id="error-title">{title}</h1>

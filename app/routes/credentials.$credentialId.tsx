@@ -18,6 +18,8 @@ async function loadCredential(id: string | undefined) {
   const parsed = z.string().uuid().safeParse(id);
   const found = parsed.success ? await getCredential(parsed.data) : null;
   if (!found) throw data({ reason: 'not-found' as const }, { status: 404 });
+  // The holder erased their account: the copy with their name is gone; theirs still verifies.
+  if (found.credential.jwt === '') throw data({ reason: 'gone' as const }, { status: 410 });
   return found;
 }
 

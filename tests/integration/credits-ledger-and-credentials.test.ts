@@ -191,4 +191,27 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     const result = await fetch(`${baseUrl}/api/credentials/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
     expect(await result.json()).toMatchObject({ valid: true, issuer: { id: `${baseUrl}/credentials/issuers/mju` } });
   });
+
+  it('erasing the account drops the stored copies that carry the name; the holder’s own copy still verifies', async () => {
+    const holder = await signUpStudent(baseUrl, 'fjnu', '即将注销的学生');
+    const course = await newCourse('mju', '2.0');
+    const recordId = await newCompletionRecord(holder.userId, course, '91.00');
+    const res = await holder.client.post('/credits?index', { intent: 'completion-credential', completionRecordId: recordId });
+    const id = /\/credentials\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]!;
+    const envelope = (await (await fetch(`${baseUrl}/credentials/${id}/download`)).json()) as { id: string };
+    // The signed payload names the holder.
+    const payload = JSON.parse(Buffer.from(envelope.id.split(',')[1]!.split('.')[1]!, 'base64url').toString('utf8')) as object;
+    expect(JSON.stringify(payload)).toContain('即将注销的学生');
+
+    const erase = await holder.client.post('/account/delete', { password: 'a-long-enough-password', confirm: '注销' });
+    expect(erase.status).toBe(302);
+    const [row] = await testSql()`select jwt, revoked_at from issued_credentials where id = ${id}`;
+    expect(row).toEqual({ jwt: '', revoked_at: null });
+    const page = await fetch(`${baseUrl}/credentials/${id}`);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('持有人已注销账户');
+    expect((await fetch(`${baseUrl}/credentials/${id}/download`)).status).toBe(410);
+    const verified = await fetch(`${baseUrl}/api/credentials/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
+    expect(await verified.json()).toMatchObject({ valid: true });
+  });
 });

@@ -1,5 +1,5 @@
 import { desc, eq, or } from 'drizzle-orm';
-import { auditLog, institutions, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
+import { auditLog, institutions, issuedCredentials, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { creditDataForExport } from '../credits/personal-data.server.js';
@@ -58,6 +58,9 @@ export async function eraseAccount(userId: string, ip: string): Promise<void> {
       .set({ email: null, displayName: null, passwordHash: null, erasedAt: new Date(), updatedAt: new Date() })
       .where(eq(users.id, userId));
     await tx.delete(sessions).where(eq(sessions.userId, userId));
+    // Credentials carry the holder's name in their signed data: the copies we keep are
+    // dropped (not revoked: the holder's own copies still verify, by signature and status list).
+    await tx.update(issuedCredentials).set({ jwt: '' }).where(eq(issuedCredentials.userId, userId));
     await recordAudit(tx, { action: 'account.erased', actorUserId: userId, subjectUserId: userId, ip });
   });
 }

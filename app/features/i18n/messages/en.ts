@@ -45,6 +45,8 @@ export const en = {
   'home.student.title': 'Student: my learning',
   'home.student.body': 'Your courses and your progress in them.',
   'common.listSeparator': ', ',
+  'errors.gone.title': 'No longer available',
+  'errors.gone.credential': "This credential's holder deleted their account, so the platform no longer keeps the copy with their name. The holder's own copy can still be verified here.",
   'nav.courses': 'Courses',
   'catalog.title': 'Course catalog',
   'catalog.lead': "Online courses shared by the province's universities and schools. Filter by region, institution, subject, kind and language.",

@@ -44,6 +44,8 @@ export const zhCN = {
   'home.student.title': '学生：我的学习',
   'home.student.body': '你选修的课程和学习进度。',
   'common.listSeparator': '、',
+  'errors.gone.title': '已不再提供',
+  'errors.gone.credential': '这份凭证的持有人已注销账户，平台不再保存含其姓名的副本。持有人手中的凭证仍可在本站验证。',
   'nav.courses': '课程目录',
   'catalog.title': '课程目录',
   'catalog.lead': '全省高校与中小学共享的在线课程。可按地区、学校、学科、类别和语言筛选。',
