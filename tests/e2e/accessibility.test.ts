@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { demoPassword } from '../../db/seed/demo-data.js';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, logIn } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
@@ -50,13 +49,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
 
   const adminPages = ['/', '/account', '/account/delete', '/admin/institutions', '/admin/people?q=demo', '/admin/audit', '/institutions/fzu/members'];
   it(`admin pages: ${adminPages.join(' ')}`, async () => {
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('电子邮箱').fill('admin@demo.edu.cn');
-    await page.getByLabel('密码').fill(demoPassword);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    const { context, page } = await logIn(browser, baseUrl, 'admin@demo.edu.cn', { context: { bypassCSP: true } });
     for (const path of adminPages) {
       await page.goto(baseUrl + path);
       expect(await seriousViolations(page), path).toEqual([]);
@@ -67,13 +60,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
   it('teacher studio pages: course list, editor, statistics, lesson text (with a stale-save warning) and materials', async () => {
     const [row] = await testSql()<{ course: string; lesson: string }[]>`
       select c.id as course, l.id as lesson from courses c join lessons l on l.course_id = c.id where c.slug = 'fzu-linear-algebra-1' order by l.position limit 1`;
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('电子邮箱').fill('teacher@demo.edu.cn');
-    await page.getByLabel('密码').fill(demoPassword);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    const { context, page } = await logIn(browser, baseUrl, 'teacher@demo.edu.cn', { context: { bypassCSP: true } });
     const paths = ['/studio', `/studio/courses/${row!.course}`, `/studio/courses/${row!.course}/stats`, `/studio/lessons/${row!.lesson}/text`, `/studio/lessons/${row!.lesson}/materials`];
     for (const path of paths) {
       await page.goto(baseUrl + path);
@@ -95,13 +82,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
   });
 
   it('student pages: home with my courses, an enrolled course, a lesson, a course closed to them', async () => {
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('电子邮箱').fill('student@demo.edu.cn');
-    await page.getByLabel('密码').fill(demoPassword);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: /你好/ }).waitFor();
+    const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { bypassCSP: true } });
     expect(await seriousViolations(page), 'home').toEqual([]);
     for (const path of ['/courses/fzu-linear-algebra-1', '/courses/fjnu-educational-psychology']) {
       await page.goto(baseUrl + path);
@@ -118,24 +99,15 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
   it('the quiz page (student), its graded preview and the quiz builder (teacher)', async () => {
     const [row] = await testSql()<{ id: string }[]>`select q.lesson_id as id from quizzes q join lessons l on l.id = q.lesson_id join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1'`;
     const quizPath = `/lessons/${row!.id}/quiz`;
-    const logIn = async (email: string) => {
-      const context = await browser.newContext({ bypassCSP: true });
-      const page = await context.newPage();
-      await page.goto(`${baseUrl}/login`);
-      await page.getByLabel('电子邮箱').fill(email);
-      await page.getByLabel('密码').fill(demoPassword);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: /你好/ }).waitFor();
-      return { context, page };
-    };
-    const student = await logIn('student@demo.edu.cn');
+    const signIn = (email: string) => logIn(browser, baseUrl, email, { context: { bypassCSP: true } });
+    const student = await signIn('student@demo.edu.cn');
     await student.page.goto(baseUrl + quizPath);
     await student.page.getByRole('group', { name: /第 1 题/ }).waitFor();
     expect(await seriousViolations(student.page), quizPath).toEqual([]);
     await student.context.close();
 
     // The teacher's preview shows the graded results without recording an attempt.
-    const teacher = await logIn('teacher@demo.edu.cn');
+    const teacher = await signIn('teacher@demo.edu.cn');
     await teacher.page.goto(baseUrl + quizPath);
     await teacher.page.getByRole('group', { name: /第 1 题/ }).getByLabel('3', { exact: true }).check();
     await teacher.page.getByRole('button', { name: '预览评分（不记录）' }).click();
@@ -157,13 +129,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     it(`classroom pages for ${email}`, async () => {
       const [session] = await testSql()<{ id: string }[]>`select s.id from live_sessions s join live_classes lc on lc.id = s.live_class_id join users u on u.id = lc.teacher_id where u.email = 'teacher@demo.edu.cn' order by s.starts_at limit 1`;
       await testSql()`insert into session_polls (session_id, question, options) select ${session!.id}, '2 + 3 = ?', '["5","6"]'::jsonb where not exists (select 1 from session_polls where session_id = ${session!.id})`;
-      const context = await browser.newContext({ bypassCSP: true });
-      const page = await context.newPage();
-      await page.goto(`${baseUrl}/login`);
-      await page.getByLabel('电子邮箱').fill(email);
-      await page.getByLabel('密码').fill(demoPassword);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('heading', { name: /你好/ }).waitFor();
+      const { context, page } = await logIn(browser, baseUrl, email, { context: { bypassCSP: true } });
       for (const path of pages) {
         await page.goto(baseUrl + path.replace(':session', `/classroom/sessions/${session!.id}`));
         expect(await seriousViolations(page), path).toEqual([]);
@@ -171,16 +137,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
       await context.close();
     });
   }
-  async function signedInPage(email: string) {
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('电子邮箱').fill(email);
-    await page.getByLabel('密码').fill(demoPassword);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: /你好/ }).waitFor();
-    return { context, page };
-  }
+  const signedInPage = (email: string) => logIn(browser, baseUrl, email, { context: { bypassCSP: true } });
 
   it('credit pages: the public lookup with an answer, the student’s, the registrar’s and the ledger', async () => {
     const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, logIn } from '../support/chromium.js';
 import { newCourse, signUpStudent } from '../support/credits.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
@@ -32,16 +32,7 @@ async function seriousViolations(page: Page) {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-async function logIn(email: string, password: string) {
-  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: /你好/ }).waitFor();
-  return { context, page };
-}
+const signIn = (email: string, password: string) => logIn(browser, baseUrl, email, { password, context: { bypassCSP: true, locale: 'zh-CN', viewport: { width: 1100, height: 900 } } });
 
 describe('credit recognition journey', () => {
   it('a student completes a course, requests recognition, the registrar approves, the transcript shows it and the credential verifies', async () => {
@@ -55,7 +46,7 @@ describe('credit recognition journey', () => {
     const person = await signUpStudent(baseUrl, 'fjnu', '郑晓晴');
 
     // The student completes it in the browser: enrol, read the lesson, pass the quiz.
-    const student = await logIn(person.email, 'a-long-enough-password');
+    const student = await signIn(person.email, 'a-long-enough-password');
     await student.page.goto(`${baseUrl}/courses/${course.slug}`);
     await student.page.getByRole('button', { name: '选修这门课' }).click();
     await student.page.getByRole('link', { name: '开始学习' }).click();
@@ -80,7 +71,7 @@ describe('credit recognition journey', () => {
     expect(await seriousViolations(student.page)).toEqual([]);
     await student.page.screenshot({ path: path.join(shots, 'credits-1-request-submitted.png'), fullPage: true });
 
-    const registrar = await logIn('registrar@demo.edu.cn', demoPassword);
+    const registrar = await signIn('registrar@demo.edu.cn', demoPassword);
     await registrar.page.goto(`${baseUrl}/institutions/fjnu/credits?status=in-review&course=${course.id}`);
     await registrar.page.screenshot({ path: path.join(shots, 'credits-2-registrar-queue.png'), fullPage: true });
     await registrar.page.getByRole('link', { name: course.slug }).click();

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { demoPassword } from '../../db/seed/demo-data.js';
 import { generateLectureClip } from '../../media/fixtures.js';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, logIn } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 
@@ -31,13 +30,7 @@ afterAll(async () => {
 });
 
 async function loggedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByLabel('密码').fill(demoPassword);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: /你好/ }).waitFor();
-  return page;
+  return (await logIn(browser, baseUrl, email, { context: { viewport: { width: 1024, height: 800 } } })).page;
 }
 
 describe('a lecture from the teacher’s studio to a student’s screen', () => {

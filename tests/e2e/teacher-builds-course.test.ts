@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makePdf } from '../../app/features/studio/material-fixtures.js';
-import { demoPassword } from '../../db/seed/demo-data.js';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, logIn } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 
@@ -25,13 +24,7 @@ afterAll(async () => {
 });
 
 async function loggedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByLabel('密码').fill(demoPassword);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: /你好/ }).waitFor();
-  return page;
+  return (await logIn(browser, baseUrl, email, { context: { viewport: { width: 1024, height: 800 } } })).page;
 }
 
 const lessonTitles = async (page: Page) => (await page.locator('.outline-lesson .outline-title').allTextContents()).map((t) => t.replace(/^\d+\.\s*/, ''));

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { demoPassword } from '../../db/seed/demo-data.js';
 
 /** Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network. */
 export function launchChromium(): Promise<Browser> {
@@ -7,4 +8,16 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A fresh browser context logged in through the real login form, on the home page. */
+export async function logIn(browser: Browser, baseUrl: string, email: string, opts: { password?: string; context?: BrowserContextOptions } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(opts.context);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('电子邮箱').fill(email);
+  await page.getByLabel('密码').fill(opts.password ?? demoPassword);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: /你好/ }).waitFor();
+  return { context, page };
 }
