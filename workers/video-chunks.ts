@@ -2,6 +2,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { TranscodeChunk } from '../media/chunks.js';
+import { resetChunkedPublication } from './chunk-publication.js';
 import { defaultJobOptions, jobId, type JobPayloads } from './queues.js';
 import { mediaPaths } from './runtime/media-paths.js';
 import { videoKeys } from './storage/index.js';
@@ -46,6 +47,7 @@ export async function startChunkedTranscode(ctx: VideoJobContext, videoId: strin
   flows.on('error', (error) => ctx.log.error({ err: error.message }, 'flow producer error'));
   try {
     await ctx.publisher.del(progressKey(videoId));
+    await resetChunkedPublication(ctx, videoId);
     await flows.add({
       name: 'join-chunks',
       queueName: video.name,

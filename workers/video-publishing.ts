@@ -21,7 +21,7 @@ export type EarlyPublisher = {
  * Only a lesson with no ready video gets an early one: where a complete video is already
  * published, students keep it until the new one is complete (it then replaces it).
  */
-async function markPlayable(ctx: VideoJobContext, videoId: string, lessonId: string, renditions: VideoRendition[]): Promise<boolean> {
+export async function markPlayable(ctx: VideoJobContext, videoId: string, lessonId: string, renditions: VideoRendition[]): Promise<boolean> {
   const [row] = await ctx.db
     .update(videos)
     .set({ storagePrefix: mediaPaths(ctx.mediaRoot).ladderPrefix(videoId), renditions, updatedAt: new Date() })
@@ -37,15 +37,17 @@ async function markPlayable(ctx: VideoJobContext, videoId: string, lessonId: str
   return row !== undefined;
 }
 
-export function earlyPublisher(ctx: VideoJobContext, video: { id: string; lessonId: string }, ladderDir: string, renditions: VideoRendition[]): EarlyPublisher {
-  const memory: PublishMemory = new Map();
-  const prefix = videoKeys.ladder(video.id);
+/**
+ * `publishSoFar` publishes what the encoder has written so far (safe to repeat); it
+ * resolves false when it wrote nothing (the lecture is no longer offered early).
+ */
+export function earlyPublisher(ctx: VideoJobContext, video: { id: string; lessonId: string }, renditions: VideoRendition[], publishSoFar: () => Promise<boolean>): EarlyPublisher {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inFlight: Promise<unknown> = Promise.resolve();
 
   const republish = () => {
-    inFlight = publishFolder(ctx.storage, ladderDir, prefix, { final: false, memory })
+    inFlight = publishSoFar()
       .catch((error: Error) => ctx.log.warn({ videoId: video.id, err: error.message }, 'early republish failed; next round retries'))
       .finally(() => {
         if (!stopped) timer = setTimeout(republish, REPUBLISH_EVERY_MS);
@@ -53,8 +55,8 @@ export function earlyPublisher(ctx: VideoJobContext, video: { id: string; lesson
   };
   return {
     start() {
-      inFlight = publishFolder(ctx.storage, ladderDir, prefix, { final: false, memory })
-        .then(() => markPlayable(ctx, video.id, video.lessonId, renditions))
+      inFlight = publishSoFar()
+        .then((wrote) => wrote && markPlayable(ctx, video.id, video.lessonId, renditions))
         .then((playable) => {
           ctx.log.info({ videoId: video.id, playable }, 'lowest rungs published while encoding');
           if (playable && !stopped) timer = setTimeout(republish, REPUBLISH_EVERY_MS);
@@ -67,6 +69,15 @@ export function earlyPublisher(ctx: VideoJobContext, video: { id: string; lesson
       clearTimeout(timer);
       await inFlight;
     },
+  };
+}
+
+/** A single transcode's ladder folder, mirrored as ffmpeg writes it (only what its playlists list). */
+export function publishLadderSoFar(ctx: VideoJobContext, videoId: string, ladderDir: string): () => Promise<boolean> {
+  const memory: PublishMemory = new Map();
+  return async () => {
+    await publishFolder(ctx.storage, ladderDir, videoKeys.ladder(videoId), { final: false, memory });
+    return true;
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -11,7 +12,8 @@ import { fetchFolder } from '../../workers/storage/publish-folder.js';
 import { S3MediaStorage } from '../../workers/storage/s3-storage.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { testServiceEnv } from '../support/env.js';
-import { concatenateRung, decodeThroughMaster, ffprobeFrames, keyframeTimes, playlistDurations, timelineFaults } from '../support/ladder-inspection.js';
+import { parseMediaPlaylist } from '../../media/chunk-join.js';
+import { concatenateRung, decodeThroughMaster, ffprobeFrames, keyframeTimes, playlistDurations, segmentStartFaults, timelineFaults } from '../support/ladder-inspection.js';
 import { run, startProcess, waitFor, type Running } from '../support/processes.js';
 import { startS3Server, type RunningS3 } from '../support/s3-server.js';
 
@@ -20,6 +22,7 @@ import { startS3Server, type RunningS3 } from '../support/s3-server.js';
 const prefix = `chunks${Date.now()}`;
 const SECONDS = 40;
 const CHUNKS = 5;
+const RUNGS = ['360p', '240p', '144p', 'audio'];
 let mediaRoot = '';
 let clip = '';
 let video: Queue;
@@ -55,6 +58,83 @@ async function videoRow(videoId: string) {
 
 const chunkJob = (videoId: string, index: number) => video.getJob(`transcode-chunk--${videoId}--${index}`);
 
+/** The published ladder as a student's player would find it at one moment while the lecture encodes. */
+type Snapshot = { status: string; lastChunkState: string | undefined; master: string; playlists: Record<string, string> };
+
+/**
+ * Polls the published ladder (through `read`, a storage key under videos/<id>/hls/) until
+ * the video is ready, keeping every distinct state of its rung playlists, and checks each
+ * newly listed segment's fragment times against the playlist (`startFaults`) at once,
+ * before the join rewrites anything.
+ */
+async function watchPublication(options: {
+  videoId: string;
+  rungs: readonly string[];
+  read: (file: string) => Promise<Buffer | null>;
+  lastChunk: () => Promise<{ getState(): Promise<string> } | undefined>;
+  timeoutMs: number;
+}): Promise<{ snapshots: Snapshot[]; startFaults: string[]; segmentsChecked: number }> {
+  const snapshots: Snapshot[] = [];
+  const startFaults: string[] = [];
+  const checked: Record<string, number> = {};
+  const text = async (file: string) => (await options.read(file))?.toString('utf8') ?? null;
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const row = await videoRow(options.videoId);
+    const lastChunkState = await (await options.lastChunk())?.getState();
+    const master = await text('master.m3u8');
+    // What a student's page offers: the row names the ladder (storage_prefix) while it encodes.
+    if (master !== null && row.status === 'processing' && row.storage_prefix !== null) {
+      const playlists: Record<string, string> = {};
+      for (const rung of options.rungs) playlists[rung] = (await text(`${rung}/index.m3u8`)) ?? '';
+      if (JSON.stringify(playlists) !== JSON.stringify(snapshots.at(-1)?.playlists)) {
+        snapshots.push({ status: row.status, lastChunkState, master, playlists });
+        for (const rung of options.rungs) {
+          if (!playlists[rung]) continue;
+          const read = async (uri: string) => (await options.read(`${rung}/${uri}`)) ?? Buffer.alloc(0);
+          startFaults.push(...(await segmentStartFaults(playlists[rung], read, checked[rung] ?? 0)).map((f) => `${rung}: ${f}`));
+          checked[rung] = parseMediaPlaylist(playlists[rung]).segments.length;
+        }
+      }
+    }
+    if (row.status === 'ready' || row.status === 'failed') break;
+    if (Date.now() > deadline) throw new Error(`the lecture was not ready in time (${row.status})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { snapshots, startFaults, segmentsChecked: Object.values(checked).reduce((a, b) => a + b, 0) };
+}
+
+const segmentUris = (playlist: string) => parseMediaPlaylist(playlist).segments.map((s) => s.uri);
+
+/** What a player could do with the early publication, and that the join only completed it. */
+async function expectEarlyPublication(watched: Awaited<ReturnType<typeof watchPublication>>, final: Record<string, string>, segmentsPerChunk: number) {
+  const { snapshots } = watched;
+  expect(snapshots.length).toBeGreaterThan(1);
+  const first = snapshots[0]!;
+  // Offered to students and playable from 0 while later chunks were still to come.
+  expect(first.lastChunkState).not.toBe('completed');
+  for (const [rung, playlist] of Object.entries(first.playlists)) {
+    expect(first.master, rung).toContain(`${rung}/index.m3u8`);
+    expect(playlist, rung).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+    expect(playlist, rung).not.toContain('#EXT-X-ENDLIST');
+    const uris = segmentUris(playlist);
+    expect(uris.length, rung).toBeGreaterThan(0);
+    expect(uris[0], rung).toBe('seg_00000.m4s');
+  }
+  // Later chunks were appended before the join: some EVENT state lists more than chunk 0.
+  expect(Math.max(...snapshots.map((s) => segmentUris(s.playlists['240p']!).length))).toBeGreaterThan(segmentsPerChunk);
+  // Every state only grew what came before, segment names included, and the joined playlist
+  // is the last EVENT state completed (VOD, ENDLIST).
+  for (const rung of Object.keys(final)) {
+    const states = [...snapshots.map((s) => s.playlists[rung]!), final[rung]!];
+    states.slice(1).forEach((state, i) => expect(segmentUris(state).slice(0, segmentUris(states[i]!).length), rung).toEqual(segmentUris(states[i]!)));
+    expect(final[rung], rung).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(final[rung], rung).toContain('#EXT-X-ENDLIST');
+  }
+  expect(watched.startFaults).toEqual([]);
+  expect(watched.segmentsChecked).toBeGreaterThan(segmentsPerChunk * 2);
+}
+
 beforeAll(async () => {
   mediaRoot = await mkdtemp(path.join(tmpdir(), 'edu-chunked-'));
   await mkdir(path.join(mediaRoot, 'uploads'), { recursive: true });
@@ -84,11 +164,21 @@ describe('one long lecture split over two worker processes', () => {
     const { videoId } = await videoToTranscode(clip);
     await video.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
     const percents = new Set<number>();
+    const published = path.join(mediaRoot, 'videos', videoId, 'hls');
+    const watching = watchPublication({
+      videoId,
+      rungs: RUNGS,
+      read: (file) => readFile(path.join(published, file)).catch(() => null),
+      lastChunk: () => chunkJob(videoId, CHUNKS - 1),
+      timeoutMs: 180_000,
+    });
     await waitFor(async () => {
       const row = await videoRow(videoId);
       percents.add(row.progress_percent);
       return row.status === 'ready';
     }, 180_000, 'the chunked lecture to be ready');
+    const final = Object.fromEntries(await Promise.all(RUNGS.map(async (r) => [r, await readFile(path.join(published, r, 'index.m3u8'), 'utf8')] as const)));
+    await expectEarlyPublication(await watching, final, 2);
 
     // Both workers encoded chunks; the lecture's percentage grew as chunks progressed.
     const chunks = await Promise.all(Array.from({ length: CHUNKS }, (_, i) => chunkJob(videoId, i)));
@@ -195,9 +285,22 @@ describe('chunks through S3 storage between worker nodes with separate staging',
     await generateLectureClip(source, { seconds, width: 640, height: 360, fps: 25 });
     const { videoId } = await videoToTranscode(source, roots);
     await s3Video.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
-    await waitFor(async () => (await videoRow(videoId)).status === 'ready', 180_000, 'the chunked lecture to be ready').catch((e: Error) => {
+    const fromBucket = async (key: string) => {
+      const object = await bucket.read(key);
+      return object ? buffer(object.body) : null;
+    };
+    const watched = await watchPublication({
+      videoId,
+      rungs: RUNGS,
+      read: (file) => fromBucket(`videos/${videoId}/hls/${file}`),
+      lastChunk: () => s3Video.getJob(`transcode-chunk--${videoId}--2`),
+      timeoutMs: 180_000,
+    }).catch((e: Error) => {
       throw new Error(`${e.message}\n${s3Workers.map((w) => w.output().slice(-3000)).join('\n')}`);
     });
+    expect((await videoRow(videoId)).status).toBe('ready');
+    const final = Object.fromEntries(await Promise.all(RUNGS.map(async (r) => [r, (await fromBucket(`videos/${videoId}/hls/${r}/index.m3u8`))!.toString('utf8')] as const)));
+    await expectEarlyPublication(watched, final, 2);
 
     const chunks = await Promise.all([0, 1, 2].map((i) => s3Video.getJob(`transcode-chunk--${videoId}--${i}`)));
     expect(chunks.map((j) => j?.returnvalue)).toEqual([0, 1, 2].map((i) => ({ chunk: i, of: videoId })));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseMediaPlaylist } from '../../media/chunk-join.js';
+import { readFragmentTimes, readTrackTimescales } from '../../media/fmp4-timeline.js';
 
 /** Reading a published ladder the way a player would, with ffprobe/ffmpeg rather than our own parsers. */
 
@@ -48,4 +49,24 @@ export function decodeThroughMaster(ladder: string): { status: number | null; st
   const args = ['-v', 'error', '-i', join(ladder, 'master.m3u8'), '-map', '0:v:0?', '-map', '0:a:0?', '-f', 'null', '-'];
   const run = spawnSync('ffmpeg', args, { encoding: 'utf8' });
   return { status: run.status, stderr: run.stderr };
+}
+
+/**
+ * Where each listed segment's fragments start (their tfdt, every track) against where the
+ * playlist's durations before it put them: a segment shifted by the wrong amount, listed
+ * out of order or twice shows up here. `from` skips segments already checked.
+ */
+export async function segmentStartFaults(playlist: string, read: (uri: string) => Promise<Buffer>, from = 0, toleranceSeconds = 0.1): Promise<string[]> {
+  const { initUri, segments } = parseMediaPlaylist(playlist);
+  const timescales = readTrackTimescales(await read(initUri));
+  const faults: string[] = [];
+  let expected = segments.slice(0, from).reduce((sum, s) => sum + s.durationSeconds, 0);
+  for (const segment of segments.slice(from)) {
+    for (const { trackId, baseDecodeTime } of readFragmentTimes(await read(segment.uri))) {
+      const start = Number(baseDecodeTime) / timescales.get(trackId)!;
+      if (Math.abs(start - expected) > toleranceSeconds) faults.push(`${segment.uri} track ${trackId} starts at ${start.toFixed(3)} s, listed at ${expected.toFixed(3)} s`);
+    }
+    expected += segment.durationSeconds;
+  }
+  return faults;
 }

@@ -6,6 +6,7 @@ import { MASTER_PLAYLIST } from '../../media/hls.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
 import { fetchFolder, videoKeys } from '../storage/index.js';
+import { underPublicationLock } from '../chunk-publication.js';
 import { chunkLadderDir, chunksDir, discardChunks } from '../video-chunks.js';
 import { failOnLastAttempt, loadLiveVideo, type VideoJobContext } from '../video-jobs.js';
 import { publishLadder } from '../video-publishing.js';
@@ -43,7 +44,12 @@ export async function joinChunks(ctx: VideoJobContext, job: Job<JobPayloads['joi
         outDir: ladderDir,
       });
       await rm(chunksDir(ctx.mediaRoot, videoId), { recursive: true, force: true });
-      await publishLadder(ctx, videoId, ladderDir);
+      // Completes the early publication (same segment names: only what it lacks is sent, and
+      // the playlists become VOD with ENDLIST); no chunk worker writes them meanwhile.
+      await underPublicationLock(ctx, videoId, async () => {
+        await publishLadder(ctx, videoId, ladderDir);
+        return chunks.length;
+      });
       await rm(staging, { recursive: true, force: true });
       // Cancelled while publishing: the removal job may have run before the ladder landed.
       if (!(await loadLiveVideo(ctx, videoId, ['processing']))) {

@@ -12,7 +12,7 @@ import { videoKeys } from '../storage/index.js';
 import { guardTranscode } from '../transcode-guard.js';
 import { startChunkedTranscode } from '../video-chunks.js';
 import { failOnLastAttempt, handBack, loadLiveVideo, updateVideo, type VideoJobContext } from '../video-jobs.js';
-import { earlyPublisher, publishLadder, withdrawEarlyPublication } from '../video-publishing.js';
+import { earlyPublisher, publishLadder, publishLadderSoFar, withdrawEarlyPublication } from '../video-publishing.js';
 
 export const PROGRESS_EVERY_MS = 1_000;
 
@@ -100,7 +100,7 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
     if (chunks.length > 1) return await startChunkedTranscode(ctx, videoId, chunks);
     // Whatever an earlier attempt (a killed worker) left in staging is litter: this job holds the only lock.
     await rm(staging, { recursive: true, force: true });
-    early = earlyPublisher(ctx, video, ladderDir, renditionsOf(plan));
+    early = earlyPublisher(ctx, video, renditionsOf(plan), publishLadderSoFar(ctx, videoId, ladderDir));
     await transcodeLadder({
       ...ladderSource(ctx, video.uploadId, summary, plan, preset),
       outDir: ladderDir,

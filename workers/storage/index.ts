@@ -5,7 +5,7 @@ import { S3MediaStorage } from './s3-storage.js';
 
 export type { ByteRange, MediaStorage, StoredObject } from './media-storage.js';
 export { RangeNotSatisfiableError } from './media-storage.js';
-export { fetchFolder, publishFolder, type PublishMemory } from './publish-folder.js';
+export { fetchFolder, inBatches, PUT_CONCURRENCY, publishFolder, type PublishMemory } from './publish-folder.js';
 
 /** The storage MEDIA_STORAGE names; its settings were checked when the process started. */
 export function createMediaStorage(env: MediaStorageEnv): MediaStorage {

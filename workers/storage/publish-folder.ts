@@ -9,7 +9,7 @@ import { assertStoragePrefix, type MediaStorage } from './media-storage.js';
 // master playlist after the rung playlists it names. A lesson's video row is marked
 // playable or ready only after this resolves, so nobody is handed a link earlier.
 
-const PUT_CONCURRENCY = 4;
+export const PUT_CONCURRENCY = 4;
 
 export type FolderPublication = {
   /** Non-playlist files (segments, init segments, images), relative paths. */
@@ -63,7 +63,7 @@ export async function planFolderPublication(dir: string, { final }: { final: boo
   return { files: [...files].sort(), playlists };
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
