@@ -43,6 +43,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
   const video = useRef<HTMLVideoElement>(null);
   const posterUrl = `${base}poster.jpg`;
   const [quality, setQuality] = useState<Quality | null>(null);
+  const resumeFrom = start?.startAt ?? resumeAt;
   useWatchReporting(video, { videoId: lecture.id, url: progressUrl });
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
@@ -50,8 +51,9 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
   useEffect(() => {
     const el = video.current;
     if (!el || !quality) return;
-    // Where to continue: the place before a quality switch, else where this student stopped last time.
-    const startAt = el.currentTime > 0 ? el.currentTime : resumeAt;
+    // Where to continue: the place before a quality switch, else where this student stopped
+    // last time (the server moves that back to what is published, for a lecture still encoding).
+    const startAt = el.currentTime > 0 ? el.currentTime : resumeFrom;
     const src = quality.kind === 'audio' ? `${base}hls/audio/index.m3u8` : `${base}hls/master.m3u8`;
     let hls: Hls | null = null;
     let cancelled = false;
@@ -82,7 +84,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
       cancelled = true;
       hls?.destroy();
     };
-  }, [base, quality, resumeAt]);
+  }, [base, quality, resumeFrom]);
 
   const choose = (value: string) => {
     localStorage.setItem(QUALITY_KEY, value);

@@ -34,11 +34,11 @@ describe('the first frame’s media', () => {
 
   it('picks the segment that holds the resume position', () => {
     const vod = rung('VOD', 4);
-    expect(segmentAt(vod, 0)).toEqual({ init: 'init_4.mp4', segment: 'seg_00000.m4s', start: 0 });
-    expect(segmentAt(vod, 6)).toEqual({ init: 'init_4.mp4', segment: 'seg_00001.m4s', start: 4 });
-    expect(segmentAt(vod, 8)).toEqual({ init: 'init_4.mp4', segment: 'seg_00002.m4s', start: 8 });
+    expect(segmentAt(vod, 0)).toEqual({ init: 'init_4.mp4', segment: 'seg_00000.m4s', start: 0, end: 4 });
+    expect(segmentAt(vod, 6)).toEqual({ init: 'init_4.mp4', segment: 'seg_00001.m4s', start: 4, end: 8 });
+    expect(segmentAt(vod, 8)).toEqual({ init: 'init_4.mp4', segment: 'seg_00002.m4s', start: 8, end: 12 });
     // Past the end (a stale position): the last segment.
-    expect(segmentAt(vod, 99)).toEqual({ init: 'init_4.mp4', segment: 'seg_00003.m4s', start: 12 });
+    expect(segmentAt(vod, 99)).toEqual({ init: 'init_4.mp4', segment: 'seg_00003.m4s', start: 12, end: 14.5 });
   });
 
   it('works on an EVENT playlist still being written, and gives up when it has no segment yet', () => {
@@ -55,5 +55,14 @@ describe('the first frame’s media', () => {
       startAt: 5,
       mimeType: 'video/mp4; codecs="avc1.64000b,mp4a.40.2"',
     });
+  });
+
+  it('never starts past what a playlist still being written lists (a chunked lecture before its later chunks)', () => {
+    const variant = { uri: '144p/index.m3u8', codecs: 'avc1.64000b,mp4a.40.2' };
+    // Two segments (6.5 s) published so far; the student last stopped at 300 s.
+    const early = playerStart('/m/', variant, rung('EVENT', 2, false), 300);
+    expect(early).toMatchObject({ segmentUrl: '/m/hls/144p/seg_00001.m4s', startAt: 4 });
+    // Within what is listed, the resume position itself.
+    expect(playerStart('/m/', variant, rung('EVENT', 2, false), 5)).toMatchObject({ segmentUrl: '/m/hls/144p/seg_00001.m4s', startAt: 5 });
   });
 });

@@ -35,18 +35,21 @@ export function lowestVideoVariant(master: string): { uri: string; codecs: strin
   return found ? { uri: found.uri, codecs: found.codecs } : null;
 }
 
-/** The init segment and the media segment that contains `position` in a media playlist. */
-export function segmentAt(playlist: string, position: number): { init: string; segment: string; start: number } | null {
+/**
+ * The init segment and the media segment that contains `position` in a media playlist;
+ * past the listed end, the last segment (`end` then tells that the position is not there).
+ */
+export function segmentAt(playlist: string, position: number): { init: string; segment: string; start: number; end: number } | null {
   const lines = playlist.split('\n').map((l) => l.trim());
   const init = lines.map((l) => (l.startsWith('#EXT-X-MAP:') ? attribute(l, 'URI') : undefined)).find(Boolean);
   if (!init) return null;
   let start = 0;
   let duration: number | null = null;
-  let last: { segment: string; start: number } | null = null;
+  let last: { segment: string; start: number; end: number } | null = null;
   for (const line of lines) {
     if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice('#EXTINF:'.length));
     else if (line !== '' && !line.startsWith('#') && duration !== null) {
-      last = { segment: line, start };
+      last = { segment: line, start, end: start + duration };
       if (position < start + duration) return { init, ...last };
       start += duration;
       duration = null;
@@ -55,7 +58,12 @@ export function segmentAt(playlist: string, position: number): { init: string; s
   return last ? { init, ...last } : null;
 }
 
-/** The first frame's URLs under the signed base; null when the rung's playlist has no segment yet. */
+/**
+ * The first frame's URLs under the signed base; null when the rung's playlist has no
+ * segment yet. A resume position past what is listed (a lecture still encoding, a
+ * position from an earlier upload) starts at the last listed segment instead: nothing
+ * seeks to media that does not exist yet.
+ */
 export function playerStart(base: string, variant: { uri: string; codecs: string }, rungPlaylist: string, resumeAt: number): PlayerStart | null {
   const found = segmentAt(rungPlaylist, resumeAt);
   if (!found) return null;
@@ -63,7 +71,7 @@ export function playerStart(base: string, variant: { uri: string; codecs: string
   return {
     initUrl: `${base}hls/${rungDir}${found.init}`,
     segmentUrl: `${base}hls/${rungDir}${found.segment}`,
-    startAt: resumeAt,
+    startAt: resumeAt < found.end ? resumeAt : found.start,
     mimeType: `video/mp4; codecs="${variant.codecs}"`,
   };
 }
