@@ -12,8 +12,10 @@ function sendHeaders(res: Response, file: StoredObject, rest: string, partial: b
   res.status(partial ? 206 : 200);
   res.setHeader('Content-Type', file.contentType);
   // Segments never change once published, so browsers keep them for a year (private:
-  // they are behind a signature); playlists may still grow while a lecture encodes.
-  res.setHeader('Cache-Control', playlist ? 'private, max-age=300' : 'private, max-age=31536000, immutable');
+  // they are behind a signature). Playlists grow while a lecture encodes (EVENT): a player
+  // reloading one must see the new segments, so it is revalidated every time (a 304 by
+  // ETag when unchanged); with a max-age, hls.js kept the cached copy and stalled at its end.
+  res.setHeader('Cache-Control', playlist ? 'private, no-cache' : 'private, max-age=31536000, immutable');
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Length', String(file.end - file.start + 1));
   if (partial) res.setHeader('Content-Range', `bytes ${file.start}-${file.end}/${file.size}`);

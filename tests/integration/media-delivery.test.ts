@@ -41,12 +41,15 @@ describe('published video is served only under a valid signature', () => {
     expect(res.status).toBe(302);
   });
 
-  it('serves the playlist gzipped with the HLS type and a short cache life', async () => {
+  it('serves the playlist gzipped with the HLS type, revalidated on every load (it grows while a lecture encodes)', async () => {
     const res = await fetch(`${baseUrl}${base}hls/master.m3u8`, { headers: { 'Accept-Encoding': 'gzip' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(res.headers.get('content-encoding')).toBe('gzip');
-    expect(res.headers.get('cache-control')).toBe('private, max-age=300');
+    expect(res.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = res.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect((await fetch(`${baseUrl}${base}hls/master.m3u8`, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
     const raw = await fetch(`${baseUrl}${base}hls/master.m3u8`, { headers: { 'Accept-Encoding': 'identity' } });
     expect((await raw.text()).startsWith('#EXTM3U')).toBe(true);
   });
