@@ -246,6 +246,69 @@ describe('one long lecture split over two worker processes', () => {
   }, 150_000);
 });
 
+// Chunk 0 is offered while it encodes; a worker stopped in the middle of it must take the
+// offer back (its EVENT playlists would never grow) and another worker offers it again.
+describe('a worker stopped while the offered chunk 0 encodes', () => {
+  const stopPrefix = `chunkstop${Date.now()}`;
+  const stopWorkers: Running[] = [];
+  let stopVideo: Queue;
+  // Chunks of 40 s: chunk 0 encodes long enough to be stopped in the middle.
+  const slowChunks = { MEDIA_ROOT: '', QUEUE_PREFIX: stopPrefix, VIDEO_CHUNK_SECONDS: '40' };
+
+  beforeAll(async () => {
+    slowChunks.MEDIA_ROOT = mediaRoot;
+    stopVideo = new Queue('video', { connection: { url: testServiceEnv().REDIS_URL }, prefix: stopPrefix });
+  });
+
+  afterAll(async () => {
+    for (const w of stopWorkers) w.child.kill('SIGTERM');
+    await Promise.all(stopWorkers.map((w) => w.exited));
+    await stopVideo.obliterate({ force: true }).catch(() => {});
+    await stopVideo.close();
+  });
+
+  it('withdraws the offer, hands chunk 0 back without spending an attempt, and the lecture is offered again and completed', async () => {
+    const seconds = 88;
+    const source = path.join(mediaRoot, 'stopped.mp4');
+    await generateLectureClip(source, { seconds, width: 640, height: 360, fps: 25 });
+    const { videoId } = await videoToTranscode(source);
+    const first = startWorker(slowChunks, stopWorkers);
+    await waitFor(async () => workerIdOf(first) !== undefined, 30_000, 'the worker to start');
+    await stopVideo.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
+    const chunk0 = () => stopVideo.getJob(`transcode-chunk--${videoId}--0`);
+    await waitFor(async () => (await videoRow(videoId)).storage_prefix !== null, 120_000, 'chunk 0 to be offered while encoding');
+    expect(await (await chunk0())?.getState()).toBe('active');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Nothing runs now: the offer is gone and chunk 0 waits to be taken again, no attempt spent.
+    expect((await videoRow(videoId)).storage_prefix).toBeNull();
+    expect(await (await chunk0())?.getState()).toBe('delayed');
+    expect((await chunk0())?.attemptsMade).toBe(0);
+
+    const second = startWorker(slowChunks, stopWorkers);
+    await waitFor(async () => workerIdOf(second) !== undefined, 30_000, 'the second worker to start');
+    const offered = await (async () => {
+      for (;;) {
+        const row = await videoRow(videoId);
+        if (row.storage_prefix !== null || row.status !== 'processing') return row;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    // Offered again while it encodes (before the lecture is ready).
+    expect(offered.status).toBe('processing');
+    await waitFor(async () => (await videoRow(videoId)).status === 'ready', 240_000, 'the lecture to be ready').catch((e: Error) => {
+      throw new Error(`${e.message}\n${second.output().slice(-3000)}`);
+    });
+    expect((await chunk0())?.processedBy).toBe(workerIdOf(second));
+    const ladder = path.join(mediaRoot, (await videoRow(videoId)).storage_prefix!);
+    const frames = ffprobeFrames(await concatenateRung(ladder, '240p', path.join(mediaRoot, 'stopped-240p.mp4')), 'v:0');
+    expect(timelineFaults(frames, 12.5, seconds)).toEqual([]);
+    const playlist = await readFile(path.join(ladder, '240p', 'index.m3u8'), 'utf8');
+    expect(await segmentStartFaults(playlist, (uri) => readFile(path.join(ladder, '240p', uri)))).toEqual([]);
+  }, 420_000);
+});
+
 // Worker nodes that share no disk but the uploads (each its own MEDIA_ROOT, the upload
 // copied into both) and keep media in an S3-compatible server: chunks reach the joining
 // node only through the bucket.

@@ -47,7 +47,7 @@ export async function transcodeChunk(ctx: VideoJobContext, job: Job<JobPayloads[
         if (p.outTimeSeconds === null || Date.now() - lastProgressAt < PROGRESS_EVERY_MS) return;
         lastProgressAt = Date.now();
         const done = Math.min(p.outTimeSeconds, chunk.expectedSeconds);
-        void job.updateProgress(Math.round((done / chunk.expectedSeconds) * 100));
+        void job.updateProgress(Math.round((done / chunk.expectedSeconds) * 100)).catch((e: Error) => ctx.log.warn({ err: e.message }, 'job progress failed'));
         void recordChunkProgress(ctx, chunk, done).catch((e: Error) => ctx.log.warn({ err: e.message }, 'chunk progress failed'));
       },
       onPlayable: early
@@ -81,7 +81,7 @@ export async function transcodeChunk(ctx: VideoJobContext, job: Job<JobPayloads[
     if (ctx.shutdown.aborted) return await handBackChunk(ctx, job, token, offeredWhileEncoding);
     if (guard.signal.aborted) return await cancelled(ctx, videoId);
     await removeChunkStaging(ctx.mediaRoot, videoId, chunk.index);
-    if (offeredWhileEncoding) await withdrawFirstChunk(ctx, videoId);
+    if (offeredWhileEncoding) await withdrawFirstChunk(ctx, videoId).catch((e: Error) => ctx.log.warn({ videoId, err: e.message }, 'early offer not withdrawn'));
     // The lecture fails with this chunk: its siblings' finished ladders are of no use.
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await discardChunks(ctx, videoId);
     return failOnLastAttempt(ctx, job, videoId, error);
@@ -93,7 +93,7 @@ export async function transcodeChunk(ctx: VideoJobContext, job: Job<JobPayloads[
 /** The chunk goes back to the queue; another node starts it afresh, so this node's copy is litter. */
 async function handBackChunk(ctx: VideoJobContext, job: Job<JobPayloads['transcode-chunk']>, token: string | undefined, offeredWhileEncoding: boolean): Promise<never> {
   await removeChunkStaging(ctx.mediaRoot, job.data.videoId, job.data.index);
-  if (offeredWhileEncoding) await withdrawFirstChunk(ctx, job.data.videoId);
+  if (offeredWhileEncoding) await withdrawFirstChunk(ctx, job.data.videoId).catch((e: Error) => ctx.log.warn({ videoId: job.data.videoId, err: e.message }, 'early offer not withdrawn'));
   return handBack(job, token);
 }
 

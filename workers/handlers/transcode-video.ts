@@ -111,8 +111,10 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
         if (p.percent === null || Date.now() - lastProgressAt < PROGRESS_EVERY_MS) return;
         lastProgressAt = Date.now();
         const percent = Math.min(99, Math.round(p.percent));
-        void job.updateProgress(percent);
-        void updateVideo(ctx, videoId, { progressPercent: percent });
+        // A progress write that fails (a database restart) must not become an unhandled
+        // rejection, which ends the worker process mid-transcode.
+        void job.updateProgress(percent).catch((e: Error) => ctx.log.warn({ err: e.message }, 'job progress failed'));
+        void updateVideo(ctx, videoId, { progressPercent: percent }).catch((e: Error) => ctx.log.warn({ err: e.message }, 'video progress failed'));
       },
       onPlayable: ({ whileEncoding }) => whileEncoding && early?.start(),
     });
