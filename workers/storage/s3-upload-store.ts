@@ -4,7 +4,8 @@ import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { S3Store } from '@tus/s3-store';
+import { S3Store, type MetadataValue } from '@tus/s3-store';
+import type { KvStore } from '@tus/utils';
 import { mediaPaths } from '../runtime/media-paths.js';
 import { assertStoragePrefix } from './media-storage.js';
 import { s3ClientConfig, type S3StorageConfig } from './s3-storage.js';
@@ -14,6 +15,8 @@ import type { UploadStore } from './upload-store.js';
 const DISK_HEADROOM_BYTES = 512 * 1024 ** 2;
 
 const isNotFound = (error: unknown) => error instanceof Error && ['NoSuchUpload', 'NoSuchKey', 'NotFound'].includes(error.name);
+
+const noCache: KvStore<MetadataValue> = { get: async () => undefined, set: async () => {}, delete: async () => {} };
 
 type KeyedInput = { Key?: string; Prefix?: string; KeyMarker?: string; Delete?: { Objects?: { Key?: string }[] } };
 type KeyedOutput = { Key?: string; NextKeyMarker?: string; Uploads?: { Key?: string }[] };
@@ -104,6 +107,10 @@ export class S3UploadStore implements UploadStore {
         // Expiry is our purge job's business, not a bucket lifecycle rule's; not every
         // S3-compatible server keeps object tags.
         useTags: false,
+        // tus caches each upload's `.info` per process, but another node (the worker that
+        // published or purged it) may delete the upload: a stale entry would report a
+        // deleted upload as complete. One small GET per request instead.
+        cache: noCache,
       },
       prefix,
     );
