@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
@@ -175,7 +176,7 @@ export class S3UploadStore implements UploadStore {
     const idOf = (file: string) => file.slice(0, 36);
     const keep = await wanted([...new Set(files.map(idOf))]);
     const stale = files.filter((f) => !keep.has(idOf(f)) && !this.fetching.has(idOf(f)));
-    await Promise.all(stale.map((f) => rm(`${this.paths.sources}/${f}`, { force: true })));
+    await Promise.all(stale.map((f) => rm(path.join(this.paths.sources, f), { force: true })));
     return stale.length;
   }
 }
