@@ -15,6 +15,7 @@ import { extendChunkedPublication, publishFirstChunkSoFar, underPublicationLock 
 import { createLogger } from '../../workers/runtime/logger.js';
 import { LocalMediaStorage } from '../../workers/storage/local-storage.js';
 import { publishFolder } from '../../workers/storage/publish-folder.js';
+import { LocalUploadStore } from '../../workers/storage/upload-store.js';
 import type { VideoJobContext } from '../../workers/video-jobs.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { testServiceEnv } from '../support/env.js';
@@ -72,6 +73,8 @@ beforeAll(async () => {
     ffmpegBin: 'ffmpeg',
     chunking: { chunkedFromSeconds: 20, chunkSeconds: 8 },
     storage: new LocalMediaStorage(path.join(dir, 'media')),
+    // Not used here: the chunks are encoded above, straight from the generated lecture.
+    uploads: new LocalUploadStore(path.join(dir, 'media'), 48),
   };
 }, 180_000);
 
