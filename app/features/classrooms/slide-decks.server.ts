@@ -1,0 +1,77 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { lessonMaterials, slideDecks } from '../../../db/schema/index.js';
+import { deckView, type DeckView } from '../../../db/slide-deck-view.js';
+import type { Database } from '../../../db/client.js';
+import { checkPdfUpload, type PdfRejection } from '../../../media/pdf-pages.js';
+import { enqueue } from '../../../workers/queues.js';
+import { slideKeys } from '../../../workers/storage/index.js';
+import { getServices } from '../../services.server.js';
+import { getMediaStorage } from '../learning/media-storage.server.js';
+import { getQueues } from '../queues.server.js';
+import { openMaterial } from '../studio/materials.server.js';
+import type { SessionForUser } from './access.server.js';
+import { appendSessionEvent } from './session-events.server.js';
+
+export type DeckOutcome = { ok: true; deck: DeckView } | { ok: false; rejection: PdfRejection | { code: 'no-material' } };
+
+/** The session's shown deck (its newest ready one) and, for the teacher, a newer one still rendering or refused. */
+export async function sessionDecks(sessionId: string, audience: 'teacher' | 'screen'): Promise<{ deck: DeckView | null; upload: DeckView | null }> {
+  const rows = await getServices().db.select().from(slideDecks).where(eq(slideDecks.sessionId, sessionId)).orderBy(desc(slideDecks.createdAt)).limit(20);
+  const ready = rows.find((d) => d.status === 'ready');
+  const newest = rows[0];
+  const upload = audience === 'teacher' && newest && newest !== ready ? deckView(newest) : null;
+  return { deck: ready ? deckView(ready) : null, upload };
+}
+
+/** Pages of the deck the session shows, or null when it shows text lines. */
+export async function shownDeckPages(db: Pick<Database, 'select'>, sessionId: string): Promise<number | null> {
+  const [d] = await db
+    .select({ pages: slideDecks.pageCount })
+    .from(slideDecks)
+    .where(and(eq(slideDecks.sessionId, sessionId), eq(slideDecks.status, 'ready')))
+    .orderBy(desc(slideDecks.createdAt))
+    .limit(1);
+  return d?.pages ?? null;
+}
+
+/**
+ * Stores the PDF where every worker can read it, records the deck (a teacher-only event:
+ * the console shows it rendering) and queues the rendering once committed.
+ */
+async function queueDeck(s: SessionForUser, userId: string, bytes: Uint8Array, fileName: string, materialId: string | null): Promise<DeckOutcome> {
+  const rejection = checkPdfUpload(bytes.subarray(0, 8), bytes.length);
+  if (rejection) return { ok: false, rejection };
+  const { db } = getServices();
+  const [row] = await db
+    .insert(slideDecks)
+    .values({ sessionId: s.session.id, materialId, fileName: fileName.slice(0, 120) || 'slides.pdf', sourceBytes: bytes.length, createdBy: userId })
+    .returning();
+  const deck = row!;
+  await getMediaStorage().put(slideKeys.source(s.session.id, deck.id), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  await appendSessionEvent(s.session.id, async () => ({ kind: 'deck', payload: { upload: deckView(deck) }, audience: 'teacher' }));
+  await enqueue(getQueues(), 'render-slides', { deckId: deck.id }, deck.id);
+  return { ok: true, deck: deckView(deck) };
+}
+
+export async function deckFromUpload(s: SessionForUser, userId: string, file: File): Promise<DeckOutcome> {
+  // Refuse by size before reading a byte into memory.
+  const early = checkPdfUpload(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]), file.size);
+  if (early) return { ok: false, rejection: early };
+  return queueDeck(s, userId, new Uint8Array(await file.arrayBuffer()), file.name.normalize('NFC').split(/[/\\]/).pop() ?? 'slides.pdf', null);
+}
+
+/** The lesson's PDF materials a teacher may pick instead of uploading. */
+export async function lessonPdfMaterials(lessonId: string) {
+  return getServices()
+    .db.select({ id: lessonMaterials.id, fileName: lessonMaterials.fileName, sizeBytes: lessonMaterials.sizeBytes })
+    .from(lessonMaterials)
+    .where(and(eq(lessonMaterials.lessonId, lessonId), eq(lessonMaterials.contentType, 'application/pdf')))
+    .orderBy(lessonMaterials.fileName);
+}
+
+export async function deckFromMaterial(s: SessionForUser, userId: string, materialId: string): Promise<DeckOutcome> {
+  const material = await openMaterial(s.session.lessonId, materialId);
+  if (!material || material.contentType !== 'application/pdf') return { ok: false, rejection: { code: 'no-material' } };
+  const bytes = new Uint8Array(await new Response(material.body).arrayBuffer());
+  return queueDeck(s, userId, bytes, material.fileName, materialId);
+}
