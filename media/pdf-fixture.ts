@@ -18,23 +18,24 @@ function pageContent(slide: FixtureSlide, n: number): string {
   return ops.join('\n');
 }
 
-/** A PDF with one 960 x 540 pt page per slide. */
-export function buildSlidePdf(slides: FixtureSlide[]): Buffer {
+export type FixturePage = { width: number; height: number; content: string };
+
+/** A PDF whose pages draw `content` (PDF operators) with Helvetica as /F1. */
+export function writePdf(pages: FixturePage[]): Buffer {
   const objects: string[] = [];
   const add = (body: string) => objects.push(body);
   add('<< /Type /Catalog /Pages 2 0 R >>');
   add(''); // pages tree, filled in once the page numbers are known
   add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
   const kids: number[] = [];
-  slides.forEach((slide, i) => {
-    const content = pageContent(slide, i + 1);
-    add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
+  for (const page of pages) {
+    add(`<< /Length ${Buffer.byteLength(page.content, 'latin1')} >>\nstream\n${page.content}\nendstream`);
     const contentId = objects.length;
-    add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 960 540] /Resources << /Font << /F1 3 0 R >> >> /Contents ${contentId} 0 R >>`);
+    add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${page.width} ${page.height}] /Resources << /Font << /F1 3 0 R >> >> /Contents ${contentId} 0 R >>`);
     kids.push(objects.length);
-  });
+  }
   objects[1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
-  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(Buffer.byteLength(out, 'latin1'));
@@ -44,6 +45,11 @@ export function buildSlidePdf(slides: FixtureSlide[]): Buffer {
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+/** A PDF with one 960 x 540 pt (16:9) page per slide. */
+export function buildSlidePdf(slides: FixtureSlide[]): Buffer {
+  return writePdf(slides.map((slide, i) => ({ width: 960, height: 540, content: pageContent(slide, i + 1) })));
 }
 
 /** `count` lesson-like text slides. */

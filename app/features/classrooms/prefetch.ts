@@ -18,6 +18,20 @@ export function cacheKeyOf(url: string): string | null {
 export type PrefetchItem = { url: string; bytes: number };
 export type PrefetchManifest = { rung: string | null; items: PrefetchItem[]; totalBytes: number };
 
+const RUNG_KEY = 'edu-prefetch-rung:';
+const videoIdOf = (url: string) => /^\/media\/([0-9a-f-]{36})\//.exec(new URL(url, 'http://x').pathname)?.[1] ?? null;
+
+/** Remembers which rung of a video this machine prepared, so the player stays on it (and on the cache). */
+export function rememberPreparedRung(manifest: PrefetchManifest) {
+  const videoId = manifest.items.map((i) => videoIdOf(i.url)).find(Boolean);
+  if (videoId && manifest.rung) localStorage.setItem(RUNG_KEY + videoId, manifest.rung);
+}
+
+export function preparedRung(videoBase: string): string | null {
+  const videoId = videoIdOf(videoBase);
+  return videoId && typeof localStorage !== 'undefined' ? localStorage.getItem(RUNG_KEY + videoId) : null;
+}
+
 /** "38.2" MB with one decimal, as the indicator shows it. */
 export const megabytes = (bytes: number) => (Math.round((bytes / 1024 / 1024) * 10) / 10).toFixed(1);
 
