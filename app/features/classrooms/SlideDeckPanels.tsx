@@ -62,7 +62,7 @@ export function DeckPanel({ view, slidesBase, sessionId }: { view: SessionView; 
   return (
     <section className="panel" aria-labelledby="deck-title">
       <h2 id="deck-title">{t('slides.title')}</h2>
-      {view.upload ? <DeckStatus deck={view.upload} /> : null}
+      {view.upload ? <DeckStatus deck={view.upload} /> : deck ? <DeckStatus deck={deck} /> : null}
       {deck?.pageCount ? (
         <>
           <SlideShow view={view} slidesBase={slidesBase} />

@@ -27,7 +27,7 @@ export const slidesEn = {
   'slides.pageImage': 'Slide page {n}',
   'slides.goTo': 'Go to page {n}',
   'slides.goToPage': 'Go to page',
-  'slides.goSubmit': 'Go',
+  'slides.goSubmit': 'Show this page',
   'slides.thumbs': 'Slide thumbnails',
   'slides.current': '(current)',
   'prefetch.title': 'Prepare before class (offline cache)',

@@ -27,7 +27,7 @@ export const slidesZhCN = {
   'slides.pageImage': '幻灯片第 {n} 页',
   'slides.goTo': '跳到第 {n} 页',
   'slides.goToPage': '跳到页码',
-  'slides.goSubmit': '跳转',
+  'slides.goSubmit': '翻到这一页',
   'slides.thumbs': '幻灯片缩略图',
   'slides.current': '（当前）',
   'prefetch.title': '课前准备（离线缓存）',
