@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectPdfFence } from '../workers/runtime/pdf-fence.js';
 import { buildSlidePdf, lessonSlides, writePdf } from './pdf-fixture.js';
-import { checkPdfInfo, checkPdfUpload, fence, parsePdfInfo, PAGE_PIXELS, PDF_LIMITS, PdfRejectedError, readPdfInfo, renderPdfPage } from './pdf-pages.js';
+import { checkPdfInfo, checkPdfUpload, detectPdfFence, fence, parsePdfInfo, PAGE_PIXELS, PDF_LIMITS, PdfRejectedError, readPdfInfo, renderPdfPage } from './pdf-pages.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edu-pdf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

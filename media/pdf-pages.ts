@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FfmpegToolError, runFfmpegTool } from './ffmpeg-safety.js';
@@ -81,6 +82,17 @@ export function fence(bin: string, args: string[], f: Fence, limits: { memoryByt
   if (f.prlimit) cmd = ['prlimit', `--as=${limits.memoryBytes}`, `--cpu=${limits.cpuSeconds}`, '--nofile=64', `--fsize=${limits.maxFileBytes}`, '--', ...cmd];
   if (f.pdeathsig) cmd = ['setpriv', '--pdeathsig', 'KILL', '--', ...cmd];
   return { bin: cmd[0]!, args: cmd.slice(1) };
+}
+
+const works = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore', timeout: 5_000 }).status === 0;
+
+/**
+ * Which fences this machine offers: prlimit and setpriv come with util-linux; `unshare -rn`
+ * needs unprivileged user namespaces, which some kernels switch off (the worker then logs
+ * that the renderer has the network, see decision 023).
+ */
+export function detectPdfFence(): Fence {
+  return { prlimit: works('prlimit', ['--version']), unshareNet: works('unshare', ['--map-root-user', '--net', '--', 'true']), pdeathsig: works('setpriv', ['--version']) };
 }
 
 export type RenderOptions = { fence: Fence; limits?: PdfLimits; ffmpegBin?: string; signal?: AbortSignal };

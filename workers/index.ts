@@ -11,6 +11,7 @@ import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
 import { renderSlides, type SlideJobContext } from './handlers/render-slides.js';
+import { detectPdfFence } from '../media/pdf-pages.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
@@ -23,7 +24,6 @@ import { connectServices, exitOnStartupError } from './runtime/startup.js';
 import { createUploadStore } from './runtime/upload-store.js';
 import { createMediaStorage } from './storage/index.js';
 import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
-import { detectPdfFence } from './runtime/pdf-fence.js';
 import type { VideoJobContext } from './video-jobs.js';
 
 const env = parseEnvOrExit(
