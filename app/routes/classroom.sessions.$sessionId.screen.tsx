@@ -44,7 +44,8 @@ export default function Screen() {
               {t('classroom.status')}: <strong data-testid="session-status">{t(`classroom.status.${view.status}` as MessageKey)}</strong>
             </p>
             <SlideShow view={view} slidesBase={slidesBase} />
-            <PrefetchPanel sessionId={session.id} classroomId={classroom.id} scheduled={view.status === 'scheduled'} />
+            {/* A new deck means new pages to store: the panel starts over with the new list. */}
+            <PrefetchPanel key={view.deck?.id ?? 'no-deck'} sessionId={session.id} classroomId={classroom.id} scheduled={view.status === 'scheduled'} />
             <HandPanel view={view} classroomId={classroom.id} />
             <PollAnswerPanel view={view} classroomId={classroom.id} />
             <AskPanel view={view} classroomId={classroom.id} clientKey={clientKey} />

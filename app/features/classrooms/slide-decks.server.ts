@@ -9,6 +9,7 @@ import { getServices } from '../../services.server.js';
 import { getMediaStorage } from '../learning/media-storage.server.js';
 import { getQueues } from '../queues.server.js';
 import { openMaterial } from '../studio/materials.server.js';
+import { sanitiseMaterialName } from '../studio/materials.js';
 import type { SessionForUser } from './access.server.js';
 import { appendSessionEvent } from './session-events.server.js';
 
@@ -44,7 +45,7 @@ async function queueDeck(s: SessionForUser, userId: string, bytes: Uint8Array, f
   const { db } = getServices();
   const [row] = await db
     .insert(slideDecks)
-    .values({ sessionId: s.session.id, materialId, fileName: fileName.slice(0, 120) || 'slides.pdf', sourceBytes: bytes.length, createdBy: userId })
+    .values({ sessionId: s.session.id, materialId, fileName, sourceBytes: bytes.length, createdBy: userId })
     .returning();
   const deck = row!;
   await getMediaStorage().put(slideKeys.source(s.session.id, deck.id), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -57,7 +58,7 @@ export async function deckFromUpload(s: SessionForUser, userId: string, file: Fi
   // Refuse by size before reading a byte into memory.
   const early = checkPdfUpload(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]), file.size);
   if (early) return { ok: false, rejection: early };
-  return queueDeck(s, userId, new Uint8Array(await file.arrayBuffer()), file.name.normalize('NFC').split(/[/\\]/).pop() ?? 'slides.pdf', null);
+  return queueDeck(s, userId, new Uint8Array(await file.arrayBuffer()), sanitiseMaterialName(file.name, 'pdf'), null);
 }
 
 /** The lesson's PDF materials a teacher may pick instead of uploading. */
