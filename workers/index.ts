@@ -21,8 +21,9 @@ import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
-import { createUploadStore } from './runtime/upload-store.js';
 import { createMediaStorage } from './storage/index.js';
+import { createUploadStore } from './storage/upload-store.js';
+import { sweepSourceCopies } from './handlers/sweep-source-copies.js';
 import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
 import type { VideoJobContext } from './video-jobs.js';
 
@@ -51,11 +52,11 @@ publisher.on('error', (error) => log.warn({ err: error.message }, 'redis publish
 
 const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue error');
 const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError, env.QUEUE_PREFIX)])) as VideoJobContext['queues'];
-const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
+const uploadStore = createUploadStore(env);
 const stopSignal = new AbortController();
 const storage = createMediaStorage(env);
 const videoContext: VideoJobContext = {
-  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage,
+  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage, uploads: uploadStore,
   chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
 };
 const slideContext: SlideJobContext = { db, log, storage, publisher, shutdown: stopSignal.signal, ffmpegBin: videoContext.ffmpegBin, fence: detectPdfFence() };
@@ -101,9 +102,14 @@ await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hou
 await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
 await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hourly'), { every: 3600_000 }, { name: 'sweep-replaced-videos', data: {} });
 
+// Each node's own copies of bucket uploads: a scheduled job would run on one node only.
+const sweepCopies = () => void sweepSourceCopies(videoContext).catch((e: Error) => log.warn({ err: e.message }, 'source copy sweep failed'));
+sweepCopies();
+const copySweep = setInterval(sweepCopies, 3600_000);
+
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind, uploadStorage: uploadStore.kind }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -111,6 +117,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'worker shutting down: waiting for in-flight jobs');
   clearInterval(heartbeat);
+  clearInterval(copySweep);
   // Short jobs finish; a transcode is aborted (ffmpeg killed, its temp folder removed) and
   // handed back to the queue. A process killed outright leaves its job stalled: when the
   // lock lapses another worker takes it over.

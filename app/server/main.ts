@@ -18,6 +18,9 @@ import { publicPageCache } from './page-cache.js';
 import { healthz } from './healthz.js';
 import { limitFormBodies } from './limits.js';
 import { createUploadServer, UPLOAD_PATH } from './uploads.js';
+import { RedisUploadLocker } from './upload-locker.js';
+import { createUploadStore } from '../../workers/storage/upload-store.js';
+import { createRedis } from '../../workers/runtime/redis.js';
 import { serveSignedMedia, serveSignedSlides } from './media.js';
 import { getMediaStorage } from '../features/learning/media-storage.server.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
@@ -56,7 +59,11 @@ app.use(rejectCrossOriginWrites());
 // Uploads stream to disk in chunks, past the form-body limit below.
 // The tus hooks see a web Request, not express's: express's view of the client IP (which
 // honours TRUST_PROXY) travels in a header we set, overwriting any the client sent.
-const uploads = createUploadServer({ mediaRoot: env.MEDIA_ROOT, expiryHours: env.UPLOAD_EXPIRY_HOURS, clientIp: (r) => r.headers.get('x-edu-client-ip') ?? 'unknown' });
+const lockSubscriber = createRedis(env.REDIS_URL, 'worker', { lazyConnect: false });
+lockSubscriber.on('error', (error) => log.warn({ err: error.message }, 'redis upload-lock subscriber error'));
+const uploadLocker = new RedisUploadLocker({ redis: services.redis, subscriber: lockSubscriber });
+await uploadLocker.ready();
+const uploads = createUploadServer({ store: createUploadStore(env), locker: uploadLocker, clientIp: (r) => r.headers.get('x-edu-client-ip') ?? 'unknown' });
 app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
   req.headers['x-edu-client-ip'] = req.ip ?? 'unknown';
   void uploads.handle(req, res);
@@ -119,7 +126,7 @@ async function shutdown(signal: string) {
     clearTimeout(force);
     await vite?.close();
     await closeQueues();
-    await closeServices();
+    await Promise.allSettled([closeServices(), lockSubscriber.quit()]);
     log.info('web server stopped');
     process.exit(0);
   });
