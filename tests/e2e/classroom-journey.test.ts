@@ -90,6 +90,7 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
     await teacher.getByLabel('PDF 文件').setInputFiles({ name: '第二讲.pdf', mimeType: 'application/pdf', buffer: buildSlidePdf(lessonSlides(3)) });
     await teacher.getByRole('button', { name: '上传并转换' }).click();
     await teacher.getByTestId('deck-status').first().waitFor();
+    await teacher.screenshot({ path: path.join(shots, 'classroom-slides-upload.png'), fullPage: true });
     await teacher.goto(`${baseUrl}/classroom/sessions/${id}/console`);
     await teacher.getByText('幻灯片“第二讲.pdf”共 3 页').waitFor({ timeout: 60_000 });
 

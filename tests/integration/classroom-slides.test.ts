@@ -6,6 +6,7 @@ import { FormClient } from '../support/browserless.js';
 import { newDemoSession } from '../support/classroom.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { waitFor } from '../support/processes.js';
+import { SseReader } from '../support/sse.js';
 
 const baseUrl = inject('baseUrl');
 const teacher = new FormClient(baseUrl);
@@ -80,6 +81,23 @@ describe('PDF slide pages', () => {
     // The console shows a thumbnail per page, each a "go to page" button.
     const console = await (await teacher.get(`/classroom/sessions/${sessionId}/console`)).text();
     expect(console.match(/thumb-00\d\.webp/g)).toHaveLength(3);
+  });
+
+  it('open streams hear of it live: the teacher page by page, every screen once it is ready', async () => {
+    const open = async (who: FormClient) => new SseReader(await who.get(`/classroom/sessions/${sessionId}/events`));
+    const console = await open(teacher);
+    const screen = await open(assistant);
+    await Promise.all([console.find((e) => e.event === 'snapshot'), screen.find((e) => e.event === 'snapshot')]);
+    const id = await uploadedDeckId(await upload(buildSlidePdf(lessonSlides(2)), 'live.pdf'));
+    const ready = (e: { event: string; data: string }) => e.event === 'deck' && (JSON.parse(e.data) as { deck?: { id: string } }).deck?.id === id;
+    const seen = await screen.find(ready, { timeoutMs: 60_000 });
+    expect(seen.id, 'a logged event: a reconnecting screen replays it').toMatch(/^\d+$/);
+    await console.find(ready, { timeoutMs: 10_000 });
+    const progress = console.events.filter((e) => e.event === 'deck' && (JSON.parse(e.data) as { upload?: { id: string; pagesDone: number } | null }).upload?.id === id);
+    expect(progress.map((e) => (JSON.parse(e.data) as { upload: { pagesDone: number } }).upload.pagesDone)).toEqual([0, 1, 2]);
+    // The teacher's upload and its progress are not the screens' business.
+    expect(screen.events.filter((e) => e.event === 'deck' && !ready(e))).toEqual([]);
+    await Promise.all([console.close(), screen.close()]);
   });
 
   it('picking a PDF the lesson already has among its materials renders it the same way', async () => {
