@@ -48,7 +48,13 @@ async function queueDeck(s: SessionForUser, userId: string, bytes: Uint8Array, f
     .values({ sessionId: s.session.id, materialId, fileName, sourceBytes: bytes.length, createdBy: userId })
     .returning();
   const deck = row!;
-  await getMediaStorage().put(slideKeys.source(s.session.id, deck.id), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  try {
+    await getMediaStorage().put(slideKeys.source(s.session.id, deck.id), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    // No deck left waiting for a file that never arrived.
+    await db.delete(slideDecks).where(eq(slideDecks.id, deck.id));
+    throw error;
+  }
   await appendSessionEvent(s.session.id, async () => ({ kind: 'deck', payload: { upload: deckView(deck) }, audience: 'teacher' }));
   await enqueue(getQueues(), 'render-slides', { deckId: deck.id }, deck.id);
   return { ok: true, deck: deckView(deck) };
