@@ -77,7 +77,7 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
     if (!supported()) return void setPhase('unsupported');
     void navigator.serviceWorker.register(SERVICE_WORKER_PATH, { scope: SERVICE_WORKER_SCOPE }).catch(() => {});
     if (auto) void prepare();
-    else
+    else if (!running.current)
       void load()
         .then(({ m, have }) => setPhase(m.items.length > 0 && have >= m.totalBytes ? 'complete' : 'idle'))
         .catch(() => {});
