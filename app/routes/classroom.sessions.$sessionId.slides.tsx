@@ -5,7 +5,7 @@ import { CsrfInput } from '../components/CsrfInput.js';
 import { PDF_LIMITS } from '../../media/pdf-pages.js';
 import { requireSessionTeacher } from '../features/classrooms/access.server.js';
 import { localName } from '../features/classrooms/names.js';
-import { deckFromMaterial, deckFromUpload, lessonPdfMaterials, sessionDecks } from '../features/classrooms/slide-decks.server.js';
+import { deckFromMaterial, deckFromUpload, lessonPdfMaterials, removeDeck, sessionDecks } from '../features/classrooms/slide-decks.server.js';
 import { DeckStatus, rejectionParams } from '../features/classrooms/SlideDeckPanels.js';
 import { parseForm } from '../features/forms.server.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
@@ -17,6 +17,7 @@ export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'slides.ti
 const deckActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('deck-upload'), file: z.instanceof(File, { message: 'errors.required' }) }),
   z.object({ intent: z.literal('deck-material'), materialId: z.string().uuid() }),
+  z.object({ intent: z.literal('deck-remove'), deckId: z.string().uuid() }),
 ]);
 
 const statusOf = { 'not-pdf': 415, empty: 422, 'too-big': 413, 'no-material': 404 } as const;
@@ -37,6 +38,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { submission } = await parseForm(request, deckActionSchema);
   if (submission.status !== 'success') return data({ ok: false as const, rejection: { code: 'empty' as const } }, { status: 400 });
   const v = submission.value;
+  if (v.intent === 'deck-remove') {
+    const removed = await removeDeck(s, v.deckId);
+    return data(removed ? { ok: true as const, removed: true as const } : { ok: false as const, rejection: { code: 'no-deck' as const } }, { status: removed ? 200 : 404 });
+  }
   const outcome = v.intent === 'deck-upload' ? await deckFromUpload(s, user.id, v.file) : await deckFromMaterial(s, user.id, v.materialId);
   if (outcome.ok) return data({ ok: true as const, deck: outcome.deck }, { status: 202 });
   const code = outcome.rejection.code;
@@ -62,8 +67,23 @@ export default function SessionSlides() {
           {t(`slides.reject.${result.rejection.code}`, rejectionParams(result.rejection))}
         </p>
       ) : null}
-      {result?.ok ? <DeckStatus deck={result.deck} /> : upload ? <DeckStatus deck={upload} /> : null}
-      {deck ? <DeckStatus deck={deck} /> : null}
+      {result?.ok && 'removed' in result ? (
+        <p className="notice ok" role="status">
+          {t('slides.removed')}
+        </p>
+      ) : null}
+      {result?.ok && 'deck' in result ? <DeckStatus deck={result.deck} /> : upload ? <DeckStatus deck={upload} /> : null}
+      {deck ? (
+        <>
+          <DeckStatus deck={deck} />
+          <Form method="post" className="inline-form">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="deck-remove" />
+            <input type="hidden" name="deckId" value={deck.id} />
+            <button type="submit" className="button danger">{t('slides.remove')}</button>
+          </Form>
+        </>
+      ) : null}
       <Form method="post" encType="multipart/form-data" className="stacked panel">
         <CsrfInput />
         <input type="hidden" name="intent" value="deck-upload" />

@@ -176,4 +176,21 @@ describe('PDF slide pages', () => {
     const fetched = await assistant.get(pages[0]!.url);
     expect(new Uint8Array(await fetched.arrayBuffer()).length).toBe(pages[0]!.bytes);
   });
+
+  it('taking decks down falls back to the previous deck, then to the text slides; the images go', async () => {
+    const ready = () => testSql()<{ id: string }[]>`select id from slide_decks where session_id = ${sessionId} and status = 'ready' order by created_at desc`;
+    const decks = await ready();
+    expect(decks.length).toBeGreaterThan(1);
+    const remove = (id: string) => teacher.post(`/classroom/sessions/${sessionId}/slides`, { intent: 'deck-remove', deckId: id });
+    expect((await assistant.post(`/classroom/sessions/${sessionId}/slides`, { intent: 'deck-remove', deckId: decks[0]!.id })).status).toBe(403);
+    expect((await remove(decks[0]!.id)).status).toBe(200);
+    const [event] = await testSql()`select payload from session_events where session_id = ${sessionId} and kind = 'deck' order by seq desc limit 1`;
+    expect((event!.payload as { deck: { id: string } }).deck.id).toBe(decks[1]!.id);
+    for (const d of decks.slice(1)) expect((await remove(d.id)).status).toBe(200);
+    expect((await remove(decks[0]!.id)).status).toBe(404);
+    const screen = await (await assistant.get(`/classroom/sessions/${sessionId}/screen`)).text();
+    expect(screen).not.toContain('data-testid="slide-page"');
+    expect(screen).toContain('class="slide-text"');
+    expect((await assistant.get(pageUrl)).status).toBe(404);
+  });
 });

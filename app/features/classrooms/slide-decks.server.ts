@@ -60,6 +60,23 @@ async function queueDeck(s: SessionForUser, userId: string, bytes: Uint8Array, f
   return { ok: true, deck: deckView(deck) };
 }
 
+/**
+ * Takes the shown deck off the session (its images go too): screens fall back to the
+ * previous ready deck, or to the text lines. A logged event, so every screen follows.
+ */
+export async function removeDeck(s: SessionForUser, deckId: string): Promise<boolean> {
+  let removed = false;
+  await appendSessionEvent(s.session.id, async (tx) => {
+    const gone = await tx.delete(slideDecks).where(and(eq(slideDecks.id, deckId), eq(slideDecks.sessionId, s.session.id))).returning({ id: slideDecks.id });
+    if (!gone.length) return null;
+    removed = true;
+    const [shown] = await tx.select().from(slideDecks).where(and(eq(slideDecks.sessionId, s.session.id), eq(slideDecks.status, 'ready'))).orderBy(desc(slideDecks.createdAt)).limit(1);
+    return { kind: 'deck', payload: { deck: shown ? deckView(shown) : null, upload: null } };
+  });
+  if (removed) await getMediaStorage().removePrefix(slideKeys.deck(s.session.id, deckId));
+  return removed;
+}
+
 export async function deckFromUpload(s: SessionForUser, userId: string, file: File): Promise<DeckOutcome> {
   // Refuse by size before reading a byte into memory.
   const early = checkPdfUpload(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]), file.size);
