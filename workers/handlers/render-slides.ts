@@ -85,7 +85,12 @@ export async function renderSlides(ctx: SlideJobContext, job: Job<JobPayloads['r
     const info = await readPdfInfo(file, options);
     const refused = checkPdfInfo(info);
     if (refused || !info) return await reject(refused ?? { code: 'unreadable' });
-    let row = await update(ctx, deck.id, { status: 'rendering', pageCount: info.pages, pagesDone: 0, pageBytes: [], thumbBytes: [] });
+    // The teacher may take a deck down while it renders: then stop and leave nothing behind.
+    const gone = async () => {
+      await ctx.storage.removePrefix(slideKeys.deck(deck.sessionId, deck.id));
+      return { skipped: true };
+    };
+    if (!(await update(ctx, deck.id, { status: 'rendering', pageCount: info.pages, pagesDone: 0, pageBytes: [], thumbBytes: [] }))) return await gone();
     const pageBytes: number[] = [];
     const thumbBytes: number[] = [];
     for (let page = 1; page <= info.pages; page++) {
@@ -95,8 +100,9 @@ export async function renderSlides(ctx: SlideJobContext, job: Job<JobPayloads['r
       pageBytes.push(r.pageBytes);
       thumbBytes.push(r.thumbBytes);
       await rm(join(dir, `render-${String(page).padStart(3, '0')}.png`), { force: true });
-      row = await update(ctx, deck.id, { pagesDone: page, pageBytes, thumbBytes });
-      if (row) await progress(ctx, row);
+      const row = await update(ctx, deck.id, { pagesDone: page, pageBytes, thumbBytes });
+      if (!row) return await gone();
+      await progress(ctx, row);
     }
     await settle(ctx, deck, { status: 'ready', pagesDone: info.pages });
     await ctx.storage.remove([slideKeys.source(deck.sessionId, deck.id)]);

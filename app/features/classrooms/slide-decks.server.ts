@@ -15,24 +15,25 @@ import { appendSessionEvent } from './session-events.server.js';
 
 export type DeckOutcome = { ok: true; deck: DeckView } | { ok: false; rejection: PdfRejection | { code: 'no-material' } };
 
-/** The session's shown deck (its newest ready one) and, for the teacher, a newer one still rendering or refused. */
+type Reader = Pick<Database, 'select'>;
+
+/** The deck a session shows: its newest ready one. */
+async function shownDeck(db: Reader, sessionId: string) {
+  const [d] = await db.select().from(slideDecks).where(and(eq(slideDecks.sessionId, sessionId), eq(slideDecks.status, 'ready'))).orderBy(desc(slideDecks.createdAt)).limit(1);
+  return d ?? null;
+}
+
+/** The session's shown deck and, for the teacher, a newer one still rendering or refused. */
 export async function sessionDecks(sessionId: string, audience: 'teacher' | 'screen'): Promise<{ deck: DeckView | null; upload: DeckView | null }> {
-  const rows = await getServices().db.select().from(slideDecks).where(eq(slideDecks.sessionId, sessionId)).orderBy(desc(slideDecks.createdAt)).limit(20);
-  const ready = rows.find((d) => d.status === 'ready');
-  const newest = rows[0];
-  const upload = audience === 'teacher' && newest && newest !== ready ? deckView(newest) : null;
-  return { deck: ready ? deckView(ready) : null, upload };
+  const { db } = getServices();
+  const ready = await shownDeck(db, sessionId);
+  const [newest] = audience === 'teacher' ? await db.select().from(slideDecks).where(eq(slideDecks.sessionId, sessionId)).orderBy(desc(slideDecks.createdAt)).limit(1) : [];
+  return { deck: ready ? deckView(ready) : null, upload: newest && newest.id !== ready?.id ? deckView(newest) : null };
 }
 
 /** Pages of the deck the session shows, or null when it shows text lines. */
-export async function shownDeckPages(db: Pick<Database, 'select'>, sessionId: string): Promise<number | null> {
-  const [d] = await db
-    .select({ pages: slideDecks.pageCount })
-    .from(slideDecks)
-    .where(and(eq(slideDecks.sessionId, sessionId), eq(slideDecks.status, 'ready')))
-    .orderBy(desc(slideDecks.createdAt))
-    .limit(1);
-  return d?.pages ?? null;
+export async function shownDeckPages(db: Reader, sessionId: string): Promise<number | null> {
+  return (await shownDeck(db, sessionId))?.pageCount ?? null;
 }
 
 /**
@@ -70,7 +71,7 @@ export async function removeDeck(s: SessionForUser, deckId: string): Promise<boo
     const gone = await tx.delete(slideDecks).where(and(eq(slideDecks.id, deckId), eq(slideDecks.sessionId, s.session.id))).returning({ id: slideDecks.id });
     if (!gone.length) return null;
     removed = true;
-    const [shown] = await tx.select().from(slideDecks).where(and(eq(slideDecks.sessionId, s.session.id), eq(slideDecks.status, 'ready'))).orderBy(desc(slideDecks.createdAt)).limit(1);
+    const shown = await shownDeck(tx, s.session.id);
     return { kind: 'deck', payload: { deck: shown ? deckView(shown) : null, upload: null } };
   });
   if (removed) await getMediaStorage().removePrefix(slideKeys.deck(s.session.id, deckId));
