@@ -10,6 +10,8 @@ import { probeVideo } from './handlers/probe-video.js';
 import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
+import { renderSlides, type SlideJobContext } from './handlers/render-slides.js';
+import { detectPdfFence } from '../media/pdf-pages.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
@@ -57,6 +59,8 @@ const videoContext: VideoJobContext = {
   db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage, uploads: uploadStore,
   chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
 };
+const slideContext: SlideJobContext = { db, log, storage, publisher, shutdown: stopSignal.signal, ffmpegBin: videoContext.ffmpegBin, fence: detectPdfFence() };
+if (!slideContext.fence.unshareNet) log.warn('no user namespaces here: the PDF renderer runs without its network fence');
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
@@ -68,6 +72,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'publish-video': (job) => publishVideo(videoContext, job),
   'remove-video-files': (job) => removeVideoFiles(videoContext, job),
   'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
+  'render-slides': (job) => renderSlides(slideContext, job),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -89,7 +94,8 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
 
 // A transcode holds its lock while ffmpeg runs (BullMQ renews it); if this process dies,
 // the lock lapses and another worker takes the stalled job over.
-const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS)];
+// Slides get their own queue so a teacher's PDF never waits behind an hour of transcoding.
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('slides', 1, 60_000)];
 
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });

@@ -21,10 +21,11 @@ import { createUploadServer, UPLOAD_PATH } from './uploads.js';
 import { RedisUploadLocker } from './upload-locker.js';
 import { createUploadStore } from '../../workers/storage/upload-store.js';
 import { createRedis } from '../../workers/runtime/redis.js';
-import { serveSignedMedia } from './media.js';
+import { serveSignedMedia, serveSignedSlides } from './media.js';
 import { getMediaStorage } from '../features/learning/media-storage.server.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
-import { MEDIA_PREFIX } from '../features/learning/media-urls.js';
+import { PDF_LIMITS } from '../../media/pdf-pages.js';
+import { MEDIA_PREFIX, SLIDES_PREFIX } from '../features/learning/media-urls.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,7 +71,9 @@ app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
 // Lesson materials (PDF, slides) are the one multipart form allowed past 2 MB; the multipart
 // framing adds well under 64 KB to the file itself.
 const materialUpload = { method: 'POST' as const, path: /^\/studio\/lessons\/[0-9a-f-]{36}\/materials$/, maxMultipartBytes: env.MATERIAL_MAX_BYTES + 64 * 1024 };
-app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024, [materialUpload]));
+// A session's slide PDF likewise (the route answers an oversized one with the limit, localised).
+const slidesUpload = { method: 'POST' as const, path: /^\/classroom\/sessions\/[0-9a-f-]{36}\/slides$/, maxMultipartBytes: PDF_LIMITS.maxBytes + 64 * 1024 };
+app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024, [materialUpload, slidesUpload]));
 
 if (vite) {
   app.use(vite.middlewares);
@@ -80,6 +83,7 @@ if (vite) {
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
 app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
+app.use(SLIDES_PREFIX, serveSignedSlides({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());
 app.use(issueCsrfCookie(env.SECURE_COOKIES));
 

@@ -1,9 +1,10 @@
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
-import { verifyMediaSignature } from '../features/learning/media-urls.server.js';
+import { verifyMediaSignature, verifySlidesSignature } from '../features/learning/media-urls.server.js';
 import { isServableMediaPath } from '../features/learning/media-urls.js';
+import { isServableSlidePath } from '../../media/slide-files.js';
 import { parseByteRange } from '../../workers/storage/media-storage.js';
-import { RangeNotSatisfiableError, videoKeys, type MediaStorage, type StoredObject } from '../../workers/storage/index.js';
+import { RangeNotSatisfiableError, slideKeys, videoKeys, type MediaStorage, type StoredObject } from '../../workers/storage/index.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,6 +24,14 @@ function sendHeaders(res: Response, file: StoredObject, rest: string, partial: b
   if (file.lastModified) res.setHeader('Last-Modified', file.lastModified.toUTCString());
 }
 
+/** What one signed path serves: `/<id>/<expires>/<signature>/<rest>` → a storage key. */
+type SignedFolder = {
+  verify: (id: string, expires: number, signature: string, secret: string) => boolean;
+  isServable: (rest: string) => boolean;
+  keyOf: (id: string, rest: string) => string;
+  expired: string;
+};
+
 /**
  * Serves published video under a signed, expiring path, from whichever storage holds it
  * (local disk or S3: the web node proxies, see docs/decisions/012-media-storage.md).
@@ -30,18 +39,27 @@ function sendHeaders(res: Response, file: StoredObject, rest: string, partial: b
  * served whole or by one byte range.
  */
 export function serveSignedMedia({ storage, secret }: { storage: MediaStorage; secret: string }) {
+  return serveSignedFolder(storage, secret, { verify: verifyMediaSignature, isServable: isServableMediaPath, keyOf: (id, rest) => videoKeys.video(id) + rest, expired: 'This video link has expired or is not valid: reload the lesson page' });
+}
+
+/** A live session's slide images (decision 023), signed per session like lesson video. */
+export function serveSignedSlides({ storage, secret }: { storage: MediaStorage; secret: string }) {
+  return serveSignedFolder(storage, secret, { verify: verifySlidesSignature, isServable: isServableSlidePath, keyOf: (id, rest) => slideKeys.session(id) + rest, expired: 'This slide link has expired or is not valid: reload the classroom page' });
+}
+
+function serveSignedFolder(storage: MediaStorage, secret: string, folder: SignedFolder) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^\/([^/]+)\/(\d+)\/([\w-]+)\/(.+)$/.exec(req.path);
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    const [, videoId, expires, sig, rest] = match as unknown as [string, string, string, string, string];
-    if (!uuid.test(videoId) || !isServableMediaPath(rest)) return res.status(404).type('text/plain').send('Not found');
-    if (!verifyMediaSignature(videoId, Number(expires), sig, secret)) {
-      return res.status(403).type('text/plain').send('This video link has expired or is not valid: reload the lesson page');
+    const [, id, expires, sig, rest] = match as unknown as [string, string, string, string, string];
+    if (!uuid.test(id) || !folder.isServable(rest)) return res.status(404).type('text/plain').send('Not found');
+    if (!folder.verify(id, Number(expires), sig, secret)) {
+      return res.status(403).type('text/plain').send(folder.expired);
     }
     // If-Range would need validators compared first: the whole file is always correct.
     const range = req.headers['if-range'] ? null : parseByteRange(req.headers.range);
     try {
-      const file = await storage.read(videoKeys.video(videoId) + rest, range ?? undefined);
+      const file = await storage.read(folder.keyOf(id, rest), range ?? undefined);
       if (!file) return res.status(404).type('text/plain').send('Not found');
       if (!range && file.etag && req.headers['if-none-match'] === file.etag) {
         file.body.destroy();

@@ -8,4 +8,5 @@ export * from './learning.js';
 export * from './classrooms.js';
 export * from './credits.js';
 export * from './ledger.js';
+export * from './slides.js';
 export * from './chunk-publications.js';

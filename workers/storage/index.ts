@@ -2,6 +2,7 @@ import type { MediaStorageEnv } from '../runtime/env.js';
 import { LocalMediaStorage } from './local-storage.js';
 import type { MediaStorage } from './media-storage.js';
 import { S3MediaStorage, type S3StorageConfig } from './s3-storage.js';
+import { slidePageFile, slideThumbFile } from '../../media/slide-files.js';
 
 export type { ByteRange, MediaStorage, StoredObject } from './media-storage.js';
 export { RangeNotSatisfiableError } from './media-storage.js';
@@ -36,4 +37,13 @@ export const videoKeys = {
    */
   chunks: (videoId: string) => `chunks/${videoId}/`,
   chunk: (videoId: string, index: number) => `chunks/${videoId}/${index}/`,
+};
+
+/** A live session's slide decks (PDF pages rendered by the worker, decision 023). */
+export const slideKeys = {
+  session: (sessionId: string) => `slides/${sessionId}/`,
+  deck: (sessionId: string, deckId: string) => `slides/${sessionId}/${deckId}/`,
+  source: (sessionId: string, deckId: string) => `slides/${sessionId}/${deckId}/source.pdf`,
+  page: (sessionId: string, deckId: string, page: number) => `slides/${sessionId}/${deckId}/${slidePageFile(page)}`,
+  thumb: (sessionId: string, deckId: string, page: number) => `slides/${sessionId}/${deckId}/${slideThumbFile(page)}`,
 };
