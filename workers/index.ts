@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createDatabase } from '../db/client.js';
 import { DEFAULT_CHUNK_SETTINGS } from '../media/chunks.js';
 import { joinChunks } from './handlers/join-chunks.js';
+import { packageLive, type LiveJobContext } from './handlers/package-live.js';
 import { probeVideo } from './handlers/probe-video.js';
 import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
@@ -35,6 +36,8 @@ const env = parseEnvOrExit(
     /** Lectures longer than this are split into chunks that several workers encode at once. */
     VIDEO_CHUNKED_FROM_SECONDS: z.coerce.number().int().min(8).default(DEFAULT_CHUNK_SETTINGS.chunkedFromSeconds),
     VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(4).default(DEFAULT_CHUNK_SETTINGS.chunkSeconds),
+    /** Live broadcasts this worker packages at once (each is one light ffmpeg for the whole lesson). */
+    LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   }).superRefine(requireS3Settings),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -56,6 +59,7 @@ const videoContext: VideoJobContext = {
   db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage,
   chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
 };
+const liveContext: LiveJobContext = { ...videoContext, redis, redisUrl: env.REDIS_URL };
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
@@ -67,6 +71,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'publish-video': (job) => publishVideo(videoContext, job),
   'remove-video-files': (job) => removeVideoFiles(videoContext, job),
   'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
+  'package-live': (job, token) => packageLive(liveContext, job, token),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -88,7 +93,8 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
 
 // A transcode holds its lock while ffmpeg runs (BullMQ renews it); if this process dies,
 // the lock lapses and another worker takes the stalled job over.
-const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS)];
+// A live packager runs as long as the broadcast: a short lock lets another worker resume it soon after this one dies.
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('live', env.LIVE_CONCURRENCY, 15_000)];
 
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });

@@ -1,10 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 // The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
-export const queueNames = ['maintenance', 'video'] as const;
+export const queueNames = ['maintenance', 'video', 'live'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'package-live'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -19,6 +19,8 @@ export type JobPayloads = {
   /** Runs once every chunk of the lecture is encoded (a BullMQ flow parent). */
   'join-chunks': { videoId: string; chunks: { index: number; startSeconds: number }[] };
   'publish-video': { videoId: string };
+  /** Runs for the whole broadcast: the teacher's chunks into ffmpeg, HLS out, the recording after. */
+  'package-live': { broadcastId: string };
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -31,11 +33,14 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'transcode-chunk': 'video',
   'join-chunks': 'video',
   'publish-video': 'video',
+  'package-live': 'live',
 };
 
 /** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */
-export async function enqueue<N extends JobName>(queues: Record<QueueName, Queue>, name: N, data: JobPayloads[N], ...idParts: string[]) {
-  return queues[queueOfJob[name]].add(name, data, { jobId: jobId(name, ...idParts) });
+export async function enqueue<N extends JobName>(queues: Partial<Record<QueueName, Queue>>, name: N, data: JobPayloads[N], ...idParts: string[]) {
+  const queue = queues[queueOfJob[name]];
+  if (!queue) throw new Error(`no ${queueOfJob[name]} queue given for ${name}`);
+  return queue.add(name, data, { jobId: jobId(name, ...idParts) });
 }
 
 export const defaultJobOptions: JobsOptions = {

@@ -8,3 +8,4 @@ export * from './learning.js';
 export * from './classrooms.js';
 export * from './credits.js';
 export * from './ledger.js';
+export * from './live-broadcasts.js';

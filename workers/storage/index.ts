@@ -32,3 +32,8 @@ export const videoKeys = {
   chunks: (videoId: string) => `chunks/${videoId}/`,
   chunk: (videoId: string, index: number) => `chunks/${videoId}/${index}/`,
 };
+
+/** Where a live broadcast's rolling HLS window lives while it is on air (decision 021). */
+export const liveKeys = {
+  broadcast: (broadcastId: string) => `live/${broadcastId}/`,
+};
