@@ -21,7 +21,7 @@ import { createUploadServer, UPLOAD_PATH } from './uploads.js';
 import { serveSignedMedia } from './media.js';
 import { getMediaStorage } from '../features/learning/media-storage.server.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
-import { MEDIA_PREFIX } from '../features/learning/media-urls.js';
+import { LIVE_MEDIA_PREFIX, MEDIA_PREFIX } from '../features/learning/media-urls.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,6 +72,7 @@ if (vite) {
   app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
+app.use(LIVE_MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET, scope: 'live' }));
 app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());
 app.use(issueCsrfCookie(env.SECURE_COOKIES));

@@ -1,11 +1,11 @@
 import { mkdir, open, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { eq, sql } from 'drizzle-orm';
 import { nextChunkStep, type ChunkQueue } from '../../media/live-chunk-order.js';
-import { liveHlsArgs, remuxRecordingArgs } from '../../media/live-hls.js';
+import { liveHlsArgs, liveRungs, remuxRecordingArgs } from '../../media/live-hls.js';
 import { runFfmpegTool } from '../../media/ffmpeg-safety.js';
 import { liveBroadcasts, type LiveBroadcast } from '../../db/schema/index.js';
 import { dropChunks, forgetBroadcast, pendingChunks, readChunk, waitForArrivals } from '../live/chunk-store.js';
@@ -39,6 +39,20 @@ async function loadBroadcast(ctx: LiveJobContext, id: string): Promise<LiveBroad
  * into a lesson video. Progress is in the row, so a restarted job resumes where it was.
  */
 export async function packageLive(ctx: LiveJobContext, job: Job<JobPayloads['package-live']>, token?: string) {
+  try {
+    return await packageBroadcast(ctx, job, token);
+  } catch (error) {
+    // Retried (resuming from the row) while attempts remain; then the broadcast is marked failed.
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !(error instanceof DelayedError)) {
+      const failure = error instanceof Error ? error.message.slice(0, 500) : String(error);
+      ctx.log.error({ broadcastId: job.data.broadcastId, err: failure }, 'live packager failed for good');
+      await ctx.db.update(liveBroadcasts).set({ status: 'failed', failure, stoppedAt: sql`coalesce(${liveBroadcasts.stoppedAt}, now())` }).where(eq(liveBroadcasts.id, job.data.broadcastId));
+    }
+    throw error;
+  }
+}
+
+async function packageBroadcast(ctx: LiveJobContext, job: Job<JobPayloads['package-live']>, token?: string) {
   const { broadcastId } = job.data;
   let row = await loadBroadcast(ctx, broadcastId);
   if (!row || (row.status !== 'live' && row.status !== 'stopping')) return { skipped: row?.status ?? 'gone' };
@@ -46,7 +60,7 @@ export async function packageLive(ctx: LiveJobContext, job: Job<JobPayloads['pac
   const hlsDir = path.join(staging, 'hls');
   const rawRecording = path.join(staging, 'recording.webm');
   await rm(hlsDir, { recursive: true, force: true });
-  await mkdir(hlsDir, { recursive: true });
+  for (const rung of liveRungs(row.withVideo)) await mkdir(path.join(hlsDir, rung), { recursive: true });
   // A resumed job continues the recording from the last chunk it recorded.
   await open(rawRecording, 'a').then((f) => f.close());
   await truncate(rawRecording, row.recordedBytes);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applySessionMessage, type SessionView } from './session-view.js';
 import { initialPlaybackState } from './playback-state.js';
 
-const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [] };
+const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [], live: null };
 
 describe('a screen’s view of the session, message by message', () => {
   it('keeps the previous playback state until the new one’s instant, and follows seq and status', () => {
@@ -34,5 +34,16 @@ describe('a screen’s view of the session, message by message', () => {
     expect(v.connections).toHaveLength(1);
     const snap = applySessionMessage(v, 'snapshot', { ...empty, status: 'ended', connections: [] }, 42);
     expect([snap.seq, snap.status, snap.connections.length]).toEqual([42, 'ended', 0]);
+  });
+});
+
+describe('the teacher’s live voice and camera in a screen’s view', () => {
+  it('appears when the teacher goes on air and goes when they stop; a snapshot carries it', () => {
+    const on = applySessionMessage(empty, 'live', { live: { broadcastId: 'b1', withVideo: true } }, 4);
+    expect(on.live).toEqual({ broadcastId: 'b1', withVideo: true });
+    expect(on.seq).toBe(4);
+    expect(applySessionMessage(on, 'live', { live: null }, 5).live).toBeNull();
+    const snap = applySessionMessage(empty, 'snapshot', { ...empty, live: { broadcastId: 'b2', withVideo: false } }, 9);
+    expect(snap.live).toEqual({ broadcastId: 'b2', withVideo: false });
   });
 });

@@ -4,6 +4,8 @@ import type { AttendanceMode, SessionStatus } from '../../../db/schema/classroom
 export type PollView = { id: string; question: string; options: string[]; tallies: number[]; classroomsAnswered: number; closed: boolean; mine: number[] | null };
 export type QuestionView = { id: string; classroomId: string; body: string; answered: boolean; askedAt: string };
 export type ConnectionView = { classroomId: string; rttMs: number | null; bufferSeconds: number | null; rung: string | null; driftMs: number | null; buffering: boolean; lastSeenAt: string | null };
+/** The teacher's live voice/camera on air (decision 021); screens fetch its signed playlists. */
+export type LiveView = { broadcastId: string; withVideo: boolean };
 export type AttendanceView = { classroomId: string; headcount: number; mode: AttendanceMode; presentPupilIds: string[] };
 
 export type SessionSnapshot = {
@@ -16,6 +18,7 @@ export type SessionSnapshot = {
   hands: string[];
   attendance: AttendanceView[];
   connections: ConnectionView[];
+  live: LiveView | null;
 };
 
 /** What a page shows: the snapshot, plus the state before the latest change (until its instant). */
@@ -50,6 +53,8 @@ export function applySessionMessage(view: SessionView, kind: string, payload: Re
     }
     case 'attendance':
       return { ...next, attendance: upsert(view.attendance, payload.attendance as AttendanceView, 'classroomId') };
+    case 'live':
+      return { ...next, live: (payload.live as LiveView | null) ?? null };
     case 'connection':
       return { ...next, connections: upsert(view.connections, payload.connection as ConnectionView, 'classroomId') };
     default:
