@@ -3,6 +3,7 @@ import { useLoaderData } from '@remix-run/react';
 import { requireSessionTeacher } from '../features/classrooms/access.server.js';
 import { runSessionCommand } from '../features/classrooms/command-action.server.js';
 import { PlaybackControls, PollPanel, QuestionsPanel, RoomsPanel, SlidePanel, WaitingNotice } from '../features/classrooms/ConsolePanels.js';
+import { LiveBroadcastPanel } from '../features/classrooms/LiveBroadcastPanel.js';
 import { LiveSession } from '../features/classrooms/LiveSession.js';
 import { localName } from '../features/classrooms/names.js';
 import { sessionPageData } from '../features/classrooms/page-data.server.js';
@@ -44,6 +45,7 @@ export default function Console() {
               {t('classroom.status')}: <strong data-testid="session-status">{t(`classroom.status.${view.status}` as MessageKey)}</strong>
             </p>
             <WaitingNotice view={view} rooms={session.receivers} />
+            <LiveBroadcastPanel sessionId={session.id} view={view} />
             <SlidePanel view={view} />
             <PlaybackControls view={view} clock={clock} duration={video?.duration ?? null} />
             <RoomsPanel view={view} rooms={session.receivers} />
