@@ -6,6 +6,11 @@ import { MAX_CHUNK_BYTES } from '../../media/live-chunk-order.js';
 import { getEnv } from '../env.server.js';
 import { requireValidCsrfHeader } from '../features/identity/csrf.server.js';
 
+/** Chunks are only ever posted. */
+export function loader() {
+  return new Response('Method Not Allowed: POST live media chunks here', { status: 405, headers: { Allow: 'POST', 'Content-Type': 'text/plain' } });
+}
+
 /**
  * One numbered piece of the teacher's WebM stream (raw bytes, CSRF token in a header).
  * 201 stored, 200 already stored (a retry), 409 not on air, 413 too large.
