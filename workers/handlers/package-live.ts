@@ -172,7 +172,14 @@ async function finishBroadcast(ctx: LiveJobContext, broadcastId: string, staging
   await forgetBroadcast(ctx.redis, broadcastId);
   await rm(staging, { recursive: true, force: true });
   // Screens play the last segments and see the playlist's end; then the window goes.
-  await new Promise((r) => setTimeout(r, LIVE_FILES_KEPT_MS));
+  await new Promise<void>((r) => {
+    const done = () => {
+      clearTimeout(timer);
+      r();
+    };
+    const timer = setTimeout(done, LIVE_FILES_KEPT_MS);
+    ctx.shutdown.addEventListener('abort', done, { once: true });
+  });
   await ctx.storage.removePrefix(liveKeys.broadcast(broadcastId));
   return { videoId, bytes };
 }
