@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +129,27 @@ describe('transcodeLadder on a generated 6 s 640x360 lecture', () => {
     const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,channels',
       '-of', 'json', join(audioDir, init)], { encoding: 'utf8' });
     expect(JSON.parse(probe.stdout).streams).toEqual([{ codec_type: 'audio', codec_name: 'aac', channels: 1 }]);
+  });
+
+  it('copies audio encoded once that is exactly what the ladder would have encoded for each rung', async () => {
+    // The same ladder with its audio encoded inside the one ffmpeg run, the way it was built before.
+    const direct = join(dir, 'direct');
+    const run = spawnSync('ffmpeg', buildLadderCommand({ input: clip, inputDemuxer: 'mov', outDir: direct, plan: plan360, encoderPreset: 'ultrafast' }), { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const audioPackets = (ladder: string, rung: string) => {
+      const files = readdirSync(join(ladder, rung)).sort();
+      const joined = join(dir, `${rung}-${ladder === direct ? 'direct' : 'copied'}.mp4`);
+      writeFileSync(joined, Buffer.concat([...files.filter((f) => f.startsWith('init')), ...files.filter((f) => f.endsWith('.m4s'))].map((f) => readFileSync(join(ladder, rung, f)))));
+      return spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'packet=pts,duration,size', '-show_data_hash', 'md5', '-of', 'csv', joined], { encoding: 'utf8' }).stdout;
+    };
+    for (const rung of ['360p', '240p', 'audio']) {
+      const copied = audioPackets(outDir, rung);
+      expect(copied.split('\n').length).toBeGreaterThan(100);
+      expect(copied).toEqual(audioPackets(direct, rung));
+      const init = (ladder: string) => readFileSync(join(ladder, rung, readdirSync(join(ladder, rung)).find((f) => f.startsWith('init'))!));
+      expect(init(outDir).equals(init(direct))).toBe(true);
+    }
+    expect(await read('master.m3u8')).toEqual(await readFile(join(direct, 'master.m3u8'), 'utf8'));
   });
 
   it('reported rising progress ending in done, replaced the old folder and left no temp folder', async () => {

@@ -5,14 +5,14 @@ import { hasFilter } from './ffmpeg-features.js';
 import type { MediaLogger } from './ffmpeg-safety.js';
 import { runFfmpegTool } from './ffmpeg-safety.js';
 import type { LadderCommandInput } from './ladder-command.js';
-import { MASTER_PLAYLIST, buildLadderCommand } from './ladder-command.js';
+import { MASTER_PLAYLIST, audioBitrates, buildAudioCommand, buildLadderCommand } from './ladder-command.js';
 import type { TranscodeProgress } from './progress.js';
 import { createProgressReader } from './progress.js';
 
 export { DEFAULT_ENCODER_PRESET, MASTER_PLAYLIST, RUNG_PLAYLIST, buildLadderCommand } from './ladder-command.js';
 export type { LadderCommandInput, LadderScaler, X264Preset } from './ladder-command.js';
 
-export interface TranscodeLadderOptions extends Omit<LadderCommandInput, 'playlistsWhileEncoding'> {
+export interface TranscodeLadderOptions extends Omit<LadderCommandInput, 'playlistsWhileEncoding' | 'encodedAudio'> {
   /** Drives the percentage; null when unknown. */
   durationSeconds: number | null;
   timeoutMs: number;
@@ -91,6 +91,41 @@ async function encodeThenSwap(options: TranscodeLadderOptions, outDir: string): 
 }
 
 async function runLadderFfmpeg(options: TranscodeLadderOptions, dir: string, playlistsWhileEncoding: boolean): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const bin = options.ffmpegBin ?? 'ffmpeg';
+  const audio = await encodeAudioOnce(options, bin);
+  try {
+    await runVideoLadderFfmpeg({ ...options, timeoutMs: Math.max(1, deadline - Date.now()), encodedAudio: audio?.files }, bin, dir, playlistsWhileEncoding);
+  } finally {
+    if (audio) await rm(audio.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * ffmpeg 5.1 runs every audio encoder on its single main thread, the thread that also
+ * feeds the five video encoders and scalers; with six AAC encodes in the ladder it was
+ * the bottleneck (perf: 37 % of its samples in libavcodec). Encoding each distinct audio
+ * bitrate once beforehand, in a pass that takes about 2 % of the lecture's duration, and
+ * copying it into the rungs shortens the whole ladder (figures in docs/benchmarks.md).
+ * Audio-only sources skip it: their single rung encodes audio once anyway.
+ */
+async function encodeAudioOnce(options: TranscodeLadderOptions, bin: string): Promise<{ dir: string; files: Map<number, string> } | null> {
+  const rates = audioBitrates(options.plan);
+  if (!rates.length || !options.plan.video.length) return null;
+  const outDir = resolve(options.outDir);
+  // Named like the ladder's partial folders, so a crashed run's leftovers are swept alike.
+  const dir = await mkdtemp(join(dirname(outDir), `.${basename(outDir)}.partial-audio-`));
+  const files = new Map(rates.map((kbps) => [kbps, join(dir, `audio-${kbps}k.mp4`)]));
+  try {
+    await runFfmpegTool({ bin, args: buildAudioCommand({ ...options, outputs: files }), timeoutMs: options.timeoutMs, signal: options.signal, logger: options.logger });
+    return { dir, files };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function runVideoLadderFfmpeg(options: TranscodeLadderOptions & Pick<LadderCommandInput, 'encodedAudio'>, bin: string, dir: string, playlistsWhileEncoding: boolean): Promise<void> {
   let reachedSeconds: number | null = null;
   const progress = createProgressReader({
     durationSeconds: options.durationSeconds,
@@ -99,7 +134,6 @@ async function runLadderFfmpeg(options: TranscodeLadderOptions, dir: string, pla
       options.onProgress?.(update);
     },
   });
-  const bin = options.ffmpegBin ?? 'ffmpeg';
   const scaler = options.scaler ?? ((await hasFilter(bin, 'zscale')) ? 'zscale' : 'swscale');
   await runFfmpegTool({
     bin,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLadderCommand } from './ladder-command.js';
+import { audioBitrates, buildAudioCommand, buildLadderCommand } from './ladder-command.js';
 import { planLadder } from './ladder.js';
 
 const plan1080 = planLadder({ width: 1920, height: 1080, fps: 30, hasVideo: true, hasAudio: true });
@@ -36,5 +36,36 @@ describe('buildLadderCommand encoder and playlists', () => {
   it('writes EVENT playlists after every segment only when asked to', () => {
     expect(valueOf(build(), '-hls_playlist_type')).toBe('vod');
     expect(valueOf(build({ playlistsWhileEncoding: true }), '-hls_playlist_type')).toBe('event');
+  });
+});
+
+describe('audio encoded once for the whole ladder', () => {
+  it('needs one encode per distinct bitrate, not one per rung', () => {
+    expect(audioBitrates(plan1080)).toEqual([32, 40, 48]);
+    expect(plan1080.video.filter((rung) => rung.audioKbps !== null)).toHaveLength(5);
+  });
+
+  it('encodes each bitrate from the same clip, rate and layout as the ladder, through the input fence', () => {
+    const outputs = new Map([[32, '/tmp/a/audio-32k.mp4'], [48, '/tmp/a/audio-48k.mp4']]);
+    const args = buildAudioCommand({ input: '/in/talk.mp4', inputDemuxer: 'mov', clip: { startSeconds: 600, durationSeconds: 600 }, outputs });
+    expect(args.join(' ')).toContain('-ss 600 -t 600 -protocol_whitelist file -format_whitelist');
+    expect(valueOf(args, '-filter_complex')).toBe('[0:a:0]aformat=sample_fmts=fltp:sample_rates=32000:channel_layouts=mono,asplit=2[a0][a1]');
+    expect(args.join(' ')).toContain('-map [a0] -c:a aac -b:a 32k');
+    expect(args.join(' ')).toContain('-map [a1] -c:a aac -b:a 48k');
+    expect(args.slice(-3)).toEqual(['-protocol_whitelist', 'file', '/tmp/a/audio-48k.mp4']);
+  });
+
+  it('makes the ladder copy each rung\'s audio from the file of its bitrate, declaring the nominal rate', () => {
+    const encodedAudio = new Map([[32, '/tmp/a/audio-32k.mp4'], [40, '/tmp/a/audio-40k.mp4'], [48, '/tmp/a/audio-48k.mp4']]);
+    const args = build({ encodedAudio });
+    expect(args.filter((arg) => arg === '-i')).toHaveLength(4);
+    expect(args.join(' ')).toContain('-f mov -i file:/tmp/a/audio-40k.mp4');
+    expect(valueOf(args, '-filter_complex')).not.toContain('asplit');
+    expect(valueOf(args, '-c:a')).toBe('copy');
+    // Master order: 240p (32k), 720p (48k), 480p (48k), 360p (40k), 144p (32k), audio-only (32k).
+    const audioMaps = args.flatMap((arg, i) => (arg === '-map' && /^\d:a:0$/.test(args[i + 1]!) ? [args[i + 1]] : []));
+    expect(audioMaps).toEqual(['1:a:0', '3:a:0', '3:a:0', '2:a:0', '1:a:0', '1:a:0']);
+    expect(valueOf(args, '-b:a:3')).toBe('40k');
+    expect(() => build({ encodedAudio: new Map([[48, '/tmp/a/audio-48k.mp4']]) })).toThrow(/32 kbit\/s/);
   });
 });

@@ -56,39 +56,76 @@ export interface LadderCommandInput {
    * (-output_ts_offset would instead write a per-chunk edit list into the init segment.)
    */
   clip?: { startSeconds: number; durationSeconds: number | null };
+  /**
+   * The audio already encoded by buildAudioCommand, one MP4 file per bitrate in
+   * audioBitrates(plan). Every rung then copies its audio from these files instead of
+   * encoding it again on ffmpeg's single main thread (see encodedAudio in media/hls.ts).
+   */
+  encodedAudio?: ReadonlyMap<number, string>;
+}
+
+/** The distinct AAC bitrates the ladder needs (several rungs share one), lowest first. */
+export function audioBitrates(plan: LadderPlan): number[] {
+  const rates = [...plan.video.map((rung) => rung.audioKbps), plan.audio?.audioKbps ?? null];
+  return [...new Set(rates.filter((kbps): kbps is number => kbps !== null))].sort((a, b) => a - b);
+}
+
+/**
+ * One ffmpeg process that encodes the source's audio once per distinct bitrate (same
+ * clip, rate and layout as the ladder) into small MP4 files, before the ladder runs.
+ * The MP4's edit list carries the AAC priming, so copied audio keeps exactly the
+ * timestamps it would have had if the ladder had encoded it.
+ */
+export function buildAudioCommand(options: Pick<LadderCommandInput, 'input' | 'inputDemuxer' | 'audioStreamIndex' | 'clip'> & { outputs: ReadonlyMap<number, string> }): string[] {
+  const outputs = [...options.outputs];
+  return [
+    ...FFMPEG_GLOBAL_ARGS,
+    ...clipInputArgs(options.clip),
+    ...safeInputArgs(options.input, options.inputDemuxer),
+    '-filter_complex', audioGraph(outputs.length, options.audioStreamIndex),
+    ...outputs.flatMap(([kbps, file], i) => [
+      '-map', `[a${i}]`, '-c:a', 'aac', '-b:a', `${kbps}k`,
+      '-map_metadata', '-1', '-map_chapters', '-1', '-f', 'mp4', ...safeOutputArgs(file),
+    ]),
+  ];
 }
 
 /** One ffmpeg process: decode once, scale once per rung, package every rung as HLS fMP4. */
 export function buildLadderCommand(options: LadderCommandInput): string[] {
-  const { plan } = options;
+  const { plan, encodedAudio } = options;
   const video = orderForMaster(plan);
   const audioOutputs = video.filter((rung) => rung.audioKbps !== null).length + (plan.audio ? 1 : 0);
+  const copiedAudio = encodedAudio ? [...encodedAudio.keys()] : [];
   const graph = [
     ...(video.length ? [videoGraph(video, plan.video[0]!, options.videoStreamIndex, options.scaler ?? 'zscale')] : []),
-    ...(audioOutputs ? [audioGraph(audioOutputs, options.audioStreamIndex)] : []),
+    ...(audioOutputs && !encodedAudio ? [audioGraph(audioOutputs, options.audioStreamIndex)] : []),
   ].join(';');
 
   const maps: string[] = [];
   const streamOptions: string[] = [];
   const variants: string[] = [];
   let audioIndex = 0;
+  const mapAudio = (kbps: number) => {
+    if (encodedAudio) {
+      const input = copiedAudio.indexOf(kbps);
+      if (input < 0) throw new Error(`No encoded audio at ${kbps} kbit/s for the ladder`);
+      maps.push('-map', `${input + 1}:a:0`);
+    } else {
+      maps.push('-map', `[a${audioIndex}]`);
+    }
+    // With -c:a copy this still sets the stream's declared bitrate: the init segment and
+    // master playlist then carry the nominal rate, as when the ladder encodes the audio
+    // (otherwise each chunk of a long lecture would declare its own measured rate).
+    streamOptions.push(`-b:a:${audioIndex}`, `${kbps}k`);
+    return `a:${audioIndex++}`;
+  };
   video.forEach((rung, videoIndex) => {
     maps.push('-map', `[v${videoIndex}]`);
     streamOptions.push(...videoRungOptions(rung, videoIndex));
-    let variant = `v:${videoIndex}`;
-    if (rung.audioKbps !== null) {
-      maps.push('-map', `[a${audioIndex}]`);
-      streamOptions.push(`-b:a:${audioIndex}`, `${rung.audioKbps}k`);
-      variant += `,a:${audioIndex}`;
-      audioIndex++;
-    }
-    variants.push(`${variant},name:${rung.name}`);
+    const audio = rung.audioKbps === null ? '' : `,${mapAudio(rung.audioKbps)}`;
+    variants.push(`v:${videoIndex}${audio},name:${rung.name}`);
   });
-  if (plan.audio) {
-    maps.push('-map', `[a${audioIndex}]`);
-    streamOptions.push(`-b:a:${audioIndex}`, `${plan.audio.audioKbps}k`);
-    variants.push(`a:${audioIndex},name:${plan.audio.name}`);
-  }
+  if (plan.audio) variants.push(`${mapAudio(plan.audio.audioKbps)},name:${plan.audio.name}`);
 
   const outDir = resolve(options.outDir);
   return [
@@ -96,11 +133,13 @@ export function buildLadderCommand(options: LadderCommandInput): string[] {
     '-progress', 'pipe:1', '-nostats',
     ...clipInputArgs(options.clip),
     ...safeInputArgs(options.input, options.inputDemuxer),
-    '-filter_complex', graph,
+    // Our own files from buildAudioCommand, still read through the same fence.
+    ...[...(encodedAudio?.values() ?? [])].flatMap((file) => safeInputArgs(file, 'mov')),
+    ...(graph ? ['-filter_complex', graph] : []),
     ...maps,
     ...(video.length ? x264Options(plan.segmentSeconds, options.encoderPreset ?? DEFAULT_ENCODER_PRESET) : []),
     ...streamOptions,
-    ...(audioOutputs ? ['-c:a', 'aac'] : []),
+    ...(audioOutputs ? ['-c:a', encodedAudio ? 'copy' : 'aac'] : []),
     // Phone uploads carry GPS position and device names; students need none of it.
     '-map_metadata', '-1', '-map_chapters', '-1',
     '-f', 'hls',

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system programs the platform needs when they are absent:
-# ffmpeg/ffprobe, PostgreSQL 15 and Redis (always); for the tests (--for-tests) also Debian's
+# ffmpeg/ffprobe, poppler-utils (pdftoppm/pdfinfo: PDF slide pages), PostgreSQL 15 and Redis (always); for the tests (--for-tests) also Debian's
 # chromium with CJK fonts, and strace (a test watches which files ffprobe opens).
 # Uses apt-get on Debian/Ubuntu; elsewhere it stops with a message naming what to install.
 set -euo pipefail
@@ -10,11 +10,12 @@ source "$here/lib.sh"
 
 # Debian package names; `--list` prints them all (a test checks apt can resolve each).
 packages_ffmpeg=(ffmpeg)
+packages_poppler=(poppler-utils)
 packages_postgres=(postgresql-15) # contrib modules (pg_trgm, ...) ship inside it on Debian 12
 packages_redis=(redis-server)
 packages_tests=(chromium fonts-noto-cjk strace)
 if [[ "${1:-}" == "--list" ]]; then
-  echo "${packages_ffmpeg[*]} ${packages_postgres[*]} ${packages_redis[*]} ${packages_tests[*]}"
+  echo "${packages_ffmpeg[*]} ${packages_poppler[*]} ${packages_postgres[*]} ${packages_redis[*]} ${packages_tests[*]}"
   exit 0
 fi
 for_tests=0
@@ -22,6 +23,7 @@ for_tests=0
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=("${packages_ffmpeg[@]}")
+command -v pdftoppm >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || missing+=("${packages_poppler[@]}")
 # Only needed when we run our own services (no DATABASE_URL / REDIS_URL given).
 if [[ -z "${DATABASE_URL:-}" ]]; then
   [[ -x "$(pg_bindir)/initdb" && -x "$(pg_bindir)/pg_ctl" ]] || missing+=("${packages_postgres[@]}")
@@ -35,12 +37,12 @@ if [[ $for_tests == 1 ]]; then
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  log "system programs present (ffmpeg, postgresql, redis$([[ $for_tests == 1 ]] && echo ', chromium, strace'))"
+  log "system programs present (ffmpeg, poppler, postgresql, redis$([[ $for_tests == 1 ]] && echo ', chromium, strace'))"
   exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  die "missing system packages: ${missing[*]}. This system has no apt-get: install them with your package manager (PostgreSQL 15, Redis 7, ffmpeg 5+, Chromium), or point DATABASE_URL / REDIS_URL at running services, then run the command again."
+  die "missing system packages: ${missing[*]}. This system has no apt-get: install them with your package manager (PostgreSQL 15, Redis 7, ffmpeg 5+, poppler-utils, Chromium), or point DATABASE_URL / REDIS_URL at running services, then run the command again."
 fi
 
 sudo_cmd=()

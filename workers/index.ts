@@ -11,6 +11,8 @@ import { probeVideo } from './handlers/probe-video.js';
 import { publishVideo } from './handlers/publish-video.js';
 import { purgeAbandonedUploads } from './handlers/purge-abandoned-uploads.js';
 import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
+import { renderSlides, type SlideJobContext } from './handlers/render-slides.js';
+import { detectPdfFence } from '../media/pdf-pages.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
@@ -20,8 +22,9 @@ import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
 import { connectServices, exitOnStartupError } from './runtime/startup.js';
-import { createUploadStore } from './runtime/upload-store.js';
 import { createMediaStorage } from './storage/index.js';
+import { createUploadStore } from './storage/upload-store.js';
+import { sweepSourceCopies } from './handlers/sweep-source-copies.js';
 import { tetheredFfmpegBin } from './runtime/ffmpeg-bin.js';
 import type { VideoJobContext } from './video-jobs.js';
 
@@ -52,14 +55,16 @@ publisher.on('error', (error) => log.warn({ err: error.message }, 'redis publish
 
 const onQueueError = (error: Error) => log.error({ err: error.message }, 'queue error');
 const queues = Object.fromEntries(queueNames.map((name) => [name, createQueue(name, redis, onQueueError, env.QUEUE_PREFIX)])) as VideoJobContext['queues'];
-const uploadStore = createUploadStore(env.MEDIA_ROOT, env.UPLOAD_EXPIRY_HOURS);
+const uploadStore = createUploadStore(env);
 const stopSignal = new AbortController();
 const storage = createMediaStorage(env);
 const videoContext: VideoJobContext = {
-  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage,
+  db, log, mediaRoot: env.MEDIA_ROOT, queues, publisher, shutdown: stopSignal.signal, ffmpegBin: tetheredFfmpegBin(), storage, uploads: uploadStore,
   chunking: { chunkedFromSeconds: env.VIDEO_CHUNKED_FROM_SECONDS, chunkSeconds: env.VIDEO_CHUNK_SECONDS },
 };
 const liveContext: LiveJobContext = { ...videoContext, redis, redisUrl: env.REDIS_URL };
+const slideContext: SlideJobContext = { db, log, storage, publisher, shutdown: stopSignal.signal, ffmpegBin: videoContext.ffmpegBin, fence: detectPdfFence() };
+if (!slideContext.fence.unshareNet) log.warn('no user namespaces here: the PDF renderer runs without its network fence');
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
@@ -72,6 +77,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'remove-video-files': (job) => removeVideoFiles(videoContext, job),
   'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
   'package-live': (job, token) => packageLive(liveContext, job, token),
+  'render-slides': (job) => renderSlides(slideContext, job),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -93,17 +99,23 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
 
 // A transcode holds its lock while ffmpeg runs (BullMQ renews it); if this process dies,
 // the lock lapses and another worker takes the stalled job over.
-// A live packager runs as long as the broadcast: a short lock lets another worker resume it soon after this one dies.
-const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('live', env.LIVE_CONCURRENCY, 15_000)];
+// Slides get their own queue so a teacher's PDF never waits behind an hour of transcoding; a live packager runs as
+// long as the broadcast, and its short lock lets another worker resume it soon after this one dies.
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('slides', 1, 60_000), startWorker('live', env.LIVE_CONCURRENCY, 15_000)];
 
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });
 await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
 await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hourly'), { every: 3600_000 }, { name: 'sweep-replaced-videos', data: {} });
 
+// Each node's own copies of bucket uploads: a scheduled job would run on one node only.
+const sweepCopies = () => void sweepSourceCopies(videoContext).catch((e: Error) => log.warn({ err: e.message }, 'source copy sweep failed'));
+sweepCopies();
+const copySweep = setInterval(sweepCopies, 3600_000);
+
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind, uploadStorage: uploadStore.kind }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -111,6 +123,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'worker shutting down: waiting for in-flight jobs');
   clearInterval(heartbeat);
+  clearInterval(copySweep);
   // Short jobs finish; a transcode is aborted (ffmpeg killed, its temp folder removed) and
   // handed back to the queue. A process killed outright leaves its job stalled: when the
   // lock lapses another worker takes it over.

@@ -1,10 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 // The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
-export const queueNames = ['maintenance', 'video', 'live'] as const;
+export const queueNames = ['maintenance', 'video', 'slides', 'live'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'package-live'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -19,6 +19,8 @@ export type JobPayloads = {
   /** Runs once every chunk of the lecture is encoded (a BullMQ flow parent). */
   'join-chunks': { videoId: string; chunks: { index: number; startSeconds: number }[] };
   'publish-video': { videoId: string };
+  /** A live session's PDF to page images (decision 023). */
+  'render-slides': { deckId: string };
   /** Runs for the whole broadcast: the teacher's chunks into ffmpeg, HLS out, the recording after. */
   'package-live': { broadcastId: string };
 };
@@ -33,6 +35,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'transcode-chunk': 'video',
   'join-chunks': 'video',
   'publish-video': 'video',
+  'render-slides': 'slides',
   'package-live': 'live',
 };
 

@@ -7,6 +7,7 @@ import { videos, type Video, type VideoFailure, type VideoStatus } from '../db/s
 import type { QueueName } from './queues.js';
 import type { Logger } from './runtime/logger.js';
 import type { MediaStorage } from './storage/index.js';
+import type { UploadStore } from './storage/upload-store.js';
 
 /** What every video job handler is given; handlers import no process-wide state. */
 export type VideoJobContext = {
@@ -24,6 +25,8 @@ export type VideoJobContext = {
   chunking: ChunkSettings;
   /** Where published video goes (local disk or S3-compatible), for every node. */
   storage: MediaStorage;
+  /** Where finished tus uploads wait (a shared folder or the bucket); each node reads its own copy. */
+  uploads: UploadStore;
 };
 
 export const VIDEO_EVENTS_CHANNEL = 'edu:video-events';

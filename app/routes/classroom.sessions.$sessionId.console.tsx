@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useLoaderData } from '@remix-run/react';
 import { requireSessionTeacher } from '../features/classrooms/access.server.js';
 import { runSessionCommand } from '../features/classrooms/command-action.server.js';
-import { PlaybackControls, PollPanel, QuestionsPanel, RoomsPanel, SlidePanel, WaitingNotice } from '../features/classrooms/ConsolePanels.js';
+import { PlaybackControls, PollPanel, QuestionsPanel, RoomsPanel, WaitingNotice } from '../features/classrooms/ConsolePanels.js';
+import { DeckPanel } from '../features/classrooms/SlideDeckPanels.js';
 import { LiveBroadcastPanel } from '../features/classrooms/LiveBroadcastPanel.js';
 import { LiveSession } from '../features/classrooms/LiveSession.js';
 import { localName } from '../features/classrooms/names.js';
@@ -26,7 +27,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Console() {
-  const { session, video, initial } = useLoaderData<typeof loader>();
+  const { session, video, initial, slidesBase } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = localName(locale, session.lessonTitleZh, session.lessonTitleEn);
@@ -46,7 +47,7 @@ export default function Console() {
             </p>
             <WaitingNotice view={view} rooms={session.receivers} />
             <LiveBroadcastPanel sessionId={session.id} view={view} />
-            <SlidePanel view={view} />
+            <DeckPanel view={view} slidesBase={slidesBase} sessionId={session.id} />
             <PlaybackControls view={view} clock={clock} duration={video?.duration ?? null} />
             <RoomsPanel view={view} rooms={session.receivers} />
             <QuestionsPanel view={view} rooms={session.receivers} />

@@ -3,10 +3,11 @@ import { useLoaderData } from '@remix-run/react';
 import { randomBytes } from 'node:crypto';
 import { requireSessionAssistant } from '../features/classrooms/access.server.js';
 import { runSessionCommand } from '../features/classrooms/command-action.server.js';
-import { SlidePanel } from '../features/classrooms/ConsolePanels.js';
 import { LiveSession } from '../features/classrooms/LiveSession.js';
 import { localName } from '../features/classrooms/names.js';
 import { classroomRoster, sessionPageData } from '../features/classrooms/page-data.server.js';
+import { PrefetchPanel } from '../features/classrooms/PrefetchPanel.js';
+import { SlideShow } from '../features/classrooms/SlideDeckPanels.js';
 import { AskPanel, AttendancePanel, HandPanel, PollAnswerPanel } from '../features/classrooms/ScreenPanels.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -26,7 +27,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Screen() {
-  const { session, video, initial, classroom, roster, clientKey } = useLoaderData<typeof loader>();
+  const { session, video, initial, classroom, roster, clientKey, slidesBase } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = localName(locale, session.lessonTitleZh, session.lessonTitleEn);
@@ -42,7 +43,9 @@ export default function Screen() {
             <p>
               {t('classroom.status')}: <strong data-testid="session-status">{t(`classroom.status.${view.status}` as MessageKey)}</strong>
             </p>
-            <SlidePanel view={view} />
+            <SlideShow view={view} slidesBase={slidesBase} />
+            {/* A new deck means new pages to store: the panel starts over with the new list. */}
+            <PrefetchPanel key={view.deck?.id ?? 'no-deck'} sessionId={session.id} classroomId={classroom.id} scheduled={view.status === 'scheduled'} />
             <HandPanel view={view} classroomId={classroom.id} />
             <PollAnswerPanel view={view} classroomId={classroom.id} />
             <AskPanel view={view} classroomId={classroom.id} clientKey={clientKey} />

@@ -18,10 +18,14 @@ import { publicPageCache } from './page-cache.js';
 import { healthz } from './healthz.js';
 import { limitFormBodies } from './limits.js';
 import { createUploadServer, UPLOAD_PATH } from './uploads.js';
-import { serveSignedMedia } from './media.js';
+import { RedisUploadLocker } from './upload-locker.js';
+import { createUploadStore } from '../../workers/storage/upload-store.js';
+import { createRedis } from '../../workers/runtime/redis.js';
+import { serveSignedLive, serveSignedMedia, serveSignedSlides } from './media.js';
 import { getMediaStorage } from '../features/learning/media-storage.server.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
-import { LIVE_MEDIA_PREFIX, MEDIA_PREFIX } from '../features/learning/media-urls.js';
+import { PDF_LIMITS } from '../../media/pdf-pages.js';
+import { LIVE_MEDIA_PREFIX, MEDIA_PREFIX, SLIDES_PREFIX } from '../features/learning/media-urls.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -55,7 +59,11 @@ app.use(rejectCrossOriginWrites());
 // Uploads stream to disk in chunks, past the form-body limit below.
 // The tus hooks see a web Request, not express's: express's view of the client IP (which
 // honours TRUST_PROXY) travels in a header we set, overwriting any the client sent.
-const uploads = createUploadServer({ mediaRoot: env.MEDIA_ROOT, expiryHours: env.UPLOAD_EXPIRY_HOURS, clientIp: (r) => r.headers.get('x-edu-client-ip') ?? 'unknown' });
+const lockSubscriber = createRedis(env.REDIS_URL, 'worker', { lazyConnect: false });
+lockSubscriber.on('error', (error) => log.warn({ err: error.message }, 'redis upload-lock subscriber error'));
+const uploadLocker = new RedisUploadLocker({ redis: services.redis, subscriber: lockSubscriber });
+await uploadLocker.ready();
+const uploads = createUploadServer({ store: createUploadStore(env), locker: uploadLocker, clientIp: (r) => r.headers.get('x-edu-client-ip') ?? 'unknown' });
 app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
   req.headers['x-edu-client-ip'] = req.ip ?? 'unknown';
   void uploads.handle(req, res);
@@ -63,7 +71,9 @@ app.all([UPLOAD_PATH, `${UPLOAD_PATH}/*`], (req, res) => {
 // Lesson materials (PDF, slides) are the one multipart form allowed past 2 MB; the multipart
 // framing adds well under 64 KB to the file itself.
 const materialUpload = { method: 'POST' as const, path: /^\/studio\/lessons\/[0-9a-f-]{36}\/materials$/, maxMultipartBytes: env.MATERIAL_MAX_BYTES + 64 * 1024 };
-app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024, [materialUpload]));
+// A session's slide PDF likewise (the route answers an oversized one with the limit, localised).
+const slidesUpload = { method: 'POST' as const, path: /^\/classroom\/sessions\/[0-9a-f-]{36}\/slides$/, maxMultipartBytes: PDF_LIMITS.maxBytes + 64 * 1024 };
+app.use(limitFormBodies(256 * 1024, 2 * 1024 * 1024, [materialUpload, slidesUpload]));
 
 if (vite) {
   app.use(vite.middlewares);
@@ -72,8 +82,9 @@ if (vite) {
   app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
-app.use(LIVE_MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET, scope: 'live' }));
+app.use(LIVE_MEDIA_PREFIX, serveSignedLive({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
+app.use(SLIDES_PREFIX, serveSignedSlides({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());
 app.use(issueCsrfCookie(env.SECURE_COOKIES));
 
@@ -116,7 +127,7 @@ async function shutdown(signal: string) {
     clearTimeout(force);
     await vite?.close();
     await closeQueues();
-    await closeServices();
+    await Promise.allSettled([closeServices(), lockSubscriber.quit()]);
     log.info('web server stopped');
     process.exit(0);
   });

@@ -4,9 +4,20 @@ import type { ReactElement } from 'react';
 // got stray NUL bytes mid-text. This one encodes to bytes before buffering.
 import { renderToReadableStream } from 'react-dom/server.browser';
 
-/** HTML as a byte stream; `waitForAll` for crawlers and no-JS clients that want the whole page at once. */
+/**
+ * HTML as a byte stream; `waitForAll` for crawlers and no-JS clients that want the whole page
+ * at once. `signal` stops a render still waiting for data (the client left, or the deadline
+ * passed); once everything is rendered it no longer reaches React, whose abort would then try
+ * to write into the finished stream (ERR_INVALID_STATE, logged after every page).
+ */
 export async function renderHtml(element: ReactElement, opts: { nonce?: string; signal?: AbortSignal; waitForAll?: boolean; onError?: (error: unknown) => void }) {
-  const stream = await renderToReadableStream(element, { nonce: opts.nonce, signal: opts.signal, onError: opts.onError });
+  const controller = new AbortController();
+  const forward = () => controller.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) forward();
+  else opts.signal?.addEventListener('abort', forward, { once: true });
+  const stream = await renderToReadableStream(element, { nonce: opts.nonce, signal: controller.signal, onError: opts.onError });
+  const done = () => opts.signal?.removeEventListener('abort', forward);
+  void stream.allReady.then(done, done);
   if (opts.waitForAll) await stream.allReady;
   return stream;
 }

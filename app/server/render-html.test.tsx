@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from './render-html.server.js';
 
@@ -10,5 +11,31 @@ describe('server rendering of Chinese text', () => {
       expect(html.includes('\u0000') || html.includes('\uFFFD')).toBe(false);
       expect(html.split(sentence.repeat(8)).length - 1).toBe(40);
     }
+  });
+});
+
+describe('aborting a render', () => {
+  it('an abort after the page was delivered (the response closing, the render deadline) reports nothing', async () => {
+    const errors: unknown[] = [];
+    const controller = new AbortController();
+    const html = await new Response(await renderHtml(<main><p>完</p></main>, { signal: controller.signal, onError: (e) => errors.push(e) })).text();
+    expect(html).toContain('完');
+    controller.abort(new Error('response closed'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(errors).toEqual([]);
+  });
+
+  it('an abort while the page is still waiting for data stops the render and reports why', async () => {
+    const errors: unknown[] = [];
+    const controller = new AbortController();
+    const never = new Promise<never>(() => {});
+    function Waits(): JSX.Element {
+      throw never;
+    }
+    const stream = await renderHtml(<main><p>先到</p><Suspense fallback={<p>加载中</p>}><Waits /></Suspense></main>, { signal: controller.signal, onError: (e) => errors.push(e) });
+    controller.abort(new Error('render deadline'));
+    const html = await new Response(stream).text();
+    expect(html).toContain('先到');
+    expect(errors).toHaveLength(1);
   });
 });

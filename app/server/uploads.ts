@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from '@tus/server';
+import type { Locker } from '@tus/utils';
 import { z } from 'zod';
-import { createUploadStore } from '../../workers/runtime/upload-store.js';
+import { MAX_UPLOAD_BYTES, type UploadStore } from '../../workers/storage/upload-store.js';
 import { recordAccessDenied } from '../features/audit/audit.server.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 import { canTeachLesson, findLesson } from '../features/studio/lesson-access.server.js';
@@ -9,7 +10,6 @@ import { createVideoFromUpload } from '../features/studio/videos.server.js';
 import { getServices } from '../services.server.js';
 
 export const UPLOAD_PATH = '/uploads/tus';
-export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 // tus-js-client sends these as Upload-Metadata; anything else is dropped.
 const metadataSchema = z.object({ lessonId: z.string().uuid(), filename: z.string().max(255).optional(), filetype: z.string().max(100).optional() });
@@ -18,14 +18,16 @@ const refuse = (status_code: number, body: string) => ({ status_code, body: `${b
 
 /**
  * Resumable uploads (tus 1.0): a teacher's browser can lose the connection, reload, and
- * continue from the last byte the server has. Only the course's teachers may start an
- * upload to a lesson, and only its uploader may continue, read or delete it.
+ * continue from the last byte the server has, through any web node when the uploads are
+ * in the bucket (the lock is shared through Redis). Only the course's teachers may start
+ * an upload to a lesson, and only its uploader may continue, read or delete it.
  */
-export function createUploadServer({ mediaRoot, expiryHours, clientIp }: { mediaRoot: string; expiryHours: number; clientIp: (req: Request) => string }) {
-  const datastore = createUploadStore(mediaRoot, expiryHours);
+export function createUploadServer({ store, locker, clientIp }: { store: UploadStore; locker: Locker; clientIp: (req: Request) => string }) {
+  const { datastore } = store;
   return new Server({
     path: UPLOAD_PATH,
     datastore,
+    locker,
     maxSize: MAX_UPLOAD_BYTES,
     relativeLocation: true,
     namingFunction: () => randomUUID(),

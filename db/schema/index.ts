@@ -9,3 +9,4 @@ export * from './classrooms.js';
 export * from './credits.js';
 export * from './ledger.js';
 export * from './live-broadcasts.js';
+export * from './slides.js';

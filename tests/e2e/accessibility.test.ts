@@ -121,14 +121,17 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
   });
 
   // Synchronised classrooms: the timetable, console and report for the teacher; the
-  // timetable, screen (with a poll open) and report for the receiving classroom's assistant.
+  // timetable, screen (with a poll open and PDF slide pages) and report for the receiving
+  // classroom's assistant; the teacher's slides page too.
   for (const [email, pages] of [
-    ['teacher@demo.edu.cn', ['/classroom', ':session/console', ':session/report']],
+    ['teacher@demo.edu.cn', ['/classroom', ':session/console', ':session/slides', ':session/report']],
     ['assistant@demo.edu.cn', ['/classroom', ':session/screen', ':session/report']],
   ] as const) {
     it(`classroom pages for ${email}`, async () => {
       const [session] = await testSql()<{ id: string }[]>`select s.id from live_sessions s join live_classes lc on lc.id = s.live_class_id join users u on u.id = lc.teacher_id where u.email = 'teacher@demo.edu.cn' order by s.starts_at limit 1`;
       await testSql()`insert into session_polls (session_id, question, options) select ${session!.id}, '2 + 3 = ?', '["5","6"]'::jsonb where not exists (select 1 from session_polls where session_id = ${session!.id})`;
+      // A rendered deck as the worker leaves it (thumbnails, page image, prefetch panel); axe checks the markup.
+      await testSql()`insert into slide_decks (session_id, file_name, source_bytes, status, page_count, pages_done, page_bytes, thumb_bytes) select ${session!.id}, 'deck.pdf', 1000, 'ready', 3, 3, '[1,1,1]'::jsonb, '[1,1,1]'::jsonb where not exists (select 1 from slide_decks where session_id = ${session!.id})`;
       const { context, page } = await logIn(browser, baseUrl, email, { context: { bypassCSP: true } });
       for (const path of pages) {
         await page.goto(baseUrl + path.replace(':session', `/classroom/sessions/${session!.id}`));

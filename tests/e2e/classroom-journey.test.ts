@@ -6,6 +6,7 @@ import { newDemoSession } from '../support/classroom.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 import { publishTestVideo } from '../support/hls-video.js';
+import { buildSlidePdf, lessonSlides } from '../../media/pdf-fixture.js';
 
 const baseUrl = inject('baseUrl');
 const shots = path.join(projectRoot, 'test-results/screenshots');
@@ -79,5 +80,44 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
     const t = await sample(teacher);
     const l = await sample(late);
     expect(Math.abs(l.t - (t.t + (l.at - t.at) / 1000))).toBeLessThan(2);
+  });
+
+  it('a screen opened before class prepares the whole lesson; the teacher’s PDF page change shows as the page image', async () => {
+    const scheduled = await testSql()<{ id: string }[]>`update live_sessions set starts_at = now() + interval '1 hour', ends_at = now() + interval '2 hours' where id = ${await newDemoSession({ lessonPosition: 2 })} returning id`;
+    const id = scheduled[0]!.id;
+    const teacher = await loggedIn('teacher@demo.edu.cn');
+    await teacher.goto(`${baseUrl}/classroom/sessions/${id}/slides`);
+    await teacher.getByLabel('PDF 文件').setInputFiles({ name: '第二讲.pdf', mimeType: 'application/pdf', buffer: buildSlidePdf(lessonSlides(3)) });
+    await teacher.getByRole('button', { name: '上传并转换' }).click();
+    await teacher.getByTestId('deck-status').first().waitFor();
+    await teacher.screenshot({ path: path.join(shots, 'classroom-slides-upload.png'), fullPage: true });
+    await teacher.goto(`${baseUrl}/classroom/sessions/${id}/console`);
+    await teacher.getByText('幻灯片“第二讲.pdf”共 3 页').waitFor({ timeout: 60_000 });
+
+    // The screen, open an hour early, stores the lesson at its rung and every page by itself.
+    const screen = await loggedIn('assistant@demo.edu.cn');
+    await screen.goto(`${baseUrl}/classroom/sessions/${id}/screen`);
+    const status = screen.getByTestId('prefetch-status');
+    await screen.locator('[data-testid="prefetch-status"][data-phase="complete"]').waitFor({ timeout: 60_000 });
+    expect(await status.textContent()).toMatch(/^已准备完毕：\d+\.\d MB/);
+    const figures = await status.evaluate((el) => ({ done: Number(el.getAttribute('data-done')), total: Number(el.getAttribute('data-total')) }));
+    expect(figures.total).toBeGreaterThan(0);
+    expect(figures.done).toBe(figures.total);
+    expect(await screen.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+
+    // The teacher turns to page 2 from its thumbnail; the screen shows page 2's image (from the cache).
+    await teacher.getByRole('button', { name: '跳到第 2 页' }).click();
+    const page2 = screen.locator('img[data-testid="slide-page"][data-page="2"]');
+    await page2.waitFor();
+    await screen.waitForFunction(() => (document.querySelector<HTMLImageElement>('img[data-testid="slide-page"]')?.naturalWidth ?? 0) === 1280);
+    const src = (await page2.getAttribute('src'))!;
+    expect(await screen.evaluate(async (url) => Boolean(await (await caches.open('edu-classroom-prefetch-v1')).match(url.replace(/^(\/slides\/[^/]+)\/\d+\/[\w-]+\//, '$1/-/'))), src)).toBe(true);
+    await teacher.screenshot({ path: path.join(shots, 'classroom-console-slides.png'), fullPage: true });
+    await screen.screenshot({ path: path.join(shots, 'classroom-screen-slides.png'), fullPage: true });
+
+    // Clearing empties the indicator.
+    await screen.getByRole('button', { name: '清除缓存' }).click();
+    await screen.getByText('缓存已清除。', { exact: false }).waitFor();
+    expect(await status.getAttribute('data-done')).toBe('0');
   });
 });

@@ -124,4 +124,41 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     // The page is server-rendered with "auto"; the device's choice is applied once it hydrates.
     await student.waitForFunction(() => (document.querySelector('#quality') as HTMLSelectElement | null)?.value === 'saver', undefined, { timeout: 10_000 });
   });
+
+  it('without MediaSource (iPhones before iOS 17.1) the browser’s own HLS plays it: resume, data saver, sound only', async () => {
+    // Chromium plays HLS itself; hiding MediaSource sends the player down the path Safari on
+    // older iPhones takes (real Safari is not available on this Linux machine).
+    const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
+    await context.addInitScript(() => {
+      for (const name of ['MediaSource', 'ManagedMediaSource', 'WebKitMediaSource']) Object.defineProperty(window, name, { value: undefined, configurable: true });
+    });
+    await testSql()`update lesson_video_progress set position_seconds = 6 where lesson_id = ${lessonId}
+      and user_id = (select id from users where email = 'student@demo.edu.cn')`;
+    const source = () => page.evaluate(() => new URL(document.querySelector('video')!.currentSrc || 'about:blank').pathname);
+    await page.goto(`${baseUrl}/lessons/${lessonId}`);
+    await page.waitForFunction(() => (document.querySelector('video')?.currentSrc ?? '').endsWith('/hls/master.m3u8'), undefined, { timeout: 20_000 });
+    expect(await page.evaluate(() => typeof MediaSource)).toBe('undefined');
+    // The last position is restored once the browser knows the duration, then it plays on.
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) >= 5.9, undefined, { timeout: 20_000 });
+    await page.getByTestId('lecture-video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 6.5, undefined, { timeout: 20_000 });
+    await page.screenshot({ path: path.join(shots, 'lesson-native-hls.png') });
+
+    // Data saver: the browser gets the 240p playlist itself and continues where it was.
+    await page.getByLabel('清晰度').selectOption('saver');
+    await page.waitForFunction(() => (document.querySelector('video')?.currentSrc ?? '').endsWith('/hls/240p/index.m3u8'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => {
+      const v = document.querySelector('video')!;
+      return v.readyState >= 2 && v.currentTime > 6;
+    }, undefined, { timeout: 20_000 });
+    // Sound only: the audio-only rung.
+    await page.getByLabel('清晰度').selectOption('audio');
+    await page.waitForFunction(() => (document.querySelector('video')?.currentSrc ?? '').endsWith('/hls/audio/index.m3u8'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1, undefined, { timeout: 20_000 });
+    expect(await source()).toMatch(/\/hls\/audio\/index\.m3u8$/);
+    await context.close();
+  });
 });

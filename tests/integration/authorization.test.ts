@@ -79,6 +79,14 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/classroom/sessions/:session/live', { ...signedIn(403), teacher: 200, assistant: 200 }],
   ['/classroom/sessions/:session/live/chunks', everyone(405)],
   ['/classroom/sessions/00000000-0000-4000-8000-000000000000/live', everyone(404)],
+  // Slide decks: only the teacher manages them; a scheduled classroom's screen lists what to
+  // prefetch; page images need the session's signature (expired or forged: 403).
+  ['/classroom/sessions/:session/slides', { ...signedIn(403), teacher: 200 }],
+  ['/classroom/sessions/:session/prefetch', { ...signedIn(403), assistant: 200 }],
+  ['/classroom/sessions/00000000-0000-4000-8000-000000000000/slides', everyone(404)],
+  ['/classroom/sw.js', everyone(200)],
+  ['/slides/:session/1/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/00000000-0000-4000-8000-000000000000/page-001.webp', everyone(403)],
+  ['/slides/:session/1/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/00000000-0000-4000-8000-000000000000/source.pdf', everyone(404)],
   ['/classroom/sessions/00000000-0000-4000-8000-000000000000/console', everyone(404)],
   ['/classroom/sessions/not-a-session/screen', everyone(404)],
   // Credit recognition: students' own pages, registrars of their own institution only

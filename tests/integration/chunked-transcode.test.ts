@@ -174,7 +174,7 @@ describe('chunks through S3 storage between worker nodes with separate staging',
       const root = await mkdtemp(path.join(tmpdir(), 'edu-chunked-s3-'));
       await mkdir(path.join(root, 'uploads'), { recursive: true });
       roots.push(root);
-      startWorker({ ...s3.env, MEDIA_ROOT: root, QUEUE_PREFIX: s3Prefix }, s3Workers);
+      startWorker({ ...s3.env, UPLOAD_STORAGE: 'local', MEDIA_ROOT: root, QUEUE_PREFIX: s3Prefix }, s3Workers);
     }
     s3Video = new Queue('video', { connection: { url: testServiceEnv().REDIS_URL }, prefix: s3Prefix });
     await waitFor(async () => s3Workers.every((w) => workerIdOf(w) !== undefined), 30_000, 'both S3 workers to start');

@@ -50,6 +50,8 @@ beforeAll(async () => {
   const env = {
     ...testServiceEnv(),
     ...s3.env,
+    // The upload is put in the worker's folder by hand below (tus into the bucket: s3-upload-resume.test.ts).
+    UPLOAD_STORAGE: 'local',
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),

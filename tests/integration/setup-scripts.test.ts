@@ -107,20 +107,20 @@ describe('a missing or wrong setting stops start-up with one clear line', () => 
   it('install-system-deps names only packages Debian can install', async () => {
     const list = await run('bash', [path.join(projectRoot, 'scripts/install-system-deps.sh'), '--list']);
     const packages = list.output.trim().split(/\s+/);
-    expect(packages).toEqual(expect.arrayContaining(['ffmpeg', 'postgresql-15', 'redis-server', 'chromium']));
+    expect(packages).toEqual(expect.arrayContaining(['ffmpeg', 'poppler-utils', 'postgresql-15', 'redis-server', 'chromium']));
     // A simulated install resolves every name (a misspelt or retired package fails here).
     const simulated = await run('apt-get', ['install', '-s', '-y', ...packages]);
     expect(simulated.code, simulated.output).toBe(0);
   });
 
   it('install-system-deps explains what to install on a system without apt-get', async () => {
-    // A PATH with only the few programs the script needs, and no ffmpeg or apt-get.
+    // A PATH with only the few programs the script needs, and no ffmpeg, poppler or apt-get.
     const bin = mkdtempSync(path.join(tmpdir(), 'edu-path-'));
     for (const tool of ['id', 'dirname']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
     mkdirSync(path.join(bin, 'empty'));
     const r = await run('/bin/bash', [path.join(projectRoot, 'scripts/install-system-deps.sh')], { PATH: bin, DATABASE_URL: 'postgres://given', REDIS_URL: 'redis://given' });
     rmSync(bin, { recursive: true, force: true });
     expect(r.code).toBe(1);
-    expect(r.output).toContain('missing system packages: ffmpeg. This system has no apt-get');
+    expect(r.output).toContain('missing system packages: ffmpeg poppler-utils. This system has no apt-get');
   });
 });

@@ -74,6 +74,21 @@ describe('watched ranges and completion', () => {
   });
 });
 
+describe('a lecture still encoding but already playable (early publishing)', () => {
+  it('counts as the lesson’s video: reading the text alone does not complete the lesson, watching it does', async () => {
+    const [course] = await testSql()<{ id: string }[]>`select id from courses where slug = 'fzu-linear-algebra-1'`;
+    const [lesson] = await testSql()<{ id: string }[]>`insert into lessons (course_id, position, title_zh, body_zh) values (${course!.id}, ${5000 + Math.floor(Math.random() * 1e6)}, '边转码边看', '讲义正文。') returning id`;
+    const [early] = await testSql()<{ id: string }[]>`insert into videos (lesson_id, upload_id, source_bytes, status, storage_prefix, duration_seconds)
+      values (${lesson!.id}, ${`early-${Date.now()}`}, 1, 'processing', ${'videos/early'}, 100) returning id`;
+    const completedAt = async () => (await testSql()`select c.completed_at from lesson_completions c join users u on u.id = c.user_id where u.email = ${email} and c.lesson_id = ${lesson!.id}`)[0]?.completed_at ?? null;
+    expect((await student.get(`/lessons/${lesson!.id}`)).status).toBe(200);
+    expect(await completedAt()).toBeNull();
+    const watched = await student.post(`/lessons/${lesson!.id}/progress`, { videoId: early!.id, positionSeconds: '97', ranges: JSON.stringify([[0, 97]]) });
+    expect(watched.status).toBe(200);
+    expect(await completedAt()).not.toBeNull();
+  });
+});
+
 describe('demo student', () => {
   it('can report on the demo lesson too (any signed-in learner may watch for now)', async () => {
     const demo = new FormClient(baseUrl);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { projectRoot } from './env.js';
 
@@ -50,4 +50,41 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+export type CuttingProxy = { url: string; cut: Promise<void>; close(): Promise<void> };
+
+/**
+ * A TCP proxy in front of `port` that passes `cutAfterBytes` bytes from clients and then
+ * drops every connection, as a school's link does mid-upload; later connections are refused.
+ */
+export async function cuttingProxy(port: number, cutAfterBytes: number): Promise<CuttingProxy> {
+  let passed = 0;
+  let markCut: () => void = () => {};
+  const cut = new Promise<void>((resolve) => (markCut = resolve));
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    if (passed >= cutAfterBytes) return client.destroy();
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      const room = cutAfterBytes - passed;
+      if (room > chunk.length) {
+        passed += chunk.length;
+        upstream.write(chunk);
+        return;
+      }
+      passed = cutAfterBytes;
+      // The server gets the bytes up to the cut, then the connection ends under it.
+      upstream.end(chunk.subarray(0, room), () => upstream.destroy());
+      for (const s of sockets) if (s !== upstream) s.destroy();
+      markCut();
+    });
+    client.on('error', () => {}).on('close', () => upstream.end());
+    upstream.on('error', () => {}).on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: own } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${own}`, cut, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -27,7 +27,7 @@ export async function joinChunks(ctx: VideoJobContext, job: Job<JobPayloads['joi
   const staging = mediaPaths(ctx.mediaRoot).staging(videoId);
   const ladderDir = path.join(staging, 'hls');
   try {
-    const plan = planLadderFor(await probeSummary(ctx, video.uploadId));
+    const plan = planLadderFor(await probeSummary(ctx, video));
     // A retry after the chunks were dropped finds the joined ladder already published.
     const chunksLeft = (await ctx.storage.list(videoKeys.chunks(videoId))).length;
     const published = (await ctx.storage.list(videoKeys.ladder(videoId))).some((o) => o.key === videoKeys.ladder(videoId) + MASTER_PLAYLIST);

@@ -2,7 +2,6 @@ import type { Job } from 'bullmq';
 import { checkUploadLimits, MAX_UPLOAD_DIMENSION, MAX_UPLOAD_SECONDS, probeUpload, type UploadRejection } from '../../media/probe.js';
 import type { VideoFailure } from '../../db/schema/index.js';
 import { enqueue, type JobPayloads } from '../queues.js';
-import { mediaPaths } from '../runtime/media-paths.js';
 import { failOnLastAttempt, loadLiveVideo, updateVideo, type VideoJobContext } from '../video-jobs.js';
 
 const PROBE_TIMEOUT_MS = 60_000;
@@ -20,11 +19,13 @@ export async function probeVideo(ctx: VideoJobContext, job: Job<JobPayloads['pro
   if (!video) return { skipped: true };
   try {
     await updateVideo(ctx, videoId, { status: 'probing' });
-    const probe = await probeUpload(mediaPaths(ctx.mediaRoot).upload(video.uploadId), { timeoutMs: PROBE_TIMEOUT_MS });
+    // Kept in the bucket, the upload is first copied to this node (streamed, bounded by its declared size).
+    const probe = await probeUpload(await ctx.uploads.fetchSource(video.uploadId, video.sourceBytes), { timeoutMs: PROBE_TIMEOUT_MS });
     const rejections = checkUploadLimits(probe);
     if (rejections.length > 0) {
       // A refused file is an answer, not an error: no retry, the teacher is told why.
       await updateVideo(ctx, videoId, { status: 'failed', failures: rejections.map(rejectionToFailure) });
+      await ctx.uploads.releaseSource(video.uploadId);
       await enqueue(ctx.queues, 'remove-video-files', { videoId }, videoId); // a refused file is not kept
       return { rejected: rejections.map((r) => r.code) };
     }

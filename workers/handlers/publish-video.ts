@@ -13,7 +13,7 @@ import { probeSummary } from './transcode-video.js';
 /**
  * Poster and seek thumbnails (made in staging, then published beside the ladder, which
  * the transcode already published), then one transaction: this video is ready, the
- * lesson's previous one replaced.
+ * lesson's previous one replaced; then the upload is deleted.
  */
 export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['publish-video']>) {
   const { videoId } = job.data;
@@ -22,8 +22,8 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
   const paths = mediaPaths(ctx.mediaRoot);
   const stills = path.join(paths.staging(videoId), 'stills');
   try {
-    const input = paths.upload(video.uploadId);
-    const summary = await probeSummary(ctx, video.uploadId);
+    const summary = await probeSummary(ctx, video);
+    const input = ctx.uploads.sourcePath(video.uploadId);
     await rm(stills, { recursive: true, force: true });
     if (summary.video && summary.durationSeconds) {
       const still = { timeoutMs: 120_000, inputDemuxer: summary.demuxer, logger: ctx.log };
@@ -41,7 +41,12 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
         .where(eq(videos.id, videoId));
     });
     await publishVideoEvent(ctx, { videoId, lessonId: video.lessonId, status: 'ready', progressPercent: 100 });
-    return { ready: true };
+    // Published: the source is of no further use (other nodes' copies go with their hourly sweep).
+    const sourceRemoved = await ctx.uploads.remove(video.uploadId).then(
+      () => true,
+      (e: Error) => (ctx.log.warn({ videoId, err: e.message }, 'published video kept its upload'), false),
+    );
+    return { ready: true, sourceRemoved };
   } catch (error) {
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {

@@ -18,8 +18,7 @@ async function removeFiles(ctx: VideoJobContext, video: { id: string; uploadId: 
   // A chunk still encoding here when its video is cancelled writes into staging for up to
   // a few seconds (then removes what it made itself); rm retries on ENOTEMPTY.
   await rm(paths.staging(video.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 400 });
-  await rm(paths.upload(video.uploadId), { force: true });
-  await rm(`${paths.upload(video.uploadId)}.json`, { force: true });
+  await ctx.uploads.remove(video.uploadId);
 }
 
 /** A cancelled or failed video's ladder and source are deleted; running it twice is harmless. */

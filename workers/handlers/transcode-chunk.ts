@@ -25,7 +25,7 @@ export async function transcodeChunk(ctx: VideoJobContext, job: Job<JobPayloads[
   try {
     await removeLeftovers(outDir);
     await rm(outDir, { recursive: true, force: true });
-    const summary = await probeSummary(ctx, video.uploadId);
+    const summary = await probeSummary(ctx, video);
     const plan = planLadderFor(summary);
     await transcodeLadder({
       ...ladderSource(ctx, video.uploadId, summary, plan, preset),

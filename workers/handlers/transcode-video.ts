@@ -5,7 +5,7 @@ import { transcodeLadder, RUNG_PLAYLIST, type TranscodeLadderOptions, type X264P
 import { planChunks } from '../../media/chunks.js';
 import { planLadder, type LadderPlan } from '../../media/ladder.js';
 import { probeUpload, type MediaSummary } from '../../media/probe.js';
-import type { VideoRendition } from '../../db/schema/index.js';
+import type { Video, VideoRendition } from '../../db/schema/index.js';
 import { enqueue, type JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
 import { videoKeys } from '../storage/index.js';
@@ -33,8 +33,9 @@ export function transcodeTimeoutMs(durationSeconds: number | null): number {
   return Math.round(((durationSeconds ?? 3600) * 3 + 600) * 1000);
 }
 
-export async function probeSummary(ctx: VideoJobContext, uploadId: string): Promise<MediaSummary> {
-  const probe = await probeUpload(mediaPaths(ctx.mediaRoot).upload(uploadId), { timeoutMs: 60_000 });
+/** The upload's sane summary; on a node that shares no folder with the web, its copy is fetched first. */
+export async function probeSummary(ctx: VideoJobContext, video: Pick<Video, 'uploadId' | 'sourceBytes'>): Promise<MediaSummary> {
+  const probe = await probeUpload(await ctx.uploads.fetchSource(video.uploadId, video.sourceBytes), { timeoutMs: 60_000 });
   if (!probe.readable) throw new Error(`source no longer readable: ${probe.detail}`);
   return probe.summary;
 }
@@ -49,10 +50,10 @@ export function planLadderFor(summary: MediaSummary): LadderPlan {
   });
 }
 
-/** What every ladder encode of this upload shares, whole or in chunks. */
+/** What every ladder encode of this upload shares, whole or in chunks (after probeSummary fetched it). */
 export function ladderSource(ctx: VideoJobContext, uploadId: string, summary: MediaSummary, plan: LadderPlan, preset?: X264Preset) {
   return {
-    input: mediaPaths(ctx.mediaRoot).upload(uploadId),
+    input: ctx.uploads.sourcePath(uploadId),
     inputDemuxer: summary.demuxer,
     plan,
     videoStreamIndex: summary.video?.index,
@@ -93,7 +94,7 @@ export async function transcodeVideo(ctx: VideoJobContext, job: Job<JobPayloads[
   let early: ReturnType<typeof earlyPublisher> | undefined;
   try {
     await withdrawEarlyPublication(ctx, videoId);
-    const summary = await probeSummary(ctx, video.uploadId);
+    const summary = await probeSummary(ctx, video);
     const plan = planLadderFor(summary);
     const chunks = planChunks(summary.durationSeconds, plan.segmentSeconds, ctx.chunking);
     // Decided before staging is touched: a retried split must not remove running chunks' folders.

@@ -22,6 +22,8 @@ export const serviceEnvSchema = z.object({
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(48),
   /** Where published video lives: `local` (under MEDIA_ROOT) or an S3-compatible bucket. */
   MEDIA_STORAGE: z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local'),
+  /** Where tus uploads wait for the worker: under MEDIA_ROOT (`local`) or in the bucket (`s3`). Follows MEDIA_STORAGE when unset. */
+  UPLOAD_STORAGE: z.enum(['local', 's3'], { message: 'must be local or s3' }).optional(),
   S3_ENDPOINT: z.string().url('must be a URL such as https://s3.example.cn or http://127.0.0.1:9000').optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)').optional(),
@@ -33,15 +35,20 @@ export const serviceEnvSchema = z.object({
   S3_KEY_PREFIX: z.string().regex(/^([\w-]+\/)+$/, 'must look like edu/ or prod/media/').optional(),
 });
 
-export type MediaStorageEnv = Pick<ServiceEnv, 'MEDIA_ROOT' | 'MEDIA_STORAGE' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_KEY_PREFIX'>;
+export type MediaStorageEnv = Pick<ServiceEnv, 'MEDIA_ROOT' | 'MEDIA_STORAGE' | 'UPLOAD_STORAGE' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_KEY_PREFIX'>;
+
+/** Uploads go where published media goes unless UPLOAD_STORAGE says otherwise (decision 022). */
+export function uploadStorageKind(env: Pick<MediaStorageEnv, 'MEDIA_STORAGE' | 'UPLOAD_STORAGE'>): 'local' | 's3' {
+  return env.UPLOAD_STORAGE ?? env.MEDIA_STORAGE;
+}
 
 /**
- * With MEDIA_STORAGE=s3 the bucket is required, and keys come in pairs (without them
- * the SDK's usual sources apply: AWS_* variables, instance roles).
+ * With MEDIA_STORAGE=s3 or UPLOAD_STORAGE=s3 the bucket is required, and keys come in
+ * pairs (without them the SDK's usual sources apply: AWS_* variables, instance roles).
  */
 export function requireS3Settings(env: MediaStorageEnv, ctx: z.RefinementCtx): void {
-  if (env.MEDIA_STORAGE !== 's3') return;
-  if (!env.S3_BUCKET) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['S3_BUCKET'], message: 'is required when MEDIA_STORAGE=s3' });
+  if (env.MEDIA_STORAGE !== 's3' && uploadStorageKind(env) !== 's3') return;
+  if (!env.S3_BUCKET) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['S3_BUCKET'], message: `is required when ${env.MEDIA_STORAGE === 's3' ? 'MEDIA_STORAGE' : 'UPLOAD_STORAGE'}=s3` });
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [env.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'], message: 'must be set together with the other S3 key' });
   }

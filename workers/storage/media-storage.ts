@@ -61,6 +61,8 @@ const contentTypes: Record<string, string> = {
   m4s: 'video/iso.segment',
   mp4: 'video/mp4',
   jpg: 'image/jpeg',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
   vtt: 'text/vtt; charset=utf-8',
 };
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { assertStorageKey, assertStoragePrefix, contentTypeOf, formatByteRange, RangeNotSatisfiableError, resolveByteRange, type ByteRange, type ListedObject, type MediaStorage, type StoredObject } from './media-storage.js';
 
 export type S3StorageConfig = {
@@ -14,6 +14,20 @@ export type S3StorageConfig = {
   /** Prepended to every key, so one bucket can hold several deployments. */
   keyPrefix?: string;
 };
+
+/** The SDK client settings every bucket user of ours shares (media storage, tus uploads). */
+export function s3ClientConfig(config: S3StorageConfig): S3ClientConfig {
+  return {
+    endpoint: config.endpoint,
+    region: config.region,
+    forcePathStyle: config.forcePathStyle,
+    credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
+    // Many S3-compatible servers reject the SDK's newer default checksum trailers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 4,
+  };
+}
 
 /**
  * An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, Garage, SeaweedFS, OSS/COS in S3
@@ -29,16 +43,7 @@ export class S3MediaStorage implements MediaStorage {
   constructor(config: S3StorageConfig) {
     this.bucket = config.bucket;
     this.keyPrefix = config.keyPrefix ? assertStoragePrefix(config.keyPrefix) : '';
-    this.client = new S3Client({
-      endpoint: config.endpoint,
-      region: config.region,
-      forcePathStyle: config.forcePathStyle,
-      credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
-      // Many S3-compatible servers reject the SDK's newer default checksum trailers.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 4,
-    });
+    this.client = new S3Client(s3ClientConfig(config));
   }
 
   private key(key: string): string {

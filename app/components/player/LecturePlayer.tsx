@@ -4,7 +4,7 @@ import { useT } from '../../features/i18n/i18n.js';
 import { useNonce } from '../nonce.js';
 import { firstFrameScript, takeFirstFrame, type FirstFrameHandover } from './first-frame.js';
 import { useWatchReporting } from './useWatchReporting.js';
-import { BANDWIDTH_KEY, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
+import { BANDWIDTH_KEY, nativePlaylist, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
 
 type Rendition = { name: string; height: number | null };
 type Caption = { language: string; label: string; src: string };
@@ -44,6 +44,9 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
   const posterUrl = `${base}poster.jpg`;
   const [quality, setQuality] = useState<Quality | null>(null);
   useWatchReporting(video, { videoId: lecture.id, url: progressUrl });
+  // Read when the source is chosen; a revalidated loader's new array must not restart playback.
+  const renditionsRef = useRef(renditions);
+  renditionsRef.current = renditions;
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
 
@@ -53,13 +56,20 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
     // Where to continue: the place before a quality switch, else where this student stopped last time.
     const startAt = el.currentTime > 0 ? el.currentTime : resumeAt;
     const src = quality.kind === 'audio' ? `${base}hls/audio/index.m3u8` : `${base}hls/master.m3u8`;
+    const onNativeMetadata = () => {
+      if (startAt > 0) el.currentTime = startAt;
+    };
     let hls: Hls | null = null;
     let cancelled = false;
     const handover = quality.kind === 'audio' ? null : takeFirstFrame();
     void import('hls.js/light').then(({ default: HlsClass }) => {
       if (cancelled) return;
       if (!HlsClass.isSupported()) {
-        if (el.canPlayType('application/vnd.apple.mpegurl')) el.src = src;
+        // Safari/iOS without MediaSource: the browser's own HLS, given the chosen playlist.
+        if (el.canPlayType('application/vnd.apple.mpegurl')) {
+          el.addEventListener('loadedmetadata', onNativeMetadata, { once: true });
+          el.src = `${base}hls/${nativePlaylist(quality, renditionsRef.current)}`;
+        }
         return;
       }
       hls = new HlsClass({
@@ -80,6 +90,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
     });
     return () => {
       cancelled = true;
+      el.removeEventListener('loadedmetadata', onNativeMetadata);
       hls?.destroy();
     };
   }, [base, quality, resumeAt]);

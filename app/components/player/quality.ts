@@ -31,3 +31,17 @@ export function rememberedBandwidth(stored: string | null): number {
   const n = Number(stored);
   return Number.isFinite(n) && n > 10_000 ? n : FIRST_BANDWIDTH_ESTIMATE;
 }
+
+/**
+ * Where a browser that plays HLS itself (Safari and iOS without MediaSource) starts,
+ * relative to the ladder's `hls/` folder: its own player picks rungs from the master
+ * playlist only, so a fixed choice, data saver and sound only are honoured by handing it
+ * that one rung's playlist.
+ */
+export function nativePlaylist(quality: Quality, renditions: readonly { name: string; height: number | null }[]): string {
+  const rungs = renditions.filter((r): r is { name: string; height: number } => r.height !== null).sort((a, b) => a.height - b.height);
+  const rung = quality.kind === 'rung' ? rungs.find((r) => r.height === quality.height)
+    : quality.kind === 'saver' ? rungs.filter((r) => r.height <= DATA_SAVER_MAX_HEIGHT).at(-1) ?? rungs[0]
+      : quality.kind === 'audio' ? renditions.find((r) => r.name === 'audio') : undefined;
+  return rung ? `${rung.name}/index.m3u8` : 'master.m3u8';
+}

@@ -3,7 +3,7 @@ import { useLocale, useT } from '../i18n/i18n.js';
 import { localName } from './names.js';
 import { positionAt } from './playback-state.js';
 import { CommandForm } from './SessionForms.js';
-import type { SessionView } from './session-view.js';
+import { slideCount, type SessionView } from './session-view.js';
 import type { ServerClock } from './useServerClock.js';
 
 type Room = { id: string; nameZh: string; nameEn: string | null };
@@ -15,7 +15,7 @@ export function PlaybackControls({ view, clock, duration }: { view: SessionView;
     const input = e.currentTarget.elements.namedItem('position') as HTMLInputElement;
     input.value = String(Math.max(0, Math.round((here() + delta) * 10) / 10));
   };
-  const slideCount = view.slides.length;
+  const slides = slideCount(view);
   return (
     <section className="panel" aria-labelledby="playback-title">
       <h2 id="playback-title">{t('classroom.playback')}</h2>
@@ -44,13 +44,13 @@ export function PlaybackControls({ view, clock, duration }: { view: SessionView;
         </div>
         <button type="submit" className="button secondary">{t('classroom.seekSubmit')}</button>
       </CommandForm>
-      {slideCount ? (
+      {slides ? (
         <div className="row-form">
           <CommandForm intent="slide" fields={{ slide: String(Math.max(0, view.state.slide - 1)) }}>
             <button type="submit" className="button secondary" disabled={view.state.slide === 0}>{t('classroom.slidePrev')}</button>
           </CommandForm>
-          <CommandForm intent="slide" fields={{ slide: String(Math.min(slideCount - 1, view.state.slide + 1)) }}>
-            <button type="submit" className="button secondary" disabled={view.state.slide >= slideCount - 1}>{t('classroom.slideNext')}</button>
+          <CommandForm intent="slide" fields={{ slide: String(Math.min(slides - 1, view.state.slide + 1)) }}>
+            <button type="submit" className="button secondary" disabled={view.state.slide >= slides - 1}>{t('classroom.slideNext')}</button>
           </CommandForm>
         </div>
       ) : null}

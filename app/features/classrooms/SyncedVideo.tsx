@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
 import { useT } from '../i18n/i18n.js';
 import { decideCorrection } from './drift-correction.js';
+import { preparedRung } from './prefetch.js';
 import { effectiveState, positionAt, type PlaybackState } from './playback-state.js';
 import type { ServerClock } from './useServerClock.js';
 
@@ -49,6 +50,12 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
       }
       // A classroom screen: start low, keep a long buffer (a whole class watches one link).
       const player = new HlsClass({ capLevelToPlayerSize: true, startLevel: 0, maxBufferLength: goal.current, maxMaxBufferLength: PREFETCH_SECONDS, backBufferLength: 30 });
+      // A screen prepared before class stays on the rung it stored (the service worker answers it).
+      const prepared = preparedRung(base);
+      if (prepared) player.once(HlsClass.Events.MANIFEST_PARSED, () => {
+        const level = player.levels.findIndex((l) => l.url.some((u) => u.includes(`/hls/${prepared}/`)));
+        if (level >= 0) player.currentLevel = level;
+      });
       player.loadSource(src);
       player.attachMedia(el);
       hls.current = player;

@@ -13,6 +13,8 @@ export const teacherCommandSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('pause') }),
   z.object({ intent: z.literal('seek'), position: seconds }),
   z.object({ intent: z.literal('slide'), slide: z.coerce.number().int().min(0).max(999) }),
+  /** "Go to page n" as people count pages (from 1); works as a plain form. */
+  z.object({ intent: z.literal('slide-page'), page: z.coerce.number().int().min(1).max(1000) }),
   z.object({ intent: z.literal('wait'), on: z.enum(['0', '1']).transform((v) => v === '1') }),
   z.object({
     intent: z.literal('poll-open'),

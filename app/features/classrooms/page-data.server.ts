@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { classroomPupils } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { findLessonWithVideo } from '../learning/lesson.server.js';
-import { signedMediaBase } from '../learning/media-urls.server.js';
+import { signedMediaBase, signedSlidesBase } from '../learning/media-urls.server.js';
 import type { SessionForUser } from './access.server.js';
 import { sessionSnapshot } from './session-view.server.js';
 import type { SessionView } from './session-view.js';
@@ -23,6 +23,7 @@ export async function sessionPageData(s: SessionForUser, view: { audience: 'teac
       lead: s.lead,
       receivers: s.receivers,
     },
+    slidesBase: signedSlidesBase(s.session.id),
     video: lesson?.videoId ? { base: signedMediaBase(lesson.videoId), duration: lesson.durationSeconds ?? null } : null,
     initial: { ...snap.payload, previous: null, seq: snap.seq } satisfies SessionView,
   };

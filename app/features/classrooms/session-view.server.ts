@@ -4,6 +4,7 @@ import type { Database } from '../../../db/client.js';
 import { getServices } from '../../services.server.js';
 import type { PollView, QuestionView, SessionSnapshot } from './session-view.js';
 import { broadcastOnAir, liveView } from './live-broadcast.server.js';
+import { sessionDecks } from './slide-decks.server.js';
 
 type Executor = Pick<Database, 'select'>;
 
@@ -43,6 +44,7 @@ export async function sessionSnapshot(sessionId: string, view: { audience: 'teac
       status: s.status,
       state: s.state,
       slides: s.slides,
+      ...(await sessionDecks(sessionId, view.audience)),
       waitForBuffering: s.waitForBuffering,
       poll: latestPoll ? await pollView(db, latestPoll.id, mineOnly ?? undefined) : null,
       questions: questions.map(questionView),

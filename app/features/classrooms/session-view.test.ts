@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applySessionMessage, type SessionView } from './session-view.js';
+import { applySessionMessage, slideCount, type DeckView, type SessionView } from './session-view.js';
 import { initialPlaybackState } from './playback-state.js';
 
-const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [], live: null };
+const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], deck: null, upload: null, waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [], live: null };
 
 describe('a screen’s view of the session, message by message', () => {
   it('keeps the previous playback state until the new one’s instant, and follows seq and status', () => {
@@ -34,6 +34,17 @@ describe('a screen’s view of the session, message by message', () => {
     expect(v.connections).toHaveLength(1);
     const snap = applySessionMessage(v, 'snapshot', { ...empty, status: 'ended', connections: [] }, 42);
     expect([snap.seq, snap.status, snap.connections.length]).toEqual([42, 'ended', 0]);
+  });
+
+  it('a rendering deck shows only as the teacher’s upload; once ready it replaces the text slides', () => {
+    const rendering: DeckView = { id: 'd1', fileName: 'a.pdf', status: 'rendering', pageCount: 12, pagesDone: 3, pageBytes: [1, 2, 3], rejection: null };
+    let v = applySessionMessage(empty, 'deck', { upload: rendering }, null);
+    expect([v.upload?.pagesDone, v.deck, v.seq, slideCount(v)]).toEqual([3, null, 0, 2]);
+    v = applySessionMessage(v, 'deck', { deck: { ...rendering, status: 'ready', pagesDone: 12 }, upload: null }, 7);
+    expect([v.upload, v.deck?.status, v.seq, slideCount(v)]).toEqual([null, 'ready', 7, 12]);
+    // A refused newer upload leaves the shown deck alone.
+    v = applySessionMessage(v, 'deck', { upload: { ...rendering, id: 'd2', status: 'rejected', rejection: { code: 'too-many-pages', params: { max: 200, pages: 900 } } } }, 8);
+    expect([v.deck?.id, v.upload?.status]).toEqual(['d1', 'rejected']);
   });
 });
 

@@ -1,5 +1,8 @@
 import type { PlaybackState } from './playback-state.js';
 import type { AttendanceMode, SessionStatus } from '../../../db/schema/classrooms.js';
+import type { DeckView } from '../../../db/slide-deck-view.js';
+
+export type { DeckView };
 
 export type PollView = { id: string; question: string; options: string[]; tallies: number[]; classroomsAnswered: number; closed: boolean; mine: number[] | null };
 export type QuestionView = { id: string; classroomId: string; body: string; answered: boolean; askedAt: string };
@@ -12,6 +15,10 @@ export type SessionSnapshot = {
   status: SessionStatus;
   state: PlaybackState;
   slides: string[];
+  /** PDF slide pages when the session has a ready deck (they replace the text lines). */
+  deck: DeckView | null;
+  /** The teacher's newer deck still rendering or refused (screens: always null). */
+  upload: DeckView | null;
   waitForBuffering: boolean;
   poll: PollView | null;
   questions: QuestionView[];
@@ -55,9 +62,16 @@ export function applySessionMessage(view: SessionView, kind: string, payload: Re
       return { ...next, attendance: upsert(view.attendance, payload.attendance as AttendanceView, 'classroomId') };
     case 'live':
       return { ...next, live: (payload.live as LiveView | null) ?? null };
+    case 'deck':
+      return { ...next, ...('deck' in payload ? { deck: payload.deck as DeckView | null } : {}), ...('upload' in payload ? { upload: payload.upload as DeckView | null } : {}) };
     case 'connection':
       return { ...next, connections: upsert(view.connections, payload.connection as ConnectionView, 'classroomId') };
     default:
       return next;
   }
+}
+
+/** How many slides the console steps through: the deck's pages, else the text lines. */
+export function slideCount(view: Pick<SessionSnapshot, 'deck' | 'slides'>): number {
+  return view.deck?.pageCount ?? view.slides.length;
 }

@@ -5,6 +5,7 @@ import { appendSessionEvent, type SessionMessage } from './session-events.server
 import { lessonVideoDuration, pollView, questionView } from './session-view.server.js';
 import { applyCommand } from './playback-state.js';
 import { stopBroadcast } from './live-broadcast.server.js';
+import { shownDeckPages } from './slide-decks.server.js';
 
 export type CommandOutcome = { ok: true; message: SessionMessage | null } | { ok: false; status: 404 | 409; reason: string };
 
@@ -27,10 +28,11 @@ export async function runTeacherCommand(sessionId: string, command: TeacherComma
       case 'play':
       case 'pause':
       case 'seek':
-      case 'slide': {
+      case 'slide':
+      case 'slide-page': {
         const duration = await lessonVideoDuration(tx, session.lessonId);
         const playback =
-          command.intent === 'seek' ? { kind: 'seek' as const, position: command.position } : command.intent === 'slide' ? { kind: 'slide' as const, slide: Math.min(command.slide, Math.max(0, session.slides.length - 1)) } : { kind: command.intent };
+          command.intent === 'seek' ? { kind: 'seek' as const, position: command.position } : command.intent === 'slide' || command.intent === 'slide-page' ? { kind: 'slide' as const, slide: Math.min(command.intent === 'slide' ? command.slide : command.page - 1, Math.max(0, ((await shownDeckPages(tx, sessionId)) ?? session.slides.length) - 1)) } : { kind: command.intent };
         const state = applyCommand(session.state, playback, now + COMMAND_LEAD_MS, duration);
         return { kind: 'playback', payload: { state, command: playback.kind }, session: { ...goLive, state } };
       }

@@ -12,6 +12,7 @@ import {
 } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { finalGrade, isCourseComplete, isLessonComplete, type GradedQuiz } from './grading.js';
+import { isWatchableVideo } from './lesson.server.js';
 
 type Db = ReturnType<typeof getServices>['db'];
 
@@ -31,7 +32,8 @@ export async function refreshLessonCompletion(userId: string, lessonId: string, 
     .select({
       courseId: lessons.courseId,
       hasText: sql<boolean>`${lessons.bodyZh} <> ''`,
-      hasVideo: sql<boolean>`exists (select 1 from ${videos} where ${videos.lessonId} = ${lessons.id} and ${videos.status} = 'ready')`,
+      // A lecture still encoding counts once students can play it (early publishing).
+      hasVideo: sql<boolean>`exists (${db.select({ one: sql`1` }).from(videos).where(and(eq(videos.lessonId, lessons.id), isWatchableVideo))})`,
       quizId: quizzes.id,
     })
     .from(lessons)

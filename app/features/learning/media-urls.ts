@@ -12,6 +12,13 @@ export function mediaSigningPayload(id: string, expires: number, scope: MediaSco
   return `${scope}:v1:${id}:${expires}`;
 }
 
+/** A live session's slide images: /slides/<sessionId>/<expires>/<signature>/<deckId>/<file>. */
+export const SLIDES_PREFIX = '/slides';
+
+export function slidesSigningPayload(sessionId: string, expires: number): string {
+  return `slides:v1:${sessionId}:${expires}`;
+}
+
 /** Expiry rounded up to the hour: the same URL all hour long, so caches can reuse segments. */
 export function mediaExpiry(now: Date, ttlHours = MEDIA_URL_TTL_HOURS): number {
   const hour = 3600;

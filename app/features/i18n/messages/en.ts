@@ -1,3 +1,4 @@
+import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
 import { studioEn } from './studio.en.js';
@@ -5,6 +6,7 @@ import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
   ...studioEn,
+  ...slidesEn,
   'site.name': 'Bamin Cloud Classroom',
   'site.tagline': "The province's best courses, shared with every rural school",
   'nav.skip': 'Skip to main content',
