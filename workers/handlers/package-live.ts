@@ -156,7 +156,10 @@ async function packageBroadcast(ctx: LiveJobContext, job: Job<JobPayloads['packa
 /** The recording becomes an unlisted lesson's video through the ordinary probe → transcode → publish. */
 async function finishBroadcast(ctx: LiveJobContext, broadcastId: string, staging: string, rawRecording: string) {
   const uploadId = liveRecordingUploadId(broadcastId);
-  const upload = mediaPaths(ctx.mediaRoot).upload(uploadId);
+  // Where this node's ffmpeg reads an upload: the shared folder (UPLOAD_STORAGE=local), or this
+  // node's copy of a bucket upload, which the probe finds already in place (decision 021:
+  // with uploads in a bucket the recording is processed on the node that packaged it).
+  const upload = ctx.uploads.sourcePath(uploadId);
   const bytes = (await stat(rawRecording)).size;
   let videoId: string | null = null;
   if (bytes > 0) {
