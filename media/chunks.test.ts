@@ -36,4 +36,14 @@ describe('planChunks', () => {
   it('does not split when the plan would give one chunk anyway', () => {
     expect(planChunks(650, 4, { chunkedFromSeconds: 600, chunkSeconds: 600 })).toHaveLength(1);
   });
+
+  it('splits a lecture over the threshold in at least minChunks, on segment boundaries, never lengthening chunks', () => {
+    const settings = { chunkedFromSeconds: 90, chunkSeconds: 300, minChunks: 2 };
+    expect(planChunks(89, 4, settings)).toHaveLength(1);
+    expect(planChunks(120.02, 4, settings).map((c) => [c.startSeconds, c.durationSeconds, Math.round(c.expectedSeconds * 100) / 100])).toEqual([[0, 64, 64], [64, null, 56.02]]);
+    expect(planChunks(600, 4, settings).map((c) => c.startSeconds)).toEqual([0, 300]);
+    // Long lectures keep five-minute chunks.
+    expect(planChunks(3600, 4, settings)).toHaveLength(12);
+    expect(planChunks(3600, 4, { ...settings, minChunks: 20 }).map((c) => c.durationSeconds).slice(0, 2)).toEqual([180, 180]);
+  });
 });

@@ -9,6 +9,12 @@ export interface ChunkSettings {
   chunkedFromSeconds: number;
   /** Target length of a chunk, rounded down to whole segments. */
   chunkSeconds: number;
+  /**
+   * A lecture over the threshold is split into at least this many chunks (shorter ones
+   * than chunkSeconds if need be), so that one worker running two transcodes at once
+   * (VIDEO_CONCURRENCY) encodes a 2-minute lecture in two halves side by side.
+   */
+  minChunks?: number;
 }
 
 export interface TranscodeChunk {
@@ -23,9 +29,12 @@ export interface TranscodeChunk {
 /**
  * Five minutes: a 60-minute lecture makes 12 jobs, enough to keep a handful of worker
  * nodes busy, while each chunk's fixed costs (seek, encoder start-up, one probe, about a
- * second) stay under 1 % of its encode.
+ * second) stay under 1 % of its encode. From 90 s on a lecture is split in at least two:
+ * ffmpeg 5.1 feeds every encoder from one main thread, so one ladder process keeps about
+ * 1.6 of 2 cores busy, and two halves encoded side by side finish sooner (bench:transcode,
+ * docs/benchmarks.md).
  */
-export const DEFAULT_CHUNK_SETTINGS: ChunkSettings = { chunkedFromSeconds: 600, chunkSeconds: 300 };
+export const DEFAULT_CHUNK_SETTINGS: ChunkSettings = { chunkedFromSeconds: 90, chunkSeconds: 300, minChunks: 2 };
 
 /** A last chunk shorter than this share of a chunk joins the one before instead. */
 const SMALLEST_LAST_CHUNK_SHARE = 0.25;
@@ -34,7 +43,8 @@ export function planChunks(durationSeconds: number | null, segmentSeconds: numbe
   if (!(segmentSeconds > 0)) throw new Error('segmentSeconds must be positive');
   const whole: TranscodeChunk[] = [{ index: 0, startSeconds: 0, durationSeconds: null, expectedSeconds: durationSeconds ?? 0 }];
   if (durationSeconds === null || !(durationSeconds > settings.chunkedFromSeconds)) return whole;
-  const chunkSeconds = Math.max(1, Math.floor(settings.chunkSeconds / segmentSeconds)) * segmentSeconds;
+  const spread = (settings.minChunks ?? 1) > 1 ? Math.ceil(durationSeconds / settings.minChunks! / segmentSeconds) * segmentSeconds : Infinity;
+  const chunkSeconds = Math.min(Math.max(1, Math.floor(settings.chunkSeconds / segmentSeconds)) * segmentSeconds, Math.max(segmentSeconds, spread));
   const starts: number[] = [];
   for (let start = 0; start < durationSeconds; start += chunkSeconds) starts.push(start);
   const tail = durationSeconds - starts.at(-1)!;

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * Demuxers an uploaded lecture may be read with. Everything else is refused, above all
@@ -38,6 +39,24 @@ export function safeInputArgs(inputPath: string, demuxer?: string): string[] {
 }
 
 /**
+ * Input options for a live stream fed to ffmpeg's stdin (the teacher's MediaRecorder WebM):
+ * the pipe protocol only and the one demuxer named, so nothing in the stream can make
+ * ffmpeg open a file or URL. Probing is kept short: the WebM header declares its tracks,
+ * and ffmpeg's default (5 s of input) would add 5 s of delay before the first segment.
+ */
+export function safePipeInputArgs(demuxer: 'matroska'): string[] {
+  return [
+    '-protocol_whitelist', 'pipe',
+    '-format_whitelist', demuxer,
+    '-fflags', '+nobuffer',
+    '-probesize', '32768',
+    '-analyzeduration', '0',
+    '-f', demuxer,
+    '-i', 'pipe:0',
+  ];
+}
+
+/**
  * Output options placed right before an output path: the muxer (HLS opens one file per
  * segment) may only write local files. The path stays unprefixed because the HLS muxer
  * derives segment and init paths from it; an absolute path cannot look like `proto:`.
@@ -68,6 +87,8 @@ export interface FfmpegToolRun {
   /** When given, stdout is streamed here instead of being collected (ffmpeg -progress). */
   onStdout?: (chunk: string) => void;
   logger?: MediaLogger;
+  /** Fed to ffmpeg's stdin (`-i pipe:0`); without it stdin is closed. */
+  stdin?: Readable;
 }
 
 export interface FfmpegToolResult {
@@ -115,7 +136,12 @@ export function runFfmpegTool(run: FfmpegToolRun): Promise<FfmpegToolResult> {
   run.logger?.debug({ commandLine }, 'running ffmpeg tool');
 
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(run.bin, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.bin, run.args, { stdio: [run.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+    if (run.stdin && child.stdin) {
+      // ffmpeg closing its input early (it failed, or was stopped) is reported by its exit.
+      child.stdin.on('error', () => {});
+      run.stdin.pipe(child.stdin);
+    }
     const stderrLines: string[] = [];
     const splitter = createLineSplitter((line) => {
       stderrLines.push(line);

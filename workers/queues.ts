@@ -1,10 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 // The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
-export const queueNames = ['maintenance', 'video', 'slides'] as const;
+export const queueNames = ['maintenance', 'video', 'slides', 'live'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -21,6 +21,8 @@ export type JobPayloads = {
   'publish-video': { videoId: string };
   /** A live session's PDF to page images (decision 023). */
   'render-slides': { deckId: string };
+  /** Runs for the whole broadcast: the teacher's chunks into ffmpeg, HLS out, the recording after. */
+  'package-live': { broadcastId: string };
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -34,6 +36,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'join-chunks': 'video',
   'publish-video': 'video',
   'render-slides': 'slides',
+  'package-live': 'live',
 };
 
 /** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */

@@ -4,6 +4,7 @@ import { requireSessionTeacher } from '../features/classrooms/access.server.js';
 import { runSessionCommand } from '../features/classrooms/command-action.server.js';
 import { PlaybackControls, PollPanel, QuestionsPanel, RoomsPanel, WaitingNotice } from '../features/classrooms/ConsolePanels.js';
 import { DeckPanel } from '../features/classrooms/SlideDeckPanels.js';
+import { LiveBroadcastPanel } from '../features/classrooms/LiveBroadcastPanel.js';
 import { LiveSession } from '../features/classrooms/LiveSession.js';
 import { localName } from '../features/classrooms/names.js';
 import { sessionPageData } from '../features/classrooms/page-data.server.js';
@@ -45,6 +46,7 @@ export default function Console() {
               {t('classroom.status')}: <strong data-testid="session-status">{t(`classroom.status.${view.status}` as MessageKey)}</strong>
             </p>
             <WaitingNotice view={view} rooms={session.receivers} />
+            <LiveBroadcastPanel sessionId={session.id} view={view} />
             <DeckPanel view={view} slidesBase={slidesBase} sessionId={session.id} />
             <PlaybackControls view={view} clock={clock} duration={video?.duration ?? null} />
             <RoomsPanel view={view} rooms={session.receivers} />

@@ -21,11 +21,11 @@ import { createUploadServer, UPLOAD_PATH } from './uploads.js';
 import { RedisUploadLocker } from './upload-locker.js';
 import { createUploadStore } from '../../workers/storage/upload-store.js';
 import { createRedis } from '../../workers/runtime/redis.js';
-import { serveSignedMedia, serveSignedSlides } from './media.js';
+import { serveSignedLive, serveSignedMedia, serveSignedSlides } from './media.js';
 import { getMediaStorage } from '../features/learning/media-storage.server.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { PDF_LIMITS } from '../../media/pdf-pages.js';
-import { MEDIA_PREFIX, SLIDES_PREFIX } from '../features/learning/media-urls.js';
+import { LIVE_MEDIA_PREFIX, MEDIA_PREFIX, SLIDES_PREFIX } from '../features/learning/media-urls.js';
 import { rejectCrossOriginWrites, securityHeaders } from './security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,6 +82,7 @@ if (vite) {
   app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
+app.use(LIVE_MEDIA_PREFIX, serveSignedLive({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(SLIDES_PREFIX, serveSignedSlides({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());

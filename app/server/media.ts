@@ -1,14 +1,14 @@
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
-import { verifyMediaSignature, verifySlidesSignature } from '../features/learning/media-urls.server.js';
-import { isServableMediaPath } from '../features/learning/media-urls.js';
+import { verifyLiveSignature, verifyMediaSignature, verifySlidesSignature } from '../features/learning/media-urls.server.js';
+import { isServableLivePath, isServableMediaPath } from '../features/learning/media-urls.js';
 import { isServableSlidePath } from '../../media/slide-files.js';
 import { parseByteRange } from '../../workers/storage/media-storage.js';
-import { RangeNotSatisfiableError, slideKeys, videoKeys, type MediaStorage, type StoredObject } from '../../workers/storage/index.js';
+import { liveKeys, RangeNotSatisfiableError, slideKeys, videoKeys, type MediaStorage, type StoredObject } from '../../workers/storage/index.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function sendHeaders(res: Response, file: StoredObject, rest: string, partial: boolean) {
+function sendHeaders(res: Response, file: StoredObject, rest: string, partial: boolean, playlistCache = 'private, no-cache') {
   const playlist = /\.(m3u8|vtt)$/.test(rest);
   res.status(partial ? 206 : 200);
   res.setHeader('Content-Type', file.contentType);
@@ -16,7 +16,7 @@ function sendHeaders(res: Response, file: StoredObject, rest: string, partial: b
   // they are behind a signature). Playlists grow while a lecture encodes (EVENT): a player
   // reloading one must see the new segments, so it is revalidated every time (a 304 by
   // ETag when unchanged); with a max-age, hls.js kept the cached copy and stalled at its end.
-  res.setHeader('Cache-Control', playlist ? 'private, no-cache' : 'private, max-age=31536000, immutable');
+  res.setHeader('Cache-Control', playlist ? playlistCache : 'private, max-age=31536000, immutable');
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Length', String(file.end - file.start + 1));
   if (partial) res.setHeader('Content-Range', `bytes ${file.start}-${file.end}/${file.size}`);
@@ -30,6 +30,8 @@ type SignedFolder = {
   isServable: (rest: string) => boolean;
   keyOf: (id: string, rest: string) => string;
   expired: string;
+  /** Cache-Control of playlists, when not the lesson video's revalidate-every-time. */
+  playlistCache?: string;
 };
 
 /**
@@ -43,6 +45,11 @@ export function serveSignedMedia({ storage, secret }: { storage: MediaStorage; s
 }
 
 /** A live session's slide images (decision 023), signed per session like lesson video. */
+/** A live broadcast's rolling HLS window (decision 021): its own signing scope, and a playlist that changes every second is never reused. */
+export function serveSignedLive({ storage, secret }: { storage: MediaStorage; secret: string }) {
+  return serveSignedFolder(storage, secret, { verify: verifyLiveSignature, isServable: isServableLivePath, keyOf: (id, rest) => liveKeys.broadcast(id) + rest, expired: 'This live link has expired or is not valid: reload the classroom page', playlistCache: 'no-store' });
+}
+
 export function serveSignedSlides({ storage, secret }: { storage: MediaStorage; secret: string }) {
   return serveSignedFolder(storage, secret, { verify: verifySlidesSignature, isServable: isServableSlidePath, keyOf: (id, rest) => slideKeys.session(id) + rest, expired: 'This slide link has expired or is not valid: reload the classroom page' });
 }
@@ -65,7 +72,7 @@ function serveSignedFolder(storage: MediaStorage, secret: string, folder: Signed
         file.body.destroy();
         return res.status(304).end();
       }
-      sendHeaders(res, file, rest, range !== null);
+      sendHeaders(res, file, rest, range !== null, folder.playlistCache);
       if (req.method === 'HEAD') {
         file.body.destroy();
         return res.end();

@@ -37,6 +37,20 @@ describe('security headers', () => {
   });
 });
 
+describe('camera and microphone', () => {
+  it('are allowed (to this origin only) on a teacher’s session console, and nowhere else', () => {
+    const policy = (path: string) => {
+      const { res, headers } = fakeRes();
+      securityHeaders({ production: true, devServer: false })({ ...req('GET', {}), path } as Request, res, (() => {}) as NextFunction);
+      return headers.get('permissions-policy');
+    };
+    expect(policy('/classroom/sessions/0b7c9a52-4a8e-4f43-9a43-3d0e2c6c9b11/console')).toBe('camera=(self), microphone=(self), geolocation=()');
+    for (const path of ['/', '/classroom/sessions/0b7c9a52-4a8e-4f43-9a43-3d0e2c6c9b11/screen', '/studio', '/classroom/sessions/x/console/../screen']) {
+      expect(policy(path)).toBe('camera=(), microphone=(), geolocation=()');
+    }
+  });
+});
+
 describe('request gates', () => {
   const run = (mw: (rq: Request, rs: Response, n: NextFunction) => unknown, r: Request) => {
     const { res } = fakeRes();

@@ -5,8 +5,11 @@ import type { NextFunction, Request, Response } from 'express';
  * CSP with a per-response nonce for Remix's inline scripts; no framing by other sites;
  * HSTS only when served over HTTPS in production (a plain-HTTP LAN box must not pin itself).
  */
+/** The one page that may use the camera and microphone: a teacher's session console, to go on air (decision 021). */
+const BROADCAST_PAGE = /^\/classroom\/sessions\/[0-9a-f-]{36}\/console$/;
+
 export function securityHeaders({ production, devServer }: { production: boolean; devServer: boolean }) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
     const scriptSrc = devServer ? `'self' 'unsafe-inline'` : `'self' 'nonce-${nonce}'`;
@@ -28,7 +31,8 @@ export function securityHeaders({ production, devServer }: { production: boolean
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    const capture = BROADCAST_PAGE.test(req.path ?? '') ? '(self)' : '()';
+    res.setHeader('Permissions-Policy', `camera=${capture}, microphone=${capture}, geolocation=()`);
     if (production) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     next();
   };

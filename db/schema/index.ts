@@ -8,5 +8,6 @@ export * from './learning.js';
 export * from './classrooms.js';
 export * from './credits.js';
 export * from './ledger.js';
+export * from './live-broadcasts.js';
 export * from './slides.js';
 export * from './chunk-publications.js';

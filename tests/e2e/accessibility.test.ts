@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, logIn } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
 import { closeTestSql, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
-const axeSource = createRequire(import.meta.url)('axe-core').source as string;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -15,17 +14,6 @@ afterAll(async () => {
   await browser?.close();
   await closeTestSql();
 });
-
-// bypassCSP lets the test inject axe-core; our pages' own scripts still run under the CSP.
-/** axe-core's WCAG 2.1 A/AA rules, run in the page; returns the serious and critical findings. */
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical findings)', () => {
   const anonymous = ['/', '/login', '/signup', '/no-such-page', '/courses', `/courses?q=${encodeURIComponent('线代')}`, '/courses?q=zzzz-nothing', '/courses/fzu-linear-algebra-1', '/institutions/fzu'];

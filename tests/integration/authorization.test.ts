@@ -75,6 +75,10 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/classroom/sessions/:session/screen', { ...signedIn(403), assistant: 200 }],
   ['/classroom/sessions/:session/events', { ...signedIn(403), teacher: 200, assistant: 200 }],
   ['/classroom/sessions/:session/report', { ...signedIn(403), teacher: 200, assistant: 200, admin: 200 }],
+  // The teacher's live voice/camera: the signed playlists for the teacher and the scheduled classrooms only.
+  ['/classroom/sessions/:session/live', { ...signedIn(403), teacher: 200, assistant: 200 }],
+  ['/classroom/sessions/:session/live/chunks', everyone(405)],
+  ['/classroom/sessions/00000000-0000-4000-8000-000000000000/live', everyone(404)],
   // Slide decks: only the teacher manages them; a scheduled classroom's screen lists what to
   // prefetch; page images need the session's signature (expired or forged: 403).
   ['/classroom/sessions/:session/slides', { ...signedIn(403), teacher: 200 }],
@@ -202,6 +206,16 @@ describe('state-changing requests are authorised on the server', () => {
       expect(rows).toHaveLength(0);
     });
   }
+
+  it('only the session’s teacher may go on air or send live media; everyone else is refused (audited), nothing stored', async () => {
+    const before = (await testSql()`select count(*)::int as n from live_broadcasts where session_id = ${sessionId}`)[0]!.n as number;
+    for (const who of ['anonymous', 'student', 'assistant', 'registrar', 'admin'] as const) {
+      const start = await clients.get(who)!.post(`/classroom/sessions/${sessionId}/live`, { intent: 'live-start', camera: '1' });
+      const chunk = await clients.get(who)!.postBytes(`/classroom/sessions/${sessionId}/live/chunks?broadcast=00000000-0000-4000-8000-000000000000&seq=0`, new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]));
+      for (const res of [start, chunk]) expectOutcome(res, who === 'anonymous' ? 'login' : 403, `${who} live`);
+    }
+    expect((await testSql()`select count(*)::int as n from live_broadcasts where session_id = ${sessionId}`)[0]!.n).toBe(before);
+  });
 
   it('a registrar reading another institution’s members is refused and audited', async () => {
     const before = await auditCount('access.denied', { actorEmail: 'registrar@demo.edu.cn' });

@@ -65,6 +65,14 @@ export class FormClient {
     return res;
   }
 
+  /** Raw bytes, as a page's script posts them with fetch (the CSRF token in a header). */
+  async postBytes(path: string, bytes: Uint8Array, opts: { csrf?: boolean } = {}): Promise<Response> {
+    const csrf: Record<string, string> = opts.csrf === false ? {} : { 'X-CSRF-Token': decodeURIComponent(await this.csrfToken()) };
+    const res = await fetch(this.baseUrl + path, { method: 'POST', body: new Blob([new Uint8Array(bytes)]), headers: this.headers({ 'Content-Type': 'application/octet-stream', ...csrf }), redirect: 'manual' });
+    this.remember(res);
+    return res;
+  }
+
   async login(email: string, password: string): Promise<Response> {
     return this.post('/login', { email, password });
   }

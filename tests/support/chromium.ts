@@ -2,13 +2,16 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { demoPassword } from '../../db/seed/demo-data.js';
 
 /** Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
+
+/** Chromium's fake camera and microphone, granted without a prompt, and sound allowed without a click (a classroom screen). */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 
 /** A fresh browser context logged in through the real login form, on the home page. */
 export async function logIn(browser: Browser, baseUrl: string, email: string, opts: { password?: string; context?: BrowserContextOptions } = {}): Promise<{ context: BrowserContext; page: Page }> {

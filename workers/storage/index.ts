@@ -47,3 +47,8 @@ export const slideKeys = {
   page: (sessionId: string, deckId: string, page: number) => `slides/${sessionId}/${deckId}/${slidePageFile(page)}`,
   thumb: (sessionId: string, deckId: string, page: number) => `slides/${sessionId}/${deckId}/${slideThumbFile(page)}`,
 };
+
+/** Where a live broadcast's rolling HLS window lives while it is on air (decision 021). */
+export const liveKeys = {
+  broadcast: (broadcastId: string) => `live/${broadcastId}/`,
+};

@@ -1,5 +1,6 @@
 import { useRef, type ReactNode } from 'react';
 import { useT } from '../i18n/i18n.js';
+import { LivePicture } from './LivePicture.js';
 import { SyncedVideo, type ScreenFigures } from './SyncedVideo.js';
 import type { SessionView } from './session-view.js';
 import { useServerClock, type ServerClock } from './useServerClock.js';
@@ -19,7 +20,11 @@ export function LiveSession({ sessionId, classroomId, initial, video, title, chi
       <p className={connected ? 'pill ok' : 'pill'} role="status" data-testid="stream-status">
         {connected ? t('classroom.connected') : t('classroom.reconnecting')}
       </p>
-      {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} prefetch={view.status === 'scheduled'} /> : <p>{t('classroom.noVideo')}</p>}
+      <div className="stage">
+        {video ? <SyncedVideo base={video.base} title={title} state={view.state} previous={view.previous} clock={clock} figures={figures} prefetch={view.status === 'scheduled'} /> : <p>{t('classroom.noVideo')}</p>}
+        {/* The teacher's live picture never replaces the synchronised video: it sits in its corner. The console plays it muted. */}
+        {view.live ? <LivePicture key={view.live.broadcastId} sessionId={sessionId} live={view.live} muted={classroomId === null} /> : null}
+      </div>
       {children(view, clock)}
     </>
   );

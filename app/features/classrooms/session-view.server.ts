@@ -3,6 +3,7 @@ import { liveSessions, sessionAttendance, sessionClassrooms, sessionPollAnswers,
 import type { Database } from '../../../db/client.js';
 import { getServices } from '../../services.server.js';
 import type { PollView, QuestionView, SessionSnapshot } from './session-view.js';
+import { broadcastOnAir, liveView } from './live-broadcast.server.js';
 import { sessionDecks } from './slide-decks.server.js';
 
 type Executor = Pick<Database, 'select'>;
@@ -35,6 +36,7 @@ export async function sessionSnapshot(sessionId: string, view: { audience: 'teac
     .orderBy(asc(sessionQuestions.createdAt));
   const rooms = await db.select().from(sessionClassrooms).where(eq(sessionClassrooms.sessionId, sessionId));
   const attendance = await db.select({ classroomId: sessionAttendance.classroomId, headcount: sessionAttendance.headcount, mode: sessionAttendance.mode, presentPupilIds: sessionAttendance.presentPupilIds }).from(sessionAttendance).where(eq(sessionAttendance.sessionId, sessionId));
+  const live = liveView(await broadcastOnAir(sessionId));
   const visible = <T extends { classroomId: string }>(rows: T[]) => (mineOnly ? rows.filter((r) => r.classroomId === mineOnly) : rows);
   return {
     seq: s.lastSeq,
@@ -51,6 +53,7 @@ export async function sessionSnapshot(sessionId: string, view: { audience: 'teac
       connections: mineOnly
         ? []
         : rooms.map((r) => ({ classroomId: r.classroomId, rttMs: r.rttMs, bufferSeconds: r.bufferSeconds, rung: r.rung, driftMs: r.driftMs, buffering: r.buffering, lastSeenAt: r.lastSeenAt?.toISOString() ?? null })),
+      live,
     },
   };
 }

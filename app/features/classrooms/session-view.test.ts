@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applySessionMessage, slideCount, type DeckView, type SessionView } from './session-view.js';
 import { initialPlaybackState } from './playback-state.js';
 
-const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], deck: null, upload: null, waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [] };
+const empty: SessionView = { status: 'scheduled', state: initialPlaybackState, previous: null, seq: 0, slides: ['a', 'b'], deck: null, upload: null, waitForBuffering: false, poll: null, questions: [], hands: [], attendance: [], connections: [], live: null };
 
 describe('a screen’s view of the session, message by message', () => {
   it('keeps the previous playback state until the new one’s instant, and follows seq and status', () => {
@@ -45,5 +45,16 @@ describe('a screen’s view of the session, message by message', () => {
     // A refused newer upload leaves the shown deck alone.
     v = applySessionMessage(v, 'deck', { upload: { ...rendering, id: 'd2', status: 'rejected', rejection: { code: 'too-many-pages', params: { max: 200, pages: 900 } } } }, 8);
     expect([v.deck?.id, v.upload?.status]).toEqual(['d1', 'rejected']);
+  });
+});
+
+describe('the teacher’s live voice and camera in a screen’s view', () => {
+  it('appears when the teacher goes on air and goes when they stop; a snapshot carries it', () => {
+    const on = applySessionMessage(empty, 'live', { live: { broadcastId: 'b1', withVideo: true } }, 4);
+    expect(on.live).toEqual({ broadcastId: 'b1', withVideo: true });
+    expect(on.seq).toBe(4);
+    expect(applySessionMessage(on, 'live', { live: null }, 5).live).toBeNull();
+    const snap = applySessionMessage(empty, 'snapshot', { ...empty, live: { broadcastId: 'b2', withVideo: false } }, 9);
+    expect(snap.live).toEqual({ broadcastId: 'b2', withVideo: false });
   });
 });

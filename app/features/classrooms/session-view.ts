@@ -7,6 +7,8 @@ export type { DeckView };
 export type PollView = { id: string; question: string; options: string[]; tallies: number[]; classroomsAnswered: number; closed: boolean; mine: number[] | null };
 export type QuestionView = { id: string; classroomId: string; body: string; answered: boolean; askedAt: string };
 export type ConnectionView = { classroomId: string; rttMs: number | null; bufferSeconds: number | null; rung: string | null; driftMs: number | null; buffering: boolean; lastSeenAt: string | null };
+/** The teacher's live voice/camera on air (decision 021); screens fetch its signed playlists. */
+export type LiveView = { broadcastId: string; withVideo: boolean };
 export type AttendanceView = { classroomId: string; headcount: number; mode: AttendanceMode; presentPupilIds: string[] };
 
 export type SessionSnapshot = {
@@ -23,6 +25,7 @@ export type SessionSnapshot = {
   hands: string[];
   attendance: AttendanceView[];
   connections: ConnectionView[];
+  live: LiveView | null;
 };
 
 /** What a page shows: the snapshot, plus the state before the latest change (until its instant). */
@@ -57,6 +60,8 @@ export function applySessionMessage(view: SessionView, kind: string, payload: Re
     }
     case 'attendance':
       return { ...next, attendance: upsert(view.attendance, payload.attendance as AttendanceView, 'classroomId') };
+    case 'live':
+      return { ...next, live: (payload.live as LiveView | null) ?? null };
     case 'deck':
       return { ...next, ...('deck' in payload ? { deck: payload.deck as DeckView | null } : {}), ...('upload' in payload ? { upload: payload.upload as DeckView | null } : {}) };
     case 'connection':

@@ -4,6 +4,7 @@ import { COMMAND_LEAD_MS, type TeacherCommand } from './commands.js';
 import { appendSessionEvent, type SessionMessage } from './session-events.server.js';
 import { lessonVideoDuration, pollView, questionView } from './session-view.server.js';
 import { applyCommand } from './playback-state.js';
+import { stopBroadcast } from './live-broadcast.server.js';
 import { shownDeckPages } from './slide-decks.server.js';
 
 export type CommandOutcome = { ok: true; message: SessionMessage | null } | { ok: false; status: 404 | 409; reason: string };
@@ -66,5 +67,7 @@ export async function runTeacherCommand(sessionId: string, command: TeacherComma
       }
     }
   });
+  // Ending the session takes the teacher off air too; the recording is made as after "stop".
+  if (!refusal && command.intent === 'end' && message) await stopBroadcast(sessionId, null, null);
   return refusal ?? { ok: true, message };
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { reconnectDelay, STREAM_SILENCE_MS } from './backoff.js';
 import { applySessionMessage, type SessionView } from './session-view.js';
 
-const kinds = ['snapshot', 'playback', 'session', 'poll', 'question', 'hand', 'attendance', 'connection', 'deck', 'ping'] as const;
+const kinds = ['snapshot', 'playback', 'session', 'poll', 'question', 'hand', 'attendance', 'connection', 'deck', 'live', 'ping'] as const;
 
 /**
  * The session's live view from its event stream. Reconnects by itself with backoff

@@ -29,8 +29,19 @@ export function csrfTokenFromRequest(request: Request, secure: boolean): string 
 
 /** Throws a 403 unless the form carries the token that this browser's cookie holds. */
 export function requireValidCsrf(request: Request, formData: FormData, secure: boolean): void {
+  requireMatchingCsrf(request, formData.get(csrfFieldName), secure);
+}
+
+/** The header scripts send the token in when the body is not a form (a live media chunk). */
+export const csrfHeaderName = 'X-CSRF-Token';
+
+/** Throws a 403 unless the request's X-CSRF-Token header matches this browser's cookie. */
+export function requireValidCsrfHeader(request: Request, secure: boolean): void {
+  requireMatchingCsrf(request, request.headers.get(csrfHeaderName), secure);
+}
+
+function requireMatchingCsrf(request: Request, given: FormDataEntryValue | null, secure: boolean): void {
   const expected = csrfTokenFromRequest(request, secure);
-  const given = formData.get(csrfFieldName);
   const ok =
     expected !== null &&
     typeof given === 'string' &&

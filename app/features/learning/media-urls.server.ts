@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getEnv } from '../../env.server.js';
-import { MEDIA_PREFIX, mediaExpiry, mediaSigningPayload, SLIDES_PREFIX, slidesSigningPayload } from './media-urls.js';
+import { LIVE_MEDIA_PREFIX, MEDIA_PREFIX, mediaExpiry, mediaSigningPayload, SLIDES_PREFIX, slidesSigningPayload } from './media-urls.js';
 
 function signature(payload: string, secret: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 32);
@@ -31,4 +31,14 @@ export function signedSlidesBase(sessionId: string, now = new Date()): string {
 
 export function verifySlidesSignature(sessionId: string, expires: number, given: string, secret: string, now = Date.now()): boolean {
   return verify(slidesSigningPayload(sessionId, expires), expires, given, secret, now);
+}
+
+/** The signed folder URL of a live broadcast, handed only to its session's teacher and scheduled classrooms (decision 021). */
+export function signedLiveBase(broadcastId: string, now = new Date()): string {
+  const expires = mediaExpiry(now);
+  return `${LIVE_MEDIA_PREFIX}/${broadcastId}/${expires}/${signature(mediaSigningPayload(broadcastId, expires, 'live'), getEnv().SESSION_SECRET)}/`;
+}
+
+export function verifyLiveSignature(broadcastId: string, expires: number, given: string, secret: string, now = Date.now()): boolean {
+  return verify(mediaSigningPayload(broadcastId, expires, 'live'), expires, given, secret, now);
 }

@@ -4,8 +4,12 @@
 export const MEDIA_PREFIX = '/media';
 export const MEDIA_URL_TTL_HOURS = 6;
 
-export function mediaSigningPayload(videoId: string, expires: number): string {
-  return `media:v1:${videoId}:${expires}`;
+/** What a signature covers: a lesson video's folder, or a live broadcast's (never one for the other). */
+export type MediaScope = 'media' | 'live';
+export const LIVE_MEDIA_PREFIX = '/media/live';
+
+export function mediaSigningPayload(id: string, expires: number, scope: MediaScope = 'media'): string {
+  return `${scope}:v1:${id}:${expires}`;
 }
 
 /** A live session's slide images: /slides/<sessionId>/<expires>/<signature>/<deckId>/<file>. */
@@ -24,4 +28,9 @@ export function mediaExpiry(now: Date, ttlHours = MEDIA_URL_TTL_HOURS): number {
 /** Only ladder, poster and thumbnail files, with no way out of the video's folder. */
 export function isServableMediaPath(rest: string): boolean {
   return /^(hls\/([\w-]+\/)?[\w.-]+\.(m3u8|m4s|mp4|vtt)|poster\.jpg|thumbnails\/[\w.-]+\.(jpg|vtt))$/.test(rest) && !rest.includes('..');
+}
+
+/** A live broadcast's rung playlists, init segments and segments (decision 021). */
+export function isServableLivePath(rest: string): boolean {
+  return /^(audio|240p)\/[\w-]+\.(m3u8|m4s|mp4)$/.test(rest);
 }

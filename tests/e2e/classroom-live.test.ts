@@ -1,0 +1,99 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FAKE_MEDIA_ARGS, launchChromium, logIn } from '../support/chromium.js';
+import { seriousViolations } from '../support/axe.js';
+import { newDemoSession } from '../support/classroom.js';
+import { closeTestSql, testSql } from '../support/db.js';
+import { projectRoot } from '../support/env.js';
+import { publishTestVideo } from '../support/hls-video.js';
+
+const baseUrl = inject('baseUrl');
+const shots = path.join(projectRoot, 'test-results/screenshots');
+let browser: Browser;
+let sessionId = '';
+
+beforeAll(async () => {
+  browser = await launchChromium(FAKE_MEDIA_ARGS);
+  const [lesson] = await testSql()<{ id: string }[]>`select l.id from lessons l join courses c on c.id = l.course_id where c.slug = 'fzu-linear-algebra-1' and l.position = 2`;
+  await publishTestVideo(lesson!.id, inject('mediaRoot'), 60);
+  sessionId = await newDemoSession({ lessonPosition: 2 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeTestSql();
+});
+
+async function loggedIn(email: string): Promise<Page> {
+  // bypassCSP only lets the test inject axe-core; the pages' own scripts run under the CSP.
+  return (await logIn(browser, baseUrl, email, { context: { viewport: { width: 1024, height: 900 }, bypassCSP: true } })).page;
+}
+
+const liveTime = (page: Page) => page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.currentTime ?? -1);
+
+describe('the teacher’s live voice and camera reach the classroom screen', () => {
+  it('teacher goes on air, the screen plays it beside the lesson video, teacher stops, the recording becomes a ready lesson video', async () => {
+    const teacher = await loggedIn('teacher@demo.edu.cn');
+    const screen = await loggedIn('assistant@demo.edu.cn');
+    await teacher.goto(`${baseUrl}/classroom/sessions/${sessionId}/console`);
+    await screen.goto(`${baseUrl}/classroom/sessions/${sessionId}/screen`);
+    await teacher.getByText('实时连接正常').waitFor();
+    await screen.getByText('实时连接正常').waitFor();
+
+    await teacher.getByLabel('同时发送摄像头画面（低清）').check();
+    await teacher.getByRole('button', { name: '开始直播' }).click();
+    const logs: string[] = [];
+    const screenLogs: string[] = [];
+    screen.on('console', (m) => screenLogs.push(m.text()));
+    screen.on('response', (r) => r.url().includes('/media/live') && screenLogs.push(`${r.status()} ${r.url().slice(-40)}`));
+    teacher.on('console', (m) => logs.push(m.text()));
+    teacher.on('pageerror', (e) => logs.push(String(e)));
+    await teacher.getByTestId('on-air').waitFor().catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await teacher.locator('section[aria-labelledby="live-title"]').innerText()}\n${logs.join('\n')}`);
+    });
+    // The microphone meter moves (Chromium's fake microphone beeps).
+    await teacher.waitForFunction(() => Number(document.querySelector<HTMLMeterElement>('[data-testid="mic-level"]')?.value ?? 0) > 0.01, null, { timeout: 15_000 });
+
+    // The screen shows the live picture and plays it: its position advances.
+    await screen.getByText('教师直播', { exact: true }).waitFor({ timeout: 30_000 });
+    await screen.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.currentTime ?? 0) > 1, null, { timeout: 60_000 }).catch(async (e: Error) => {
+      const state = await screen.evaluate(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')!;
+        return { rs: v.readyState, ns: v.networkState, t: v.currentTime, paused: v.paused, err: v.error?.message, buffered: v.buffered.length ? [v.buffered.start(0), v.buffered.end(0)] : [] };
+      });
+      const rows = await testSql()`select status, packaged_chunks, failure from live_broadcasts where session_id = ${sessionId}`;
+      throw new Error(`${e.message}\n${JSON.stringify(state)}\n${JSON.stringify(rows)}\n${screenLogs.slice(-40).join('\n')}`);
+    });
+    const first = await liveTime(screen);
+    await screen.waitForTimeout(2_000);
+    expect(await liveTime(screen), `${await screen.getByTestId('live-video').getAttribute('data-rung')} ${screenLogs.slice(-30).join('\n')}`).toBeGreaterThan(first + 1);
+    expect(await screen.getByTestId('live-video').getAttribute('data-rung')).toBe('240p');
+    const size = await screen.evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')!;
+      return { w: v.videoWidth, h: v.videoHeight };
+    });
+    expect(size.h).toBe(240);
+    // The synchronised lesson video is still there, beside it.
+    await expect(screen.getByTestId('synced-video').isVisible()).resolves.toBe(true);
+    // The console plays it too, muted.
+    await teacher.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.currentTime ?? 0) > 1, null, { timeout: 60_000 });
+    expect(await teacher.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')!.muted)).toBe(true);
+    // On air, both pages stay accessible (live indicator, level meter, the live picture).
+    expect(await seriousViolations(teacher)).toEqual([]);
+    expect(await seriousViolations(screen)).toEqual([]);
+    await teacher.screenshot({ path: path.join(shots, 'classroom-live-console.png'), fullPage: true });
+    await screen.screenshot({ path: path.join(shots, 'classroom-live-screen.png'), fullPage: true });
+
+    await teacher.getByRole('button', { name: '停止直播' }).click();
+    // Off air: the screen's live picture goes; the recording is processed into a lesson video.
+    await screen.getByTestId('live-video').waitFor({ state: 'detached', timeout: 30_000 });
+    await teacher.getByText('录像已作为课程的新课时生成').waitFor({ timeout: 180_000 });
+    const [row] = await testSql()<{ title_zh: string; status: string; duration: number }[]>`
+      select l.title_zh, v.status, v.duration_seconds as duration from live_broadcasts b
+      join lessons l on l.id = b.recording_lesson_id join videos v on v.id = b.recording_video_id where b.session_id = ${sessionId}`;
+    expect(row).toMatchObject({ status: 'ready' });
+    expect(row!.title_zh).toMatch(/^课堂录像 /);
+    expect(row!.duration).toBeGreaterThan(3);
+    await teacher.screenshot({ path: path.join(shots, 'classroom-live-recorded.png'), fullPage: true });
+  }, 300_000);
+});
