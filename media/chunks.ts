@@ -36,6 +36,9 @@ export interface TranscodeChunk {
  */
 export const DEFAULT_CHUNK_SETTINGS: ChunkSettings = { chunkedFromSeconds: 90, chunkSeconds: 300, minChunks: 2 };
 
+/** Transcodes (or chunks) one worker process runs at once: VIDEO_CONCURRENCY's default. */
+export const DEFAULT_TRANSCODES_AT_ONCE = 2;
+
 /** A last chunk shorter than this share of a chunk joins the one before instead. */
 const SMALLEST_LAST_CHUNK_SHARE = 0.25;
 

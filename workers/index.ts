@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { createDatabase } from '../db/client.js';
-import { DEFAULT_CHUNK_SETTINGS } from '../media/chunks.js';
+import { DEFAULT_CHUNK_SETTINGS, DEFAULT_TRANSCODES_AT_ONCE } from '../media/chunks.js';
 import { joinChunks } from './handlers/join-chunks.js';
 import { packageLive, type LiveJobContext } from './handlers/package-live.js';
 import { probeVideo } from './handlers/probe-video.js';
@@ -36,7 +36,7 @@ const env = parseEnvOrExit(
      * all its encoders from one main thread, so a single ladder leaves part of a 2-core
      * machine idle; two side by side finished the same lecture 1.19x sooner (bench:transcode).
      */
-    VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+    VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(DEFAULT_TRANSCODES_AT_ONCE),
     VIDEO_ENCODER_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional(),
     /** How long a dead worker's transcode stays locked before another worker takes it over. */
     VIDEO_LOCK_MS: z.coerce.number().int().min(2_000).default(120_000),
