@@ -5,6 +5,7 @@ import { livePath, type LiveStatus } from './live-commands.js';
 import { LIVE_HLS_CONFIG } from './live-player-config.js';
 import { chooseLiveRung, initialLiveRung, type LiveRungChoice } from './live-rung.js';
 import type { LiveView } from './session-view.js';
+import { SoundButton } from './SoundButton.js';
 
 type Playlists = NonNullable<LiveStatus['live']>['playlists'];
 const RUNG_CHECK_MS = 2_000;
@@ -114,18 +115,7 @@ export function LivePicture({ sessionId, live, muted }: { sessionId: string; liv
       <video ref={video} playsInline autoPlay muted={muted} data-testid="live-video" data-rung={rung} aria-hidden={audioOnly} />
       <figcaption>
         <span className="live-dot" aria-hidden="true" /> {audioOnly ? t('classroom.live.audioOnly') : t('classroom.live.teacherLive')}
-        {needsSound ? (
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              if (video.current) video.current.muted = false;
-              setNeedsSound(false);
-            }}
-          >
-            {t('classroom.sound')}
-          </button>
-        ) : null}
+        {needsSound ? <SoundButton video={video} onSound={() => setNeedsSound(false)} /> : null}
       </figcaption>
     </figure>
   );

@@ -5,6 +5,7 @@ import { decideCorrection } from './drift-correction.js';
 import { preparedRung } from './prefetch.js';
 import { effectiveState, positionAt, type PlaybackState } from './playback-state.js';
 import type { ServerClock } from './useServerClock.js';
+import { SoundButton } from './SoundButton.js';
 
 export type ScreenFigures = { driftMs: number | null; bufferSeconds: number | null; rung: string | null; buffering: boolean };
 
@@ -123,18 +124,7 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
       {/* Captions come as HLS subtitle renditions, which hls.js adds as text tracks. */}
       {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
       <video ref={video} playsInline preload="auto" poster={`${base}poster.jpg`} aria-label={`${t('classroom.video')}: ${title}`} data-testid="synced-video" />
-      {needsSound ? (
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            if (video.current) video.current.muted = false;
-            setNeedsSound(false);
-          }}
-        >
-          {t('classroom.sound')}
-        </button>
-      ) : null}
+      {needsSound ? <SoundButton video={video} onSound={() => setNeedsSound(false)} /> : null}
     </figure>
   );
 }
