@@ -105,10 +105,11 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await student.goto(`${baseUrl}/`);
     let watched: { watched_ranges: [number, number][]; position_seconds: number } | undefined;
     await student.waitForTimeout(500);
-    for (let i = 0; i < 20 && !watched; i++) {
+    // An earlier periodic report may have made the row already: wait for the beacon's ranges.
+    for (let i = 0; i < 40 && !watched?.watched_ranges.length; i++) {
       [watched] = (await testSql()`select p.watched_ranges, p.position_seconds from lesson_video_progress p join users u on u.id = p.user_id
         where u.email = 'student@demo.edu.cn' and p.lesson_id = ${lessonId}`) as unknown as [{ watched_ranges: [number, number][]; position_seconds: number }];
-      if (!watched) await student.waitForTimeout(250);
+      if (!watched?.watched_ranges.length) await student.waitForTimeout(250);
     }
     expect(watched?.watched_ranges.length).toBeGreaterThan(0);
     expect(watched!.position_seconds).toBeGreaterThan(1);
