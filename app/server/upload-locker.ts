@@ -3,6 +3,7 @@ import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/utils'
 import type { Redis } from 'ioredis';
 
 const RELEASE_CHANNEL = 'edu:tus-lock-release';
+const ASK_AGAIN_MS = 1_000;
 const UNLOCK_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
@@ -62,7 +63,7 @@ class RedisUploadLock implements Lock {
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
     const { redis, ttlMs, acquireTimeoutMs, retryMs } = this.locker.options;
     const deadline = Date.now() + acquireTimeoutMs;
-    let asked = false;
+    let askedAt = -Infinity;
     while (!signal.aborted && Date.now() < deadline) {
       if ((await redis.set(lockKey(this.id), this.token, 'PX', ttlMs, 'NX')) === 'OK') {
         this.locker.held.set(this.id, { token: this.token, requestRelease });
@@ -70,8 +71,10 @@ class RedisUploadLock implements Lock {
         this.renewal.unref();
         return;
       }
-      if (!asked) {
-        asked = true;
+      // Asked again every second: pub/sub delivers at most once, and a holder whose
+      // subscriber was reconnecting would otherwise never hear it.
+      if (Date.now() - askedAt >= ASK_AGAIN_MS) {
+        askedAt = Date.now();
         await redis.publish(RELEASE_CHANNEL, this.id);
       }
       await new Promise((resolve) => setTimeout(resolve, retryMs));

@@ -36,6 +36,26 @@ describe('the tus upload lock shared by web nodes through Redis', () => {
     expect(await redisA.get(`edu:tus-lock:${id}`)).toBeNull();
   });
 
+  it('asks again when the holder did not hear the first request (its subscriber was reconnecting)', async () => {
+    const a = new RedisUploadLocker({ redis: redisA, subscriber: subA, retryMs: 20 });
+    const b = new RedisUploadLocker({ redis: redisB, subscriber: subB, retryMs: 20, acquireTimeoutMs: 5_000 });
+    await Promise.all([a.ready(), b.ready()]);
+    const id = randomUUID();
+    const held = a.newLock(id);
+    let cancelled = 0;
+    await held.lock(new AbortController().signal, async () => {
+      cancelled++;
+      await held.unlock();
+    });
+    await subA.unsubscribe('edu:tus-lock-release');
+    const wanted = b.newLock(id).lock(new AbortController().signal, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(cancelled).toBe(0); // the first request went nowhere
+    await subA.subscribe('edu:tus-lock-release');
+    await wanted;
+    expect(cancelled).toBe(1);
+  });
+
   it('gives up when the holder never lets go, and takes over once a dead holder’s lock lapses', async () => {
     const b = new RedisUploadLocker({ redis: redisB, subscriber: subB, retryMs: 20, acquireTimeoutMs: 300 });
     const id = randomUUID();
