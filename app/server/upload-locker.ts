@@ -37,7 +37,13 @@ export class RedisUploadLocker implements Locker {
     subscriber.on('message', (channel: string, id: string) => {
       if (channel === RELEASE_CHANNEL) void this.held.get(id)?.requestRelease();
     });
-    this.subscribed = subscriber.subscribe(RELEASE_CHANNEL);
+    // Subscribe only once the connection is ready: a SUBSCRIBE sent between the TCP connect
+    // and ioredis's ready check (INFO) makes that check fail, and the subscription could be
+    // lost (reproduced: a ready-check error every time, a lost message 1 time in 20; the
+    // lock was then never released, as seen in CI).
+    const ready = subscriber.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
+    if (subscriber.status === 'wait') void subscriber.connect().catch(() => {});
+    this.subscribed = ready.then(() => subscriber.subscribe(RELEASE_CHANNEL));
   }
 
   ready(): Promise<unknown> {

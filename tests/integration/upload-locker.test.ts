@@ -56,6 +56,27 @@ describe('the tus upload lock shared by web nodes through Redis', () => {
     expect(cancelled).toBe(1);
   });
 
+  it('a locker made while its subscriber is still connecting subscribes only once the connection is ready', async () => {
+    const errors: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const subscriber = createRedis(testServiceEnv().REDIS_URL, 'worker', { lazyConnect: false });
+      subscriber.on('error', (e: Error) => errors.push(e.message));
+      // Between the TCP connect and ioredis's ready check: a SUBSCRIBE here broke that check.
+      await new Promise((resolve) => subscriber.once('connect', resolve));
+      const holder = new RedisUploadLocker({ redis: redisA, subscriber, retryMs: 20 });
+      await holder.ready();
+      const id = randomUUID();
+      const held = holder.newLock(id);
+      await held.lock(new AbortController().signal, () => held.unlock());
+      const b = new RedisUploadLocker({ redis: redisB, subscriber: subB, retryMs: 20, acquireTimeoutMs: 5_000 });
+      const wanted = b.newLock(id);
+      await wanted.lock(new AbortController().signal, () => {});
+      await wanted.unlock();
+      await subscriber.quit();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('gives up when the holder never lets go, and takes over once a dead holder’s lock lapses', async () => {
     const b = new RedisUploadLocker({ redis: redisB, subscriber: subB, retryMs: 20, acquireTimeoutMs: 300 });
     const id = randomUUID();
