@@ -103,11 +103,12 @@ async function runLadderFfmpeg(options: TranscodeLadderOptions, dir: string, pla
 
 /**
  * ffmpeg 5.1 runs every audio encoder on its single main thread, the thread that also
- * feeds the five video encoders and scalers; with six AAC encodes in the ladder it was
- * the bottleneck (perf: 37 % of its samples in libavcodec). Encoding each distinct audio
- * bitrate once beforehand, in a pass that takes about 2 % of the lecture's duration, and
- * copying it into the rungs shortens the whole ladder (figures in docs/benchmarks.md).
- * Audio-only sources skip it: their single rung encodes audio once anyway.
+ * feeds the five video encoders and scalers (perf: 37 % of its samples in libavcodec, the
+ * six AAC encodes). Encoding each distinct audio bitrate once beforehand, in a pass that
+ * takes about 2 % of the lecture's duration, and copying it into the rungs saves 2-3 CPU-s
+ * of 51 on the bench lecture (about 3 % of wall time) at the cost of a first segment about
+ * 2 s later (figures in docs/benchmarks.md). Audio-only sources skip it: their single rung
+ * encodes audio once anyway.
  */
 async function encodeAudioOnce(options: TranscodeLadderOptions, bin: string): Promise<{ dir: string; files: Map<number, string> } | null> {
   const rates = audioBitrates(options.plan);
