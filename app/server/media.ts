@@ -44,12 +44,12 @@ export function serveSignedMedia({ storage, secret }: { storage: MediaStorage; s
   return serveSignedFolder(storage, secret, { verify: verifyMediaSignature, isServable: isServableMediaPath, keyOf: (id, rest) => videoKeys.video(id) + rest, expired: 'This video link has expired or is not valid: reload the lesson page' });
 }
 
-/** A live session's slide images (decision 023), signed per session like lesson video. */
 /** A live broadcast's rolling HLS window (decision 021): its own signing scope, and a playlist that changes every second is never reused. */
 export function serveSignedLive({ storage, secret }: { storage: MediaStorage; secret: string }) {
   return serveSignedFolder(storage, secret, { verify: verifyLiveSignature, isServable: isServableLivePath, keyOf: (id, rest) => liveKeys.broadcast(id) + rest, expired: 'This live link has expired or is not valid: reload the classroom page', playlistCache: 'no-store' });
 }
 
+/** A live session's slide images (decision 023), signed per session like lesson video. */
 export function serveSignedSlides({ storage, secret }: { storage: MediaStorage; secret: string }) {
   return serveSignedFolder(storage, secret, { verify: verifySlidesSignature, isServable: isServableSlidePath, keyOf: (id, rest) => slideKeys.session(id) + rest, expired: 'This slide link has expired or is not valid: reload the classroom page' });
 }

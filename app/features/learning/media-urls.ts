@@ -4,19 +4,15 @@
 export const MEDIA_PREFIX = '/media';
 export const MEDIA_URL_TTL_HOURS = 6;
 
-/** What a signature covers: a lesson video's folder, or a live broadcast's (never one for the other). */
-export type MediaScope = 'media' | 'live';
+/** What a signature covers: a lesson video's folder, a live broadcast's or a session's slides (never one for another). */
+export type MediaScope = 'media' | 'live' | 'slides';
 export const LIVE_MEDIA_PREFIX = '/media/live';
-
-export function mediaSigningPayload(id: string, expires: number, scope: MediaScope = 'media'): string {
-  return `${scope}:v1:${id}:${expires}`;
-}
 
 /** A live session's slide images: /slides/<sessionId>/<expires>/<signature>/<deckId>/<file>. */
 export const SLIDES_PREFIX = '/slides';
 
-export function slidesSigningPayload(sessionId: string, expires: number): string {
-  return `slides:v1:${sessionId}:${expires}`;
+export function mediaSigningPayload(id: string, expires: number, scope: MediaScope = 'media'): string {
+  return `${scope}:v1:${id}:${expires}`;
 }
 
 /** Expiry rounded up to the hour: the same URL all hour long, so caches can reuse segments. */
