@@ -24,6 +24,7 @@ import { sampleRss } from './rss-sampler.js';
 import { joinChunkLadders } from '../media/chunk-join.js';
 import { DEFAULT_CHUNK_SETTINGS, DEFAULT_TRANSCODES_AT_ONCE, planChunks } from '../media/chunks.js';
 import { TARGETS, judge } from './targets.js';
+import { inPool } from '../app/features/in-pool.js';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '120' }, source: { type: 'string' }, keep: { type: 'boolean', default: false } },
@@ -194,12 +195,4 @@ function report(label: string, timing: { wallSeconds: number; cpuSeconds: number
 
 function ffmpegVersion(): string {
   return execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0]!.replace(/^ffmpeg version /, '').split(' ')[0]!;
-}
-
-/** Runs work over items, at most `limit` at a time (as one worker's concurrency would). */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/i18n.js';
 import { cacheKeyOf, megabytes, PREFETCH_CACHE, rememberPreparedRung, SERVICE_WORKER_PATH, SERVICE_WORKER_SCOPE, type PrefetchManifest } from './prefetch.js';
+import { inPool } from '../in-pool.js';
 
 type Phase = 'idle' | 'unsupported' | 'preparing' | 'complete' | 'failed' | 'cleared';
 /** Two files at a time: a classroom's link stays busy without starving the live stream. */
@@ -40,21 +41,15 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
     try {
       const { m, cache, have } = await load();
       let stored = have;
-      const queue = [...m.items];
-      const next = async (): Promise<void> => {
-        const item = queue.shift();
-        if (!item) return;
+      await inPool(m.items, PARALLEL, async (item) => {
         const key = cacheKeyOf(item.url)!;
-        if (!(await cache.match(key))) {
-          const res = await fetch(item.url, { credentials: 'same-origin' });
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          await cache.put(key, res);
-          stored += item.bytes;
-          setDone(stored);
-        }
-        return next();
-      };
-      await Promise.all(Array.from({ length: PARALLEL }, next));
+        if (await cache.match(key)) return;
+        const res = await fetch(item.url, { credentials: 'same-origin' });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        await cache.put(key, res);
+        stored += item.bytes;
+        setDone(stored);
+      });
       rememberPreparedRung(m);
       setPhase('complete');
     } catch (e) {
