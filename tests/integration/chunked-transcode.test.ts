@@ -355,9 +355,18 @@ describe('chunks through S3 storage between worker nodes with separate staging',
     await generateLectureClip(source, { seconds, width: 640, height: 360, fps: 25 });
     const { videoId } = await videoToTranscode(source, roots);
     await s3Video.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
-    const fromBucket = async (key: string) => {
-      const object = await bucket.read(key);
-      return object ? buffer(object.body) : null;
+    // s3rver rewrites an object in place (see retryEmptyReads): a read racing a rewrite can
+    // also be cut off mid-stream ("aborted"); such a read is made again.
+    const fromBucket = async (key: string): Promise<Buffer | null> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const object = await bucket.read(key);
+          return object ? await buffer(object.body) : null;
+        } catch (error) {
+          if (attempt >= 5 || !/aborted/.test((error as Error).message)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
     };
     const watched = await watchPublication({
       videoId,
