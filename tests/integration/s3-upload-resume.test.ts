@@ -119,6 +119,12 @@ async function offsetOn(url: string): Promise<number> {
   if (res.status !== 200) throw new Error(`HEAD ${url} answered ${res.status}`);
   return Number(res.headers.get('upload-offset'));
 }
+/** A's offset once it has stored the cut request's tail: the HEAD may come in before A noticed the cut. */
+async function offsetAfterTheCut(url: string): Promise<number> {
+  let offset = 0;
+  await waitFor(async () => (offset = await offsetOn(url)) > chunkSize, 10_000, 'web A to store what it received before the cut');
+  return offset;
+}
 const filesIn = async (dir: string) => readdir(dir).catch(() => [] as string[]);
 
 async function videoOf(uploadId: string) {
@@ -134,7 +140,7 @@ describe('a lecture uploaded into the bucket through two web nodes', () => {
     // What A received before the cut (a whole part, then under 2 MiB of the next PATCH,
     // kept as the tail object) is in the bucket, not in A's folder. HEAD waits for A to
     // finish storing the cut request (the lock).
-    const offsetAfterCut = await offsetOn(firstUrl);
+    const offsetAfterCut = await offsetAfterTheCut(firstUrl);
     expect(offsetAfterCut).toBeGreaterThan(chunkSize + MiB);
     expect(offsetAfterCut).toBeLessThan(chunkSize + 2 * MiB);
     expect(await keysUnder('uploads/')).toEqual([`uploads/${uploadId}.info`, `uploads/${uploadId}.part`]);
@@ -171,7 +177,7 @@ describe('a lecture uploaded into the bucket through two web nodes', () => {
   it('purges an upload abandoned past the expiry: its multipart upload is aborted and its objects deleted', async () => {
     const abandonedUrl = await uploadCutOnWebA('gave-up.mp4');
     const uploadId = uploadIdOf(abandonedUrl);
-    expect(await offsetOn(abandonedUrl)).toBeGreaterThan(chunkSize);
+    expect(await offsetAfterTheCut(abandonedUrl)).toBeGreaterThan(chunkSize);
     expect(await keysUnder('uploads/')).toEqual([`uploads/${uploadId}.info`, `uploads/${uploadId}.part`]);
     expect(await pendingMultipartUploads(s3.directory, s3.bucket)).toHaveLength(1);
 
