@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateLectureClip } from '../../media/fixtures.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { testServiceEnv } from '../support/env.js';
@@ -18,10 +18,10 @@ let clip = '';
 let queue: Queue;
 const running: Running[] = [];
 
-const workerEnv = (preset: string) => ({ ...testServiceEnv(), MEDIA_ROOT: mediaRoot, QUEUE_PREFIX: prefix, VIDEO_LOCK_MS: '4000', VIDEO_ENCODER_PRESET: preset, LOG_LEVEL: 'info' });
+const workerEnv = (preset: string, extra: Record<string, string>) => ({ ...testServiceEnv(), MEDIA_ROOT: mediaRoot, QUEUE_PREFIX: prefix, VIDEO_LOCK_MS: '4000', VIDEO_ENCODER_PRESET: preset, LOG_LEVEL: 'info', ...extra });
 
-function startWorker(preset: string): Running {
-  const w = startProcess('workers/index.ts', workerEnv(preset));
+function startWorker(preset: string, extra: Record<string, string> = {}): Running {
+  const w = startProcess('workers/index.ts', workerEnv(preset, extra));
   running.push(w);
   return w;
 }
@@ -51,8 +51,15 @@ beforeAll(async () => {
   queue = new Queue('video', { connection: { url: testServiceEnv().REDIS_URL }, prefix });
 });
 
+// A test that fails half-way must not leave its workers on the queue: they would take the
+// next test's jobs.
+afterEach(async () => {
+  const alive = running.splice(0);
+  for (const w of alive) w.child.kill('SIGKILL');
+  await Promise.all(alive.map((w) => w.exited));
+});
+
 afterAll(async () => {
-  for (const w of running) w.child.kill('SIGKILL');
   await queue.obliterate({ force: true }).catch(() => {});
   await queue.close();
   await run('pkill', ['-f', mediaRoot]); // any ffmpeg a killed worker left behind
@@ -93,8 +100,9 @@ describe('a worker killed mid-transcode', () => {
 describe('several workers share the queue', () => {
   it('two worker processes split two lectures between them', async () => {
     const [v1, v2] = [await videoToTranscode(), await videoToTranscode()];
-    const c = startWorker('ultrafast');
-    const d = startWorker('ultrafast');
+    // One transcode at a time each (the default is two), so that neither can take both.
+    const c = startWorker('ultrafast', { VIDEO_CONCURRENCY: '1' });
+    const d = startWorker('ultrafast', { VIDEO_CONCURRENCY: '1' });
     await Promise.all([started(c), started(d)]);
     await queue.addBulk([v1, v2].map((videoId) => ({ name: 'transcode-video', data: { videoId }, opts: { jobId: `transcode-video--${videoId}` } })));
     await waitFor(async () => (await status(v1)).status === 'ready' && (await status(v2)).status === 'ready', 180_000, 'both lectures to be ready');
