@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { courses, courseTeachers, institutions, lessons, users } from './schema/index.js';
 import { documentTokens } from './search-tokens.js';
@@ -28,7 +28,7 @@ export async function refreshCourseSearch(db: Executor, courseId: string): Promi
   const lessonTexts = await db
     .select({ titleZh: lessons.titleZh, titleEn: lessons.titleEn, captionText: lessons.captionText })
     .from(lessons)
-    .where(eq(lessons.courseId, courseId));
+    .where(and(eq(lessons.courseId, courseId), eq(lessons.draft, false)));
   const teachers = await db
     .select({ name: users.displayName })
     .from(courseTeachers)

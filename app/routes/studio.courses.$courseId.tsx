@@ -12,6 +12,7 @@ import {
   deleteLesson,
   deleteModule,
   moveCourseLesson,
+  setLessonDraft,
   moveCourseModule,
   renameLesson,
   renameModule,
@@ -31,7 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 // Notices after a successful change travel in the redirect's query (Post/Redirect/Get).
-const doneNotices = { saved: 'studio.lesson.saved', moved: 'studio.editor.moved', published: 'studio.editor.publishedNotice', unpublished: 'studio.editor.unpublishedNotice' } as const satisfies Record<string, MessageKey>;
+const doneNotices = { saved: 'studio.lesson.saved', moved: 'studio.editor.moved', published: 'studio.editor.publishedNotice', unpublished: 'studio.editor.unpublishedNotice', lessonPublished: 'studio.lesson.publishedNotice', lessonDrafted: 'studio.lesson.draftedNotice' } as const satisfies Record<string, MessageKey>;
 const failures: Record<Exclude<StructureOutcome, 'ok'> | 'no-lessons', { status: number; notice: MessageKey }> = {
   'not-found': { status: 404, notice: 'studio.editor.notFound' },
   'not-empty': { status: 409, notice: 'studio.module.notEmpty' },
@@ -62,6 +63,9 @@ async function applyEdit(courseId: string, v: Exclude<CourseEdit, { intent: 'met
       return { outcome: await deleteLesson(courseId, v.lessonId), anchor: 'structure-title', done: 'saved' };
     case 'move-lesson':
       return { outcome: await moveCourseLesson(courseId, v.lessonId, v.direction), anchor: `lesson-${v.lessonId}`, done: 'moved' };
+    case 'publish-lesson':
+    case 'draft-lesson':
+      return { outcome: await setLessonDraft(courseId, v.lessonId, v.intent === 'draft-lesson'), anchor: `lesson-${v.lessonId}`, done: v.intent === 'publish-lesson' ? 'lessonPublished' : 'lessonDrafted' };
   }
 }
 

@@ -122,7 +122,7 @@ export default function StudioLesson() {
   const title = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
   return (
     <section aria-labelledby="studio-title">
-      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="" />
+      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="" draft={lesson.draft} />
       <h1 id="studio-title">{t('studio.title', { lesson: title(lesson.titleZh, lesson.titleEn) })}</h1>
       <p className="muted">{t('studio.course', { course: title(lesson.courseTitleZh, lesson.courseTitleEn) })}</p>
       <p>

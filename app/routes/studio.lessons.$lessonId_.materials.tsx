@@ -58,7 +58,7 @@ export default function LessonMaterials() {
   const title = pick(locale, lesson.titleZh, lesson.titleEn);
   return (
     <section aria-labelledby="materials-title">
-      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/materials" />
+      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/materials" draft={lesson.draft} />
       <h1 id="materials-title">{t('studio.materials.title', { lesson: title })}</h1>
       {notice ? (
         <p className={`notice ${notice.ok ? 'ok' : 'warn'}`} role={notice.ok ? 'status' : 'alert'}>

@@ -46,7 +46,7 @@ export default function LessonTextEditor() {
   const title = pick(locale, lesson.titleZh, lesson.titleEn);
   return (
     <section aria-labelledby="text-title">
-      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/text" />
+      <StudioLessonNav lessonId={lesson.id} courseId={lesson.courseId} current="/text" draft={lesson.draft} />
       <h1 id="text-title">{t('studio.text.title', { lesson: title })}</h1>
       {actionData?.kind === 'saved' ? (
         <p className="notice ok" role="status">

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   date,
   index,
@@ -155,6 +156,12 @@ export const lessons = pgTable(
     captionText: text().notNull().default(''),
     /** Bumped by every studio save: a save carrying an older version is stale. */
     version: integer().notNull().default(1),
+    /**
+     * A draft is seen by the course's teachers only: students neither see nor need it (it
+     * is not in the syllabus, the lesson counts, search or the completion rule). A class
+     * recording starts as one; the teacher publishes it from the studio outline.
+     */
+    draft: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

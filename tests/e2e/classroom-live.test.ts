@@ -87,13 +87,19 @@ describe('the teacher’s live voice and camera reach the classroom screen', () 
     await teacher.getByRole('button', { name: '停止直播' }).click();
     // Off air: the screen's live picture goes; the recording is processed into a lesson video.
     await screen.getByTestId('live-video').waitFor({ state: 'detached', timeout: 30_000 });
-    await teacher.getByText('录像已作为课程的新课时生成').waitFor({ timeout: 180_000 });
-    const [row] = await testSql()<{ title_zh: string; status: string; duration: number }[]>`
-      select l.title_zh, v.status, v.duration_seconds as duration from live_broadcasts b
+    await teacher.getByText('录像已作为课程的新课时（草稿）生成').waitFor({ timeout: 180_000 });
+    const [row] = await testSql()<{ lesson_id: string; title_zh: string; draft: boolean; status: string; duration: number }[]>`
+      select l.id as lesson_id, l.title_zh, l.draft, v.status, v.duration_seconds as duration from live_broadcasts b
       join lessons l on l.id = b.recording_lesson_id join videos v on v.id = b.recording_video_id where b.session_id = ${sessionId}`;
     expect(row).toMatchObject({ status: 'ready' });
     expect(row!.title_zh).toMatch(/^课堂录像 /);
     expect(row!.duration).toBeGreaterThan(3);
     await teacher.screenshot({ path: path.join(shots, 'classroom-live-recorded.png'), fullPage: true });
+    // A draft until the teacher has looked at it: from the console to the studio, then publish.
+    expect(row!.draft).toBe(true);
+    await teacher.getByRole('link', { name: '在工作室中打开' }).click();
+    await teacher.getByRole('button', { name: '向学生发布此课时' }).click();
+    await teacher.getByText('课时已向学生发布。').waitFor();
+    expect((await testSql()<{ draft: boolean }[]>`select draft from lessons where id = ${row!.lesson_id}`)[0]!.draft).toBe(false);
   }, 300_000);
 });

@@ -161,12 +161,14 @@ describe('live teacher voice and camera', () => {
       return latest?.videoStatus === 'ready' || latest?.status === 'failed' || latest?.videoStatus === 'failed';
     }, 180_000, 'the recording to be transcoded');
     expect(latest).toMatchObject({ status: 'recorded', videoStatus: 'ready' });
-    const [lesson] = await testSql()<{ title_zh: string; module_id: string | null; source_module: string | null; duration: number }[]>`
-      select l.title_zh, l.module_id, sl.module_id as source_module, v.duration_seconds as duration
+    const [lesson] = await testSql()<{ title_zh: string; draft: boolean; module_id: string | null; source_module: string | null; duration: number }[]>`
+      select l.title_zh, l.draft, l.module_id, sl.module_id as source_module, v.duration_seconds as duration
       from live_broadcasts b join lessons l on l.id = b.recording_lesson_id join videos v on v.id = b.recording_video_id
       join live_sessions s on s.id = b.session_id join lessons sl on sl.id = s.lesson_id where b.id = ${broadcastId}`;
     expect(lesson!.title_zh).toMatch(/^课堂录像 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
     expect(lesson!.module_id).toBe(lesson!.source_module);
+    // The classroom's voices reach students only once the teacher publishes the recording.
+    expect(lesson!.draft).toBe(true);
     // Every chunk made it: the recording is as long as the camera file.
     expect(lesson!.duration).toBeGreaterThan(SOURCE_SECONDS - 0.5);
     expect(lesson!.duration).toBeLessThan(SOURCE_SECONDS + 0.5);

@@ -63,7 +63,7 @@ describe('a teacher builds a course', () => {
   it('refuses to publish a course without lessons (409, with a message)', async () => {
     const res = await edit(teacher, { intent: 'publish' });
     expect(res.status).toBe(409);
-    expect(await res.text()).toContain('至少要有一个课时');
+    expect(await res.text()).toContain('至少要有一个学生可见的课时');
     expect((await testSql()`select published_at from courses where id = ${courseId}`)[0]!.published_at).toBeNull();
   });
 

@@ -12,7 +12,8 @@ export function recordingLessonTitles(startedAt: Date): { titleZh: string; title
 
 /**
  * A new lesson at the end of the session lesson's module holding the recording as its
- * video, queued for the ordinary pipeline. Idempotent: a repeated finish returns the
+ * video, queued for the ordinary pipeline. It is a draft: the classroom's voices reach
+ * students only once the teacher has watched it and published it. Idempotent: a repeated finish returns the
  * video it made the first time. Returns the video id.
  */
 export async function createRecordingLesson(db: Database, broadcastId: string, uploadId: string, bytes: number): Promise<string> {
@@ -32,7 +33,7 @@ export async function createRecordingLesson(db: Database, broadcastId: string, u
       .where(and(eq(lessons.courseId, source.courseId)))) as [{ last: number }];
     const [lesson] = await tx
       .insert(lessons)
-      .values({ courseId: source.courseId, moduleId: source.moduleId, position: Number(last) + 1, ...recordingLessonTitles(b.startedAt) })
+      .values({ courseId: source.courseId, moduleId: source.moduleId, position: Number(last) + 1, draft: true, ...recordingLessonTitles(b.startedAt) })
       .returning({ id: lessons.id });
     const [video] = await tx
       .insert(videos)

@@ -17,6 +17,7 @@ import {
 import { getServices } from '../../services.server.js';
 import type { CurrentUser } from '../identity/session.server.js';
 import { decideEnrolment, type EnrolmentDecision } from './enrolment-rules.js';
+import { studentLessonCounts } from '../learning/lesson-counts.js';
 
 /** A published course as its public page shows it; null when there is none (or it is a draft). */
 export async function findPublishedCourse(slug: string) {
@@ -74,7 +75,7 @@ export async function findPublishedCourse(slug: string) {
 export type SyllabusLesson = { id: string; titleZh: string; titleEn: string | null; hasVideo: boolean; hasQuiz: boolean; durationSeconds: number | null };
 export type SyllabusModule = { id: string | null; titleZh: string | null; titleEn: string | null; lessons: SyllabusLesson[] };
 
-/** Modules in order with their lessons in order; lessons outside any module come last. */
+/** Modules in order with their students' lessons in order (no drafts); lessons outside any module come last. */
 export async function courseSyllabus(courseId: string): Promise<SyllabusModule[]> {
   const { db } = getServices();
   const rows = await db
@@ -92,7 +93,7 @@ export async function courseSyllabus(courseId: string): Promise<SyllabusModule[]
     .leftJoin(courseModules, eq(courseModules.id, lessons.moduleId))
     .leftJoin(quizzes, eq(quizzes.lessonId, lessons.id))
     .leftJoin(videos, and(eq(videos.lessonId, lessons.id), eq(videos.status, 'ready')))
-    .where(eq(lessons.courseId, courseId))
+    .where(and(eq(lessons.courseId, courseId), eq(lessons.draft, false)))
     .orderBy(sql`${courseModules.position} asc nulls last`, asc(lessons.position));
   const modules: SyllabusModule[] = [];
   for (const row of rows) {
@@ -173,9 +174,7 @@ export async function listMyCourses(userId: string) {
       titleZh: courses.titleZh,
       titleEn: courses.titleEn,
       lastLessonId: enrolments.lastLessonId,
-      lessonCount: sql<number>`(select count(*)::int from ${lessons} where ${lessons.courseId} = ${courses.id})`,
-      completedLessons: sql<number>`(select count(*)::int from ${lessonCompletions} lc join ${lessons} l on l.id = lc.lesson_id
-        where l.course_id = ${courses.id} and lc.user_id = ${userId} and lc.completed_at is not null)`,
+      ...studentLessonCounts(userId),
       completed: sql<boolean>`exists (select 1 from ${completionRecords} r where r.course_id = ${courses.id} and r.user_id = ${userId})`,
     })
     .from(enrolments)

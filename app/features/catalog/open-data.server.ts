@@ -102,7 +102,7 @@ function publishedCourses(sql: ReturnType<typeof getServices>['sql']) {
       c.subject, c.level, c.language, c.credits::text as credits, c.class_hours as "classHours", c.updated_at as "updatedAt",
       i.slug as "institutionSlug", i.name_zh as "institutionZh", i.name_en as "institutionEn",
       r.code as "regionCode", r.name_zh as "regionZh", r.name_en as "regionEn",
-      (select count(*)::int from lessons l where l.course_id = c.id) as "lessonCount",
+      (select count(*)::int from lessons l where l.course_id = c.id and not l.draft) as "lessonCount",
       coalesce((select array_agg(u.display_name order by u.display_name) from course_teachers ct join users u on u.id = ct.user_id
                 where ct.course_id = c.id and u.display_name is not null), '{}') as teachers
     from courses c

@@ -13,6 +13,7 @@ import {
 import { getServices } from '../../services.server.js';
 import { finalGrade, isCourseComplete, isLessonComplete, type GradedQuiz } from './grading.js';
 import { isWatchableVideo } from './lesson.server.js';
+import { studentLessonCounts } from './lesson-counts.js';
 
 type Db = ReturnType<typeof getServices>['db'];
 
@@ -109,9 +110,7 @@ export async function issueCompletionIfMet(userId: string, courseId: string): Pr
       classHours: courses.classHours,
       passGrade: courses.passGrade,
       attemptScoring: courses.attemptScoring,
-      lessonCount: sql<number>`(select count(*)::int from ${lessons} where ${lessons.courseId} = ${courses.id})`,
-      completedLessons: sql<number>`(select count(*)::int from ${lessonCompletions} lc join ${lessons} l on l.id = lc.lesson_id
-        where l.course_id = ${courses.id} and lc.user_id = ${userId} and lc.completed_at is not null)`,
+      ...studentLessonCounts(userId),
     })
     .from(courses)
     .innerJoin(institutions, eq(institutions.id, courses.institutionId))

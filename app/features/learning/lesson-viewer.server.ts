@@ -18,7 +18,8 @@ export type LessonViewer = {
 /**
  * Who may open a lesson (its page, media, materials, quiz): students enrolled in its
  * published course, and the course's teachers (as a preview, published or not). Anyone
- * else signed in is sent to the course page to enrol; an unpublished course is a 404.
+ * else signed in is sent to the course page to enrol; an unpublished course or a draft
+ * lesson is a 404 to them.
  */
 export async function requireLessonViewer(request: Request, _context: AppLoadContext, lessonId: string | undefined): Promise<LessonViewer> {
   const user = await requireUser(request);
@@ -28,7 +29,7 @@ export async function requireLessonViewer(request: Request, _context: AppLoadCon
   const { db } = getServices();
   const [course] = await db.select({ slug: courses.slug, publishedAt: courses.publishedAt }).from(courses).where(eq(courses.id, lesson.courseId));
   if (await canTeachLesson(user, lesson)) return { user, lesson, courseSlug: course!.slug, preview: true };
-  if (!course?.publishedAt) throw data({ reason: 'not-found' as const }, { status: 404 });
+  if (!course?.publishedAt || lesson.draft) throw data({ reason: 'not-found' as const }, { status: 404 });
   const [enrolled] = await db
     .select({ courseId: enrolments.courseId })
     .from(enrolments)

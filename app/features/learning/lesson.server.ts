@@ -32,7 +32,7 @@ export async function findLessonWithVideo(lessonId: string) {
   return row ?? null;
 }
 
-/** The lesson's text and its neighbours in the course order, for the lesson page. */
+/** The lesson's text and its neighbours in the course order (drafts skipped), for the lesson page. */
 export async function lessonPageExtras(lessonId: string, courseId: string) {
   const { db } = getServices();
   const [lesson] = await db.select({ bodyZh: lessons.bodyZh, bodyEn: lessons.bodyEn }).from(lessons).where(eq(lessons.id, lessonId));
@@ -40,7 +40,8 @@ export async function lessonPageExtras(lessonId: string, courseId: string) {
     .select({ id: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn })
     .from(lessons)
     .leftJoin(courseModules, eq(courseModules.id, lessons.moduleId))
-    .where(eq(lessons.courseId, courseId))
+    // The lesson itself is kept even if it is a draft, for a teacher's preview of it.
+    .where(and(eq(lessons.courseId, courseId), or(eq(lessons.draft, false), eq(lessons.id, lessonId))))
     .orderBy(sql`${courseModules.position} asc nulls last`, asc(lessons.position));
   const index = ordered.findIndex((l) => l.id === lessonId);
   return { bodyZh: lesson?.bodyZh ?? '', bodyEn: lesson?.bodyEn ?? null, prev: ordered[index - 1] ?? null, next: ordered[index + 1] ?? null };

@@ -3,7 +3,7 @@ import { pick } from '../../components/catalog/labels.js';
 import { CsrfInput } from '../../components/CsrfInput.js';
 import { useLocale, useT } from '../i18n/i18n.js';
 
-type LessonRow = { id: string; titleZh: string; titleEn: string | null };
+type LessonRow = { id: string; titleZh: string; titleEn: string | null; draft: boolean };
 type ModuleRow = { id: string; titleZh: string; titleEn: string | null; lessons: LessonRow[] };
 
 function MoveButtons({ intent, idName, id, upLabel, downLabel }: { intent: string; idName: string; id: string; upLabel: string; downLabel: string }) {
@@ -58,6 +58,7 @@ function LessonItem({ lesson, n }: { lesson: LessonRow; n: number }) {
       <div className="outline-row">
         <span className="outline-title">
           {n}. {title}
+          {lesson.draft ? <span className="badge draft">{t('studio.lesson.draftBadge')}</span> : null}
         </span>
         <MoveButtons intent="move-lesson" idName="lessonId" id={lesson.id} upLabel={t('studio.lesson.moveUp', { title })} downLabel={t('studio.lesson.moveDown', { title })} />
       </div>
@@ -66,6 +67,15 @@ function LessonItem({ lesson, n }: { lesson: LessonRow; n: number }) {
         <a href={`/studio/lessons/${lesson.id}/materials`}>{t('studio.lesson.materials')}</a> · <a href={`/studio/lessons/${lesson.id}/quiz`}>{t('studio.lesson.quiz')}</a> ·{' '}
         <a href={`/lessons/${lesson.id}`}>{t('studio.lesson.preview')}</a>
       </p>
+      {lesson.draft ? <p className="hint">{t('studio.lesson.draftHint')}</p> : null}
+      <Form method="post" className="inline-form">
+        <CsrfInput />
+        <input type="hidden" name="intent" value={lesson.draft ? 'publish-lesson' : 'draft-lesson'} />
+        <input type="hidden" name="lessonId" value={lesson.id} />
+        <button type="submit" className={lesson.draft ? 'button small' : 'button secondary small'}>
+          {t(lesson.draft ? 'studio.lesson.publish' : 'studio.lesson.toDraft', { title })}
+        </button>
+      </Form>
       <details>
         <summary>{t('studio.lesson.rename')}</summary>
         <TitlesForm intent="rename-lesson" hidden={{ lessonId: lesson.id }} zh={lesson.titleZh} en={lesson.titleEn} submit={t('common.save')} idPrefix={`rl-${lesson.id}`} />

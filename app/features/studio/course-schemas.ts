@@ -59,6 +59,8 @@ export const courseEditSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('rename-lesson'), lessonId: id, ...titles }),
   z.object({ intent: z.literal('delete-lesson'), lessonId: id }),
   z.object({ intent: z.literal('move-lesson'), lessonId: id, direction }),
+  z.object({ intent: z.literal('publish-lesson'), lessonId: id }),
+  z.object({ intent: z.literal('draft-lesson'), lessonId: id }),
 ]);
 export type CourseEdit = z.infer<typeof courseEditSchema>;
 

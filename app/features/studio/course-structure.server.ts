@@ -94,6 +94,21 @@ export function renameLesson(courseId: string, lessonId: string, titles: Titles)
   });
 }
 
+/**
+ * Shows a draft lesson to the course's students, or takes a lesson back to draft (its
+ * students' progress is kept, but no longer counts until it is published again).
+ */
+export function setLessonDraft(courseId: string, lessonId: string, draft: boolean): Promise<StructureOutcome> {
+  return withCourseLocked(courseId, async (tx) => {
+    const updated = await tx
+      .update(lessons)
+      .set({ draft, updatedAt: new Date() })
+      .where(and(eq(lessons.id, lessonId), eq(lessons.courseId, courseId)))
+      .returning({ id: lessons.id });
+    return updated.length ? 'ok' : 'not-found';
+  });
+}
+
 /** Deletes the lesson (its progress, videos and materials go by cascade), then its material files. */
 export async function deleteLesson(courseId: string, lessonId: string): Promise<StructureOutcome> {
   const outcome = await withCourseLocked(courseId, async (tx) => {

@@ -64,7 +64,7 @@ export async function loadCourseOutline(courseId: string) {
   const [modules, lessonRows, partners, allInstitutions] = await Promise.all([
     db.select().from(courseModules).where(eq(courseModules.courseId, courseId)).orderBy(asc(courseModules.position)),
     db
-      .select({ id: lessons.id, moduleId: lessons.moduleId, position: lessons.position, titleZh: lessons.titleZh, titleEn: lessons.titleEn })
+      .select({ id: lessons.id, moduleId: lessons.moduleId, position: lessons.position, titleZh: lessons.titleZh, titleEn: lessons.titleEn, draft: lessons.draft })
       .from(lessons)
       .where(eq(lessons.courseId, courseId))
       .orderBy(asc(lessons.position)),
@@ -115,14 +115,14 @@ export async function updateCourseMetadata(course: Course, m: CourseMetadata): P
   });
 }
 
-/** Publishing needs at least one lesson; unpublishing hides the course from the catalog. */
+/** Publishing needs at least one lesson students can see; unpublishing hides the course from the catalog. */
 export async function setCoursePublished(courseId: string, publish: boolean): Promise<'ok' | 'no-lessons'> {
   const { db } = getServices();
   if (!publish) {
     await db.update(courses).set({ publishedAt: null, updatedAt: new Date() }).where(eq(courses.id, courseId));
     return 'ok';
   }
-  const [row] = await db.select({ n: count() }).from(lessons).where(eq(lessons.courseId, courseId));
+  const [row] = await db.select({ n: count() }).from(lessons).where(and(eq(lessons.courseId, courseId), eq(lessons.draft, false)));
   if (!row || row.n === 0) return 'no-lessons';
   await db
     .update(courses)

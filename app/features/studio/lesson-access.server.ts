@@ -8,12 +8,12 @@ import type { CurrentUser } from '../identity/session.server.js';
 import { recordAccessDenied } from '../audit/audit.server.js';
 import { requireUser } from '../identity/guards.server.js';
 
-export type LessonForTeacher = { id: string; titleZh: string; titleEn: string | null; courseId: string; courseTitleZh: string; courseTitleEn: string | null; institutionId: string };
+export type LessonForTeacher = { id: string; titleZh: string; titleEn: string | null; draft: boolean; courseId: string; courseTitleZh: string; courseTitleEn: string | null; institutionId: string };
 
 export async function findLesson(lessonId: string): Promise<LessonForTeacher | null> {
   const { db } = getServices();
   const [row] = await db
-    .select({ id: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn, courseId: courses.id, courseTitleZh: courses.titleZh, courseTitleEn: courses.titleEn, institutionId: courses.institutionId })
+    .select({ id: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn, draft: lessons.draft, courseId: courses.id, courseTitleZh: courses.titleZh, courseTitleEn: courses.titleEn, institutionId: courses.institutionId })
     .from(lessons)
     .innerJoin(courses, eq(courses.id, lessons.courseId))
     .where(eq(lessons.id, lessonId));

@@ -390,7 +390,7 @@ export const en = {
   'classroom.live.error.alreadyLive': 'This session is already on air.',
   'classroom.live.error.notLive': 'This session is not on air.',
   'classroom.live.recordingProcessing': 'The recording is being processed…',
-  'classroom.live.recordingReady': 'The recording is ready as a new lesson of the course.',
+  'classroom.live.recordingReady': 'The recording is ready as a new draft lesson of the course: students see it once you publish it in the course outline.',
   'classroom.live.openRecording': 'Open it in the studio',
   'classroom.live.recordingFailed': 'The recording could not be processed.',
   'classroom.live.picture': 'The teacher, live',

@@ -389,7 +389,7 @@ export const zhCN = {
   'classroom.live.error.alreadyLive': '本节课已在直播中。',
   'classroom.live.error.notLive': '本节课当前未在直播。',
   'classroom.live.recordingProcessing': '录像正在处理中…',
-  'classroom.live.recordingReady': '录像已作为课程的新课时生成。',
+  'classroom.live.recordingReady': '录像已作为课程的新课时（草稿）生成：在课程大纲中发布后学生才能看到。',
   'classroom.live.openRecording': '在工作室中打开',
   'classroom.live.recordingFailed': '录像处理失败。',
   'classroom.live.picture': '教师实时画面',

@@ -1,0 +1,1 @@
+ALTER TABLE "lessons" ADD COLUMN "draft" boolean DEFAULT false NOT NULL;
