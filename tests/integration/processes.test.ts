@@ -1,11 +1,22 @@
+import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { testServiceEnv } from '../support/env.js';
-import { freePort, startProcess, waitFor } from '../support/processes.js';
+import { freePort, startProcess as start, waitFor, type Running } from '../support/processes.js';
 
 const baseUrl = inject('baseUrl');
 const redis = new Redis(testServiceEnv().REDIS_URL);
 afterAll(() => redis.quit());
+// A test that fails half-way must not leave its processes running into later tests.
+const started: Running[] = [];
+const startProcess = (...args: Parameters<typeof start>) => {
+  const p = start(...args);
+  started.push(p);
+  return p;
+};
+afterEach(() => {
+  for (const p of started.splice(0)) p.child.kill('SIGKILL');
+});
 
 describe('/healthz', () => {
   it('reports database, Redis and a live worker', async () => {
@@ -48,7 +59,8 @@ describe('security headers', () => {
 
 describe('graceful shutdown', () => {
   it('a worker stops on SIGTERM with exit code 0 and leaves the liveness set', async () => {
-    const worker = startProcess('workers/index.ts', { ...testServiceEnv(), LOG_LEVEL: 'info' });
+    // A queue prefix of its own: in its few seconds alive it must not take the suite's jobs.
+    const worker = startProcess('workers/index.ts', { ...testServiceEnv(), QUEUE_PREFIX: `shutdown${Date.now()}`, LOG_LEVEL: 'info' });
     await waitFor(async () => worker.output().includes('worker started'), 30_000, 'worker start');
     const id = /"workerId":"([^"]+)"/.exec(worker.output())![1]!;
     expect(await redis.zscore('edu:workers:heartbeat', id)).not.toBeNull();
@@ -62,11 +74,21 @@ describe('graceful shutdown', () => {
     const port = await freePort();
     const web = startProcess('app/server/main.ts', { ...testServiceEnv(), PORT: String(port), SESSION_SECRET: 'y'.repeat(40), LOG_LEVEL: 'info', NODE_ENV: 'test' });
     await waitFor(async () => web.output().includes('web server listening'), 30_000, 'web start');
-    // Start a request, signal while the server is still answering it, and expect a full answer.
-    const pending = fetch(`http://127.0.0.1:${port}/signup`).then(async (r) => ({ status: r.status, body: await r.text() }));
-    await new Promise((r) => setTimeout(r, 5));
-    web.child.kill('SIGTERM');
-    const answer = await pending;
+    // Start a request and signal once the server has it: its "100 Continue" says it has read
+    // the request's head and is answering. (Signalling after a fixed delay raced the server
+    // accepting the connection at all.) Then expect a full answer.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/signup', headers: { Expect: '100-continue', 'Content-Length': '1' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body })).on('error', reject);
+      });
+      req.on('error', reject);
+      req.on('continue', () => {
+        web.child.kill('SIGTERM');
+        req.end('x');
+      });
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('</html>');
     expect(await web.exited).toBe(0);
