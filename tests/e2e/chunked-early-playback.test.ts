@@ -80,6 +80,10 @@ describe('a chunked lecture played while its later chunks are still encoding', (
 
     await video.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
     await waitFor(async () => (await status()).storage_prefix !== null, 120_000, 'chunk 0 to be offered while encoding');
+    // Hold the queue (the chunks being encoded finish, no new one starts) while the page
+    // loads and is checked: on a fast machine the whole lecture could otherwise be listed,
+    // or even ready, before the checks of what is "early".
+    await video.pause();
     const started = Date.now();
     const playlistRequests: string[] = [];
     const consoleLines: string[] = [];
@@ -105,6 +109,7 @@ describe('a chunked lecture played while its later chunks are still encoding', (
     }, SECONDS - 2);
     expect(seekedTo).toBeLessThanOrEqual((await listedSeconds()) + 0.1);
     await page.screenshot({ path: path.join(shots, 'chunked-early-playback.png'), fullPage: true });
+    await video.resume();
 
     // No reload: hls.js reloads the EVENT playlists, sees the appended chunks, then ENDLIST.
     await waitFor(async () => (await status()).status === 'ready', 240_000, 'the lecture to be ready').catch((e: Error) => {

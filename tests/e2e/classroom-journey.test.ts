@@ -55,7 +55,7 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
     // Settled: three samples in a row within 250 ms of each other, both playing past the seek.
     let inStep = 0;
     let last = { diffMs: NaN, teacher: 0, screen: 0 };
-    for (let i = 0; i < 120 && inStep < 3; i++) {
+    for (let i = 0; i < 240 && inStep < 3; i++) {
       const a = await sample(teacher);
       const b = await sample(screen);
       const diffMs = (b.t - (a.t + (b.at - a.at) / 1000)) * 1000;
@@ -103,7 +103,8 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
     const figures = await status.evaluate((el) => ({ done: Number(el.getAttribute('data-done')), total: Number(el.getAttribute('data-total')) }));
     expect(figures.total).toBeGreaterThan(0);
     expect(figures.done).toBe(figures.total);
-    expect(await screen.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+    // `ready` resolves as activation starts: wait for it to finish.
+    await screen.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated', undefined, { timeout: 15_000 });
 
     // The teacher turns to page 2 from its thumbnail; the screen shows page 2's image (from the cache).
     await teacher.getByRole('button', { name: '跳到第 2 页' }).click();

@@ -123,7 +123,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await student.getByLabel('清晰度').selectOption('saver');
     await student.reload();
     // The page is server-rendered with "auto"; the device's choice is applied once it hydrates.
-    await student.waitForFunction(() => (document.querySelector('#quality') as HTMLSelectElement | null)?.value === 'saver', undefined, { timeout: 10_000 });
+    await student.waitForFunction(() => (document.querySelector('#quality') as HTMLSelectElement | null)?.value === 'saver', undefined, { timeout: 30_000 });
   });
 
   it('without MediaSource (iPhones before iOS 17.1) the browser’s own HLS plays it: resume, data saver, sound only', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword, demoUsers } from '../../db/seed/demo-data.js';
 import { launchChromium } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
@@ -16,6 +16,10 @@ beforeAll(async () => {
   // Each journey starts from the platform's default language for the demo accounts.
   await testSql()`update users set locale = 'zh-CN' where email like '%@demo.edu.cn'`;
   browser = await launchChromium();
+});
+// A journey that fails half-way must not leave a demo account in English for later files.
+afterEach(async () => {
+  await testSql()`update users set locale = 'zh-CN' where email like '%@demo.edu.cn'`;
 });
 afterAll(async () => {
   await browser?.close();
@@ -40,7 +44,7 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
       await page.getByLabel('密码').fill(demoPassword);
       await page.getByRole('button', { name: '登录' }).click();
       // Hydrated pages update the URL a moment before React commits the new page: wait for the page itself.
-      await page.getByRole('heading', { name: `你好，${user.displayName}` }).waitFor({ timeout: 10_000 });
+      await page.getByRole('heading', { name: `你好，${user.displayName}` }).waitFor({ timeout: 30_000 });
       expect(page.url()).toBe(`${baseUrl}/`);
       const [zhTitle, enTitle] = panelTitles[user.role];
       expect(await page.getByRole('heading', { name: zhTitle }).isVisible()).toBe(true);
@@ -59,7 +63,7 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
 
       // The choice is remembered for the account: a fresh browser logging in gets English.
       await page.getByRole('button', { name: 'Log out' }).click();
-      await page.waitForURL(`${baseUrl}/`);
+      await page.getByRole('link', { name: /^(Log in|登录)$/ }).first().waitFor({ timeout: 30_000 });
       const fresh = await browser.newContext();
       const p2 = await fresh.newPage();
       await p2.goto(`${baseUrl}/login`);
@@ -68,7 +72,7 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
       await p2.getByRole('button', { name: '登录' }).click();
       await p2.waitForURL(`${baseUrl}/`);
       // The login page is hydrated, so the home page arrives by client-side navigation.
-      await p2.getByRole('heading', { name: `Hello, ${user.displayName}` }).waitFor({ timeout: 10_000 });
+      await p2.getByRole('heading', { name: `Hello, ${user.displayName}` }).waitFor({ timeout: 30_000 });
       expect(await p2.getAttribute('html', 'lang')).toBe('en');
       // Put it back for the other tests.
       await p2.getByRole('button', { name: /中文/ }).click();
@@ -92,7 +96,7 @@ describe('keyboard and no-JavaScript use', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(demoPassword);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: '你好，林晓雨' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('heading', { name: '你好，林晓雨' }).waitFor({ timeout: 30_000 });
     expect(page.url()).toBe(`${baseUrl}/`);
     await context.close();
   });

@@ -218,7 +218,7 @@ describe('one long lecture split over two worker processes', () => {
     expect(existsSync(path.join(mediaRoot, 'chunks', videoId))).toBe(false);
     expect(existsSync(path.join(mediaRoot, 'staging', videoId))).toBe(false);
     expect((await readdir(path.dirname(ladder))).filter((f) => f.startsWith('.'))).toEqual([]);
-  });
+  }, 300_000);
 
   it('cancelling the lecture removes its waiting chunk jobs and every chunk file', async () => {
     const longer = path.join(mediaRoot, 'longer.mp4');
@@ -279,7 +279,8 @@ describe('a worker stopped while the offered chunk 0 encodes', () => {
     const source = path.join(mediaRoot, 'stopped.mp4');
     await generateLectureClip(source, { seconds, width: 640, height: 360, fps: 25 });
     const { videoId } = await videoToTranscode(source);
-    const first = startWorker(slowChunks, stopWorkers);
+    // Encoding slowly enough that chunk 0 is surely still running when it is checked.
+    const first = startWorker({ ...slowChunks, VIDEO_ENCODER_PRESET: 'veryfast' }, stopWorkers);
     await waitFor(async () => workerIdOf(first) !== undefined, 30_000, 'the worker to start');
     await stopVideo.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}` });
     const chunk0 = () => stopVideo.getJob(`transcode-chunk--${videoId}--0`);
@@ -350,7 +351,9 @@ describe('chunks through S3 storage between worker nodes with separate staging',
   });
 
   it('joins chunks fetched from the bucket, publishes the ladder there and leaves no chunk objects or staging', async () => {
-    const seconds = 24;
+    // Five chunks: the playlists list more than chunk 0 for several chunk encodes before the
+    // join (with three, that state could last only as long as the join itself).
+    const seconds = 40;
     const source = path.join(roots[0]!, 'source.mp4');
     await generateLectureClip(source, { seconds, width: 640, height: 360, fps: 25 });
     const { videoId } = await videoToTranscode(source, roots);
@@ -372,7 +375,7 @@ describe('chunks through S3 storage between worker nodes with separate staging',
       videoId,
       rungs: RUNGS,
       read: (file) => fromBucket(`videos/${videoId}/hls/${file}`),
-      lastChunk: () => s3Video.getJob(`transcode-chunk--${videoId}--2`),
+      lastChunk: () => s3Video.getJob(`transcode-chunk--${videoId}--4`),
       timeoutMs: 180_000,
       retryEmptyReads: true,
     }).catch((e: Error) => {
@@ -382,8 +385,8 @@ describe('chunks through S3 storage between worker nodes with separate staging',
     const final = Object.fromEntries(await Promise.all(RUNGS.map(async (r) => [r, (await fromBucket(`videos/${videoId}/hls/${r}/index.m3u8`))!.toString('utf8')] as const)));
     await expectEarlyPublication(watched, final, 2);
 
-    const chunks = await Promise.all([0, 1, 2].map((i) => s3Video.getJob(`transcode-chunk--${videoId}--${i}`)));
-    expect(chunks.map((j) => j?.returnvalue)).toEqual([0, 1, 2].map((i) => ({ chunk: i, of: videoId })));
+    const chunks = await Promise.all([0, 1, 2, 3, 4].map((i) => s3Video.getJob(`transcode-chunk--${videoId}--${i}`)));
+    expect(chunks.map((j) => j?.returnvalue)).toEqual([0, 1, 2, 3, 4].map((i) => ({ chunk: i, of: videoId })));
     expect(new Set(chunks.map((j) => j!.processedBy))).toEqual(new Set(s3Workers.map(workerIdOf)));
 
     expect(await bucket.list(`chunks/${videoId}/`)).toEqual([]);

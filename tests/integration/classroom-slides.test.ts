@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(closeTestSql);
 
-describe('PDF slide pages', () => {
+describe('PDF slide pages', { timeout: 180_000 }, () => {
   let deckId = '';
   let pageUrl = '';
 

@@ -49,7 +49,7 @@ async function settled(uploadUrl: string) {
 
 const as = (client: FormClient) => ({ cookie: cookieHeader(client.cookies), ip: client.ip });
 
-describe('a teacher uploads a lecture and it becomes an HLS ladder', () => {
+describe('a teacher uploads a lecture and it becomes an HLS ladder', { timeout: 300_000 }, () => {
   it('survives a dropped connection: the second attempt resumes where the first stopped', async () => {
     const first = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'lecture.mp4' }, chunkSize: 64 * 1024, abortAtFraction: 0.4 });
     expect(first.error).toBeNull();

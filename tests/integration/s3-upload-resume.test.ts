@@ -169,7 +169,7 @@ describe('a lecture uploaded into the bucket through two web nodes', () => {
 
     // Published: the upload and its copy are gone, and no parts are left in the bucket.
     // The bucket's objects go first, then the worker's copy (uploads.remove).
-    await waitFor(async () => (await keysUnder('uploads/')).length === 0 && (await filesIn(path.join(roots.worker, 'sources'))).length === 0, 10_000, 'the upload to be deleted from the bucket and the worker');
+    await waitFor(async () => (await keysUnder('uploads/')).length === 0 && (await filesIn(path.join(roots.worker, 'sources'))).length === 0, 30_000, 'the upload to be deleted from the bucket and the worker');
     expect(await pendingMultipartUploads(s3.directory, s3.bucket)).toEqual([]);
     for (const web of ['webA', 'webB'] as const) expect(await filesIn(path.join(roots[web], 'uploads'))).toEqual([]);
   }, 300_000);

@@ -67,7 +67,7 @@ afterAll(async () => {
   await closeTestSql();
 });
 
-describe('a worker killed mid-transcode', () => {
+describe('a worker killed mid-transcode', { timeout: 300_000 }, () => {
   it('loses nothing: another worker takes the job over, finishes it, and leaves no half-made files', async () => {
     const videoId = await videoToTranscode();
     const a = startWorker('veryfast');
@@ -97,7 +97,7 @@ describe('a worker killed mid-transcode', () => {
   });
 });
 
-describe('several workers share the queue', () => {
+describe('several workers share the queue', { timeout: 300_000 }, () => {
   it('two worker processes split two lectures between them', async () => {
     const [v1, v2] = [await videoToTranscode(), await videoToTranscode()];
     // One transcode at a time each (the default is two), so that neither can take both.
