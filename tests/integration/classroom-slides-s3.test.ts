@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,5 +81,41 @@ describe('PDF slide pages with media in an S3-compatible bucket', () => {
     const image = await assistant.get(page.url);
     expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/webp']);
     expect((await image.arrayBuffer()).byteLength).toBe(deck!.page_bytes[1]);
+  });
+
+  it('keeps lesson materials in the bucket: any web node serves them and a deck can be made from one', async () => {
+    const sessionId = await newDemoSession();
+    const [session] = await testSql()<{ lesson_id: string }[]>`select lesson_id from live_sessions where id = ${sessionId}`;
+    const lessonId = session!.lesson_id;
+    const teacher = new FormClient(baseUrl);
+    const student = new FormClient(baseUrl);
+    await teacher.login('teacher@demo.edu.cn', demoPassword);
+    await student.login('student@demo.edu.cn', demoPassword);
+    const pdf = buildSlidePdf(lessonSlides(2));
+    const uploaded = await teacher.postMultipart(`/studio/lessons/${lessonId}/materials`, { intent: 'upload' }, { file: { name: '讲义.pdf', type: 'application/pdf', content: pdf } });
+    expect(uploaded.status).toBe(201);
+    await uploaded.arrayBuffer();
+    const [material] = await testSql()<{ id: string }[]>`select id from lesson_materials where lesson_id = ${lessonId} and file_name = '讲义.pdf' order by created_at desc limit 1`;
+    const key = `materials/${lessonId}/${material!.id}`;
+    expect((await bucket.list(`materials/${lessonId}/`)).map((o) => o.key)).toContain(key);
+    // Nothing on the web node's own disk.
+    expect(existsSync(path.join(roots[1]!, 'materials'))).toBe(false);
+
+    const download = await student.get(`/lessons/${lessonId}/materials/${material!.id}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-length')).toBe(String(pdf.length));
+    expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex')).toBe(createHash('sha256').update(pdf).digest('hex'));
+
+    // The teacher picks it for the session's slides: read from the bucket by the web node.
+    const picked = await teacher.post(`/classroom/sessions/${sessionId}/slides`, { intent: 'deck-material', materialId: material!.id });
+    expect(picked.status).toBe(202);
+    await picked.arrayBuffer();
+    await waitFor(async () => (await testSql()<{ status: string }[]>`select status from slide_decks where session_id = ${sessionId}`)[0]?.status === 'ready', 90_000, 'the deck from the material to be rendered');
+
+    const removed = await teacher.post(`/studio/lessons/${lessonId}/materials`, { intent: 'delete', materialId: material!.id });
+    expect(removed.status).toBeLessThan(400);
+    await removed.arrayBuffer();
+    expect((await bucket.list(`materials/${lessonId}/`)).map((o) => o.key)).not.toContain(key);
+    expect((await student.get(`/lessons/${lessonId}/materials/${material!.id}`)).status).toBe(404);
   });
 });

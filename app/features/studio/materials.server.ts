@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import { lessonMaterials } from '../../../db/schema/index.js';
 import { getEnv } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
+import { getMediaStorage } from '../learning/media-storage.server.js';
 import { detectMaterialKind, materialKinds, sanitiseMaterialName } from './materials.js';
 
 export type LessonMaterial = { id: string; fileName: string; contentType: string; sizeBytes: number; createdAt: Date };
 export type StoreOutcome = { kind: 'stored'; material: LessonMaterial } | { kind: 'too-big'; maxBytes: number } | { kind: 'forbidden-type' } | { kind: 'empty' };
 
-// Ids are uuids checked by the callers, so these paths never leave MEDIA_ROOT.
-const lessonDir = (lessonId: string) => path.join(getEnv().MEDIA_ROOT, 'materials', lessonId);
-const materialFile = (lessonId: string, materialId: string) => path.join(lessonDir(lessonId), materialId);
+// Materials live in the media storage (MEDIA_STORAGE: a folder under MEDIA_ROOT, or the
+// bucket every web node shares), under their ids, never their uploaded names. The ids are
+// uuids checked by the callers; the storage checks every key again.
+const lessonPrefix = (lessonId: string) => `materials/${lessonId}/`;
+const materialKey = (lessonId: string, materialId: string) => `${lessonPrefix(lessonId)}${materialId}`;
 
 export async function listLessonMaterials(lessonId: string): Promise<LessonMaterial[]> {
   return getServices()
@@ -25,8 +25,9 @@ export async function listLessonMaterials(lessonId: string): Promise<LessonMater
 }
 
 /**
- * Checks size and type (by content), then writes the file (atomically, under its id, never
- * under the uploaded name) and its row. Nothing is stored for a refused file.
+ * Checks size and type (by content), then stores the file (whole or not at all, under its
+ * id, never under the uploaded name) and its row: the row is committed only once the file
+ * is stored. Nothing is stored for a refused file.
  */
 export async function storeMaterial(lessonId: string, uploadedBy: string, file: File): Promise<StoreOutcome> {
   const maxBytes = getEnv().MATERIAL_MAX_BYTES;
@@ -42,10 +43,7 @@ export async function storeMaterial(lessonId: string, uploadedBy: string, file: 
       .insert(lessonMaterials)
       .values({ lessonId, uploadedBy, fileName: sanitiseMaterialName(file.name, kind), contentType: materialKinds[kind].contentType, sizeBytes: bytes.length, sha256 })
       .returning({ id: lessonMaterials.id, fileName: lessonMaterials.fileName, contentType: lessonMaterials.contentType, sizeBytes: lessonMaterials.sizeBytes, createdAt: lessonMaterials.createdAt });
-    const target = materialFile(lessonId, row!.id);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(`${target}.part`, bytes);
-    await rename(`${target}.part`, target);
+    await getMediaStorage().put(materialKey(lessonId, row!.id), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { kind: 'stored' as const, material: row! };
   });
 }
@@ -56,13 +54,13 @@ export async function deleteMaterial(lessonId: string, materialId: string): Prom
     .where(and(eq(lessonMaterials.id, materialId), eq(lessonMaterials.lessonId, lessonId)))
     .returning({ id: lessonMaterials.id });
   if (deleted.length === 0) return false;
-  await rm(materialFile(lessonId, materialId), { force: true });
+  await getMediaStorage().remove([materialKey(lessonId, materialId)]);
   return true;
 }
 
 /** After a lesson is deleted (its rows go by cascade): its files too. */
 export async function deleteLessonMaterialFiles(lessonId: string): Promise<void> {
-  await rm(lessonDir(lessonId), { recursive: true, force: true });
+  await getMediaStorage().removePrefix(lessonPrefix(lessonId));
 }
 
 /** The material's row and a stream of its bytes, or null when it is not this lesson's. */
@@ -72,8 +70,7 @@ export async function openMaterial(lessonId: string, materialId: string) {
     .from(lessonMaterials)
     .where(and(eq(lessonMaterials.id, materialId), eq(lessonMaterials.lessonId, lessonId)));
   if (!row) return null;
-  const file = materialFile(lessonId, materialId);
-  const size = await stat(file).then((s) => s.size).catch(() => null);
-  if (size === null) return null;
-  return { ...row, size, body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array> };
+  const stored = await getMediaStorage().read(materialKey(lessonId, materialId));
+  if (!stored) return null;
+  return { ...row, size: stored.size, body: Readable.toWeb(stored.body) as ReadableStream<Uint8Array> };
 }
