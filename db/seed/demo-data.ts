@@ -24,11 +24,16 @@ export const demoInstitutions: { slug: string; kind: InstitutionKind; nameZh: st
 /** Printed by `npm start`; never created when NODE_ENV=production unless SEED_DEMO_USERS=1. */
 export const demoPassword = 'demo-pass-2026';
 
-export const demoUsers: { email: string; displayName: string; role: Role; institutionSlug: string }[] = [
+/**
+ * One demo user per role. The registrar also works at fzu (`alsoAt`): the demo student's
+ * home institution, whose rule sends their credit request to a registrar's review, so the
+ * recognition journey can be walked through with the demo logins alone.
+ */
+export const demoUsers: { email: string; displayName: string; role: Role; institutionSlug: string; alsoAt?: string[] }[] = [
   { email: 'student@demo.edu.cn', displayName: '林晓雨', role: 'student', institutionSlug: 'fzu' },
   { email: 'teacher@demo.edu.cn', displayName: '陈建国', role: 'teacher', institutionSlug: 'fzu' },
   { email: 'assistant@demo.edu.cn', displayName: '黄丽华', role: 'assistant', institutionSlug: 'gz-no1-middle' },
-  { email: 'registrar@demo.edu.cn', displayName: '王志明', role: 'registrar', institutionSlug: 'fjnu' },
+  { email: 'registrar@demo.edu.cn', displayName: '王志明', role: 'registrar', institutionSlug: 'fjnu', alsoAt: ['fzu'] },
   { email: 'admin@demo.edu.cn', displayName: '张海燕', role: 'admin', institutionSlug: 'fj-edu-dept' },
 ];
 

@@ -44,12 +44,14 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
           .values({ email: u.email, displayName: u.displayName, pseudonym: newPseudonym(), passwordHash: await hashPassword(demoPassword) })
           .returning({ id: users.id });
       }
-      const institutionId = institutionIds.get(u.institutionSlug)!;
-      const existing = await tx
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(and(eq(memberships.userId, user!.id), eq(memberships.institutionId, institutionId), eq(memberships.role, u.role)));
-      if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role });
+      for (const slug of [u.institutionSlug, ...(u.alsoAt ?? [])]) {
+        const institutionId = institutionIds.get(slug)!;
+        const existing = await tx
+          .select({ id: memberships.id })
+          .from(memberships)
+          .where(and(eq(memberships.userId, user!.id), eq(memberships.institutionId, institutionId), eq(memberships.role, u.role)));
+        if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role });
+      }
     }
     for (const c of demoCourses) await seedCourse(tx, c, institutionIds);
     // The demo student has started the demo course, so "continue where you left off" shows.
@@ -147,7 +149,7 @@ export function demoLoginLines(baseUrl: string): string[] {
   return [
     `Open ${baseUrl}`,
     `Demo logins (password for all: ${demoPassword}):`,
-    ...demoUsers.map((u) => `  ${u.role.padEnd(10)} ${u.email}`),
+    ...demoUsers.map((u) => `  ${u.role.padEnd(10)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
   ];
 }
 

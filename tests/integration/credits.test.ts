@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FormClient } from '../support/browserless.js';
+import { demoPassword } from '../../db/seed/demo-data.js';
+import { FormClient } from '../support/browserless.js';
 import { newCompletionRecord, newCourse, newRegistrar, requestIdFrom, requestRow, signUpStudent } from '../support/credits.js';
 import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
 
@@ -266,5 +267,27 @@ describe('registrar scoping', () => {
     // A student cannot read another student's request either.
     const other = await signUpStudent(baseUrl, 'mju');
     expect((await other.client.get(`/credits/requests/${id}`)).status).toBe(404);
+  });
+});
+
+describe('the demo logins alone walk the recognition journey', () => {
+  it('the demo student asks their home institution (fzu) to recognise their Minjiang record; the demo registrar reviews it there and approves', async () => {
+    const student = new FormClient(baseUrl);
+    const demoRegistrar = new FormClient(baseUrl);
+    expect((await student.login('student@demo.edu.cn', demoPassword)).status).toBe(302);
+    expect((await demoRegistrar.login('registrar@demo.edu.cn', demoPassword)).status).toBe(302);
+    const [record] = await testSql()<{ id: string }[]>`
+      select r.id from completion_records r join users u on u.id = r.user_id where u.email = 'student@demo.edu.cn' and r.course_slug = 'mju-data-structures'`;
+    const res = await student.post('/credits', { completionRecordId: record!.id, institutionId: await institutionIdBySlug('fzu'), targetKind: 'elective' });
+    expect(res.status).toBe(302);
+    const id = requestIdFrom(res);
+    const row = await requestRow(id);
+    // fzu's rule for this course is reviewed by a registrar, not approved automatically.
+    expect(row.status).toBe('in-review');
+    const queue = await (await demoRegistrar.get('/institutions/fzu/credits?status=in-review')).text();
+    expect(queue).toContain(`/institutions/fzu/credits/requests/${id}`);
+    const decided = await demoRegistrar.post(`/institutions/fzu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '2.0' });
+    expect(decided.status).toBe(200);
+    expect((await requestRow(id)).status).toBe('posted');
   });
 });
