@@ -156,15 +156,16 @@ async function packageBroadcast(ctx: LiveJobContext, job: Job<JobPayloads['packa
 /** The recording becomes an unlisted lesson's video through the ordinary probe → transcode → publish. */
 async function finishBroadcast(ctx: LiveJobContext, broadcastId: string, staging: string, rawRecording: string) {
   const uploadId = liveRecordingUploadId(broadcastId);
-  // Where this node's ffmpeg reads an upload: the shared folder (UPLOAD_STORAGE=local), or this
-  // node's copy of a bucket upload, which the probe finds already in place (decision 021:
-  // with uploads in a bucket the recording is processed on the node that packaged it).
+  // Made where this node's ffmpeg reads an upload (the shared folder with UPLOAD_STORAGE=local,
+  // this node's copy of a bucket upload with s3), then published like a teacher's upload, so
+  // that any worker node may probe and transcode it.
   const upload = ctx.uploads.sourcePath(uploadId);
   const bytes = (await stat(rawRecording)).size;
   let videoId: string | null = null;
   if (bytes > 0) {
     await mkdir(path.dirname(upload), { recursive: true });
     await runFfmpegTool({ bin: ctx.ffmpegBin, args: remuxRecordingArgs(rawRecording, upload), timeoutMs: 10 * 60_000, logger: ctx.log });
+    await ctx.uploads.publishSource(uploadId);
     videoId = await createRecordingLesson(ctx.db, broadcastId, uploadId, (await stat(upload)).size);
   }
   await ctx.db

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -118,5 +118,30 @@ describe('tus uploads in an S3-compatible bucket', () => {
     expect(await objectKeys()).toEqual(new Set([`edu/uploads/${finished}`, `edu/uploads/${finished}.info`, `edu/uploads/${recent}.info`, `edu/uploads/${recent}.part`]));
     expect((await web.datastore.getUpload(recent)).offset).toBe(MiB);
     await Promise.all([web.remove(finished), web.remove(recent)]);
+  });
+
+  it('a file a worker made itself (a class recording) becomes an upload any other worker copies, and goes like any upload', async () => {
+    const data = randomBytes(3 * MiB + 17);
+    const packager = await node();
+    const other = await node();
+    const id = randomUUID();
+    await mkdir(path.dirname(packager.sourcePath(id)), { recursive: true });
+    await writeFile(packager.sourcePath(id), data);
+
+    await packager.publishSource(id);
+    expect(await objectKeys()).toEqual(new Set([`edu/uploads/${id}`]));
+    // The packager keeps its copy (its probe finds it in place); another node fetches one.
+    expect(await packager.fetchSource(id, data.length)).toBe(packager.sourcePath(id));
+    const copy = await other.fetchSource(id, data.length);
+    expect(copy).toBe(other.sourcePath(id));
+    expect((await readFile(copy)).equals(data)).toBe(true);
+    // Purging abandoned uploads leaves it (it is no multipart upload), removing takes it.
+    expect(await backdateMultipartUploads(s3.directory, s3.bucket, 49)).toBe(0);
+    await other.purgeAbandoned();
+    expect(await objectKeys()).toEqual(new Set([`edu/uploads/${id}`]));
+    await packager.remove(id);
+    await other.releaseSource(id);
+    expect(await objectKeys()).toEqual(new Set());
+    expect(existsSync(packager.sourcePath(id))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -54,6 +54,12 @@ class PrefixedS3Store extends S3Store {
   /** The finished upload's object (GetObject on the multipart upload's key). */
   openFinished(id: string): Promise<GetObjectCommandOutput> {
     return this.client.getObject({ Bucket: this.bucket, Key: id });
+  }
+
+  /** Stores a whole file as a finished upload's object, at the key a multipart upload completes to. */
+  async putFinished(id: string, file: string): Promise<void> {
+    const { size } = await stat(file);
+    await this.client.putObject({ Bucket: this.bucket, Key: id, Body: createReadStream(file), ContentLength: size });
   }
 
   /**
@@ -160,6 +166,11 @@ export class S3UploadStore implements UploadStore {
 
   async releaseSource(uploadId: string): Promise<void> {
     await rm(this.sourcePath(uploadId), { force: true });
+  }
+
+  /** Puts this node's file into the bucket; the copy stays here, so this node's probe finds it in place. */
+  async publishSource(uploadId: string): Promise<void> {
+    await this.datastore.putFinished(uploadId, this.sourcePath(uploadId));
   }
 
   async remove(uploadId: string): Promise<void> {

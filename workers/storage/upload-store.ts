@@ -25,6 +25,11 @@ export interface UploadStore {
   fetchSource(uploadId: string, expectedBytes: number): Promise<string>;
   /** Drops this node's copy of the upload, if it made one; the upload itself stays. */
   releaseSource(uploadId: string): Promise<void>;
+  /**
+   * A file this node made itself at `sourcePath` (a class recording) becomes a finished
+   * upload that any worker node can fetch, as if a teacher had uploaded it.
+   */
+  publishSource(uploadId: string): Promise<void>;
   /** Deletes the upload, finished or partial, and this node's copy. Running it twice is harmless. */
   remove(uploadId: string): Promise<void>;
   /** Deletes partial uploads begun longer ago than the expiry; returns how many objects or files went. */
@@ -54,6 +59,9 @@ export class LocalUploadStore implements UploadStore {
   }
 
   async releaseSource(): Promise<void> {}
+
+  /** The source path is the shared uploads folder itself: every node already reads it there. */
+  async publishSource(): Promise<void> {}
 
   async remove(uploadId: string): Promise<void> {
     await rm(this.paths.upload(uploadId), { force: true });
