@@ -12,7 +12,7 @@ import { builderSchema, quizItemSchema } from '../features/quizzes/builder-forms
 import { toChinaLocal } from '../features/quizzes/china-time.js';
 import { ItemEditor, type EditableItem } from '../features/quizzes/ItemEditor.js';
 import type { Locale } from '../../db/schema/identity.js';
-import { createQuiz, deleteQuiz, loadQuizBuilder, moveQuizItem, removeQuizItem, saveQuizItem, updateGradingPolicy, updateQuizSettings } from '../features/quizzes/quiz-builder.server.js';
+import { createQuiz, deleteQuiz, loadQuizBuilder, moveQuizItem, regradeQuiz, removeQuizItem, saveQuizItem, updateGradingPolicy, updateQuizSettings } from '../features/quizzes/quiz-builder.server.js';
 import { localised } from '../features/quizzes/result-view.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
 
@@ -26,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 type Refused = { intent: string; itemId?: string | undefined; kind?: string | undefined; errors: Record<string, string[] | null>; payload: Record<string, unknown> };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
+  const { lesson, user } = await requireLessonTeacher(request, context, params.lessonId);
   const formData = await requireCsrfForm(request);
   const here = `/studio/lessons/${lesson.id}/quiz`;
   const { quiz } = await loadQuizBuilder(lesson.id, lesson.courseId);
@@ -63,6 +63,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const done = v.intent === 'remove-item' ? await removeQuizItem(quiz.id, v.itemId) : await moveQuizItem(quiz.id, v.itemId, v.direction);
       if (!done) return data<Refused>({ intent: v.intent, errors: { '': ['quizBuilder.itemGone'] }, payload: {} }, { status: 404 });
       throw redirect(`${here}?saved=1`);
+    }
+    case 'regrade': {
+      const { regraded, students } = await regradeQuiz(quiz.id, lesson, user.id);
+      throw redirect(`${here}?regraded=${regraded}&students=${students}`);
     }
     case 'delete-quiz':
       if ((await deleteQuiz(quiz.id)) === 'has-attempts') return data<Refused>({ intent: 'delete-quiz', errors: { '': ['quizBuilder.deleteRefused'] }, payload: {} }, { status: 409 });
@@ -166,7 +170,7 @@ function PolicyForm({ policy, refused }: { policy: { attemptScoring: 'best' | 'l
 }
 
 export default function QuizBuilder() {
-  const { lesson, quiz, items, attemptCount, policy, weights } = useLoaderData<typeof loader>();
+  const { lesson, quiz, items, attemptCount, staleAttemptCount, policy, weights } = useLoaderData<typeof loader>();
   const refused = (useActionData<typeof action>() as Refused | undefined) ?? null;
   const [params] = useSearchParams();
   const t = useT();
@@ -200,7 +204,18 @@ export default function QuizBuilder() {
           <p>
             <a href={`/lessons/${lesson.id}/quiz`}>{t('quizBuilder.preview')}</a>
           </p>
+          {params.get('regraded') !== null && !refused ? (
+            <p className="notice ok" role="status">
+              {t('quizBuilder.regraded', { count: Number(params.get('regraded')), students: Number(params.get('students') ?? 0) })}
+            </p>
+          ) : null}
           {attemptCount > 0 ? <p className="notice">{t('quizBuilder.attemptsExist', { count: attemptCount })}</p> : null}
+          {staleAttemptCount > 0 ? (
+            <div className="notice warn" data-stale-attempts={staleAttemptCount}>
+              <p>{t('quizBuilder.stale', { count: staleAttemptCount })}</p>
+              <IntentButton intent="regrade" fields={{}} label={t('quizBuilder.regrade', { count: staleAttemptCount })} />
+            </div>
+          ) : null}
           <div className="panels">
             <div className="panel">
               <SettingsForm quiz={quiz} refused={refused} />

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { FormClient, uniqueEmail } from '../support/browserless.js';
-import { closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
 afterAll(closeTestSql);
@@ -419,5 +419,59 @@ describe('the quiz builder', () => {
     expect(await itemsOf(c.lessonId)).toHaveLength(4);
     expect((await testSql()`select attempts_allowed from quizzes where id = ${c.quizId}`)[0]!.attempts_allowed).toBe(2);
     expect((await testSql()`select pass_grade from courses where id = ${c.courseId}`)[0]!.pass_grade).toBe('60.00');
+  });
+});
+
+describe('regrading after the answer key changed', () => {
+  const builder = (lessonId: string) => `/studio/lessons/${lessonId}/quiz`;
+
+  it('editing an item changes no grade by itself; the teacher sees how many attempts would change, regrades them, and a course can then complete', async () => {
+    // A quiz-only course at pass mark 80: the single-choice item's key was set wrong (o1).
+    const items: Item[] = [{ kind: 'single', options: ['2', '3', '6'], answerKey: { kind: 'single', optionId: 'o1' }, points: '4' }, fourKinds[2]!];
+    const c = await makeCourse({ items, passGrade: '80', attemptsAllowed: 1 });
+    const a = await newStudent(c.courseId);
+    const b = await newStudent(c.courseId);
+    // a answered o2 (actually right), b answered o1; both got the numeric item right.
+    expect((await submit(a.client, c.lessonId, answers(c.itemIds, ['o2', '2.5'], 1))).status).toBe(302);
+    expect((await submit(b.client, c.lessonId, answers(c.itemIds, ['o1', '2.5'], 1))).status).toBe(302);
+    expect((await attemptsOf(a.userId, c.quizId)).map((x) => x.score)).toEqual(['1.00']);
+    expect(await testSql()`select 1 from completion_records where user_id = ${a.userId}`).toHaveLength(0);
+    // b passed against the wrong key and got a completion record at once.
+    expect(await testSql()`select final_grade from completion_records where user_id = ${b.userId}`).toEqual([{ final_grade: '100.00' }]);
+    let page = await (await teacher.get(builder(c.lessonId))).text();
+    expect(page).not.toContain('data-stale-attempts');
+
+    // The teacher corrects the key to o2: the stored grades stay until asked.
+    const fixed = await teacher.post(builder(c.lessonId), {
+      intent: 'save-item', itemId: c.itemIds[0]!, kind: 'single', promptZh: '题目1', points: '4',
+      'options[0].id': 'o1', 'options[0].labelZh': '2', 'options[1].id': 'o2', 'options[1].labelZh': '3', 'options[2].id': 'o3', 'options[2].labelZh': '6', correct: '1',
+    });
+    expect(fixed.status).toBe(302);
+    expect((await attemptsOf(a.userId, c.quizId)).map((x) => x.score)).toEqual(['1.00']);
+    page = await (await teacher.get(builder(c.lessonId))).text();
+    expect(page).toContain('data-stale-attempts="2"');
+    expect(page).toContain('按当前题目重新评分这 2 次作答');
+
+    // Only the course's teachers may regrade.
+    expect((await a.client.post(builder(c.lessonId), { intent: 'regrade' })).status).toBe(403);
+    const audits = await auditCount('quiz.regraded', { actorEmail: 'teacher@demo.edu.cn' });
+    const res = await teacher.post(builder(c.lessonId), { intent: 'regrade' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`${builder(c.lessonId)}?regraded=2&students=2`);
+    expect(await auditCount('quiz.regraded', { actorEmail: 'teacher@demo.edu.cn' })).toBe(audits + 1);
+
+    const [regradedA] = await attemptsOf(a.userId, c.quizId);
+    const [regradedB] = await attemptsOf(b.userId, c.quizId);
+    expect([regradedA!.score, regradedA!.max_score, regradedA!.results.map((r) => r.correct)]).toEqual(['5.00', '5.00', [true, true]]);
+    expect([regradedB!.score, regradedB!.results.map((r) => r.correct)]).toEqual(['1.00', [false, true]]);
+    // a now passes (100 % ≥ 80) and the course, whose only lesson is the quiz, is complete.
+    expect(await testSql()`select final_grade from completion_records where user_id = ${a.userId}`).toEqual([{ final_grade: '100.00' }]);
+    // b's record is an issued snapshot: the regrade lowers the attempt, not the record.
+    expect(await testSql()`select final_grade from completion_records where user_id = ${b.userId}`).toEqual([{ final_grade: '100.00' }]);
+    // The student sees the new grading on their attempt.
+    expect(await (await a.client.get(`/lessons/${c.lessonId}/quiz?attempt=1`)).text()).toContain('你已完成本课程');
+    page = await (await teacher.get(`${builder(c.lessonId)}?regraded=2&students=2`)).text();
+    expect(page).not.toContain('data-stale-attempts');
+    expect(page).toContain('已重新评分 2 次作答（涉及 2 名学生）');
   });
 });

@@ -171,6 +171,7 @@ export const builderSchema = z.discriminatedUnion('intent', [
     direction: z.enum(['up', 'down']),
   }),
   z.object({ intent: z.literal('delete-quiz') }),
+  z.object({ intent: z.literal('regrade') }),
 ]);
 
 export { itemSchema as quizItemSchema };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeAttempt, isCorrect, normaliseText, parseNumericAnswer, type GradableItem } from './grade-items.js';
+import { gradeAttempt, isCorrect, normaliseText, parseNumericAnswer, sameGrading, type GradableItem } from './grade-items.js';
 
 const single: GradableItem = { id: 's', points: '1', answerKey: { kind: 'single', optionId: 'o2' } };
 const multiple: GradableItem = { id: 'm', points: '2.5', answerKey: { kind: 'multiple', optionIds: ['o1', 'o3'] } };
@@ -94,5 +94,26 @@ describe('a whole attempt', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ id: `i${i}`, points: '0.1', answerKey: { kind: 'single' as const, optionId: 'a' } }));
     const graded = gradeAttempt(many, many.map((i) => ({ itemId: i.id, optionIds: ['a'] })));
     expect([graded.score, graded.maxScore]).toEqual(['1.00', '1.00']);
+  });
+});
+
+describe('comparing a stored grading with a fresh one (regrading)', () => {
+  const items = [single, numeric];
+  const responses = [{ itemId: 's', optionIds: ['o2'] }, { itemId: 'n', value: '5' }];
+
+  it('calls a grading read back from jsonb (keys reordered, numeric scores padded) unchanged', () => {
+    const fresh = gradeAttempt(items, responses);
+    const stored = JSON.parse(JSON.stringify({
+      score: '1.25', maxScore: '1.250',
+      results: fresh.results.map((r) => ({ points: r.points, itemId: r.itemId, correct: r.correct, maxPoints: r.maxPoints })),
+    }));
+    expect(sameGrading(stored, fresh)).toBe(true);
+  });
+
+  it('sees a changed answer key, changed points and an added item', () => {
+    const before = gradeAttempt(items, responses);
+    expect(sameGrading(before, gradeAttempt([{ ...single, answerKey: { kind: 'single', optionId: 'o1' } }, numeric], responses))).toBe(false);
+    expect(sameGrading(before, gradeAttempt([{ ...single, points: '2' }, numeric], responses))).toBe(false);
+    expect(sameGrading(before, gradeAttempt([...items, text], responses))).toBe(false);
   });
 });

@@ -79,3 +79,17 @@ export function gradeAttempt(items: readonly GradableItem[], responses: readonly
   });
   return { results, score: decimal(score), maxScore: decimal(maxScore) };
 }
+
+/**
+ * Whether a stored grading equals a fresh one, field by field: the stored results come back
+ * from jsonb with their keys reordered, so comparing serialised JSON would call every attempt
+ * changed. Scores compare as numbers ('1.0' and '1.00' are the same grade).
+ */
+export function sameGrading(stored: GradedAttempt, fresh: GradedAttempt): boolean {
+  if (Number(stored.score) !== Number(fresh.score) || Number(stored.maxScore) !== Number(fresh.maxScore)) return false;
+  if (stored.results.length !== fresh.results.length) return false;
+  return stored.results.every((r, i) => {
+    const f = fresh.results[i]!;
+    return r.itemId === f.itemId && r.correct === f.correct && Number(r.points) === Number(f.points) && Number(r.maxPoints) === Number(f.maxPoints);
+  });
+}

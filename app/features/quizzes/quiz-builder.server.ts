@@ -1,7 +1,28 @@
 import { and, asc, eq, gt, lt, desc, sql } from 'drizzle-orm';
-import { courses, lessons, quizAttempts, quizItems, quizzes } from '../../../db/schema/index.js';
+import { courses, lessons, quizAttempts, quizItems, quizzes, type QuizItem } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
+import { recordAudit } from '../audit/audit.server.js';
+import { refreshLessonCompletion } from '../learning/completion.server.js';
 import type { SavedItem } from './builder-forms.js';
+import { gradeAttempt, sameGrading } from './grade-items.js';
+
+type Db = ReturnType<typeof getServices>['db'];
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * The submitted attempts whose stored grading differs from grading their responses again
+ * against the items as they are now (a changed answer key, points, an item added or
+ * removed), with that new grading.
+ */
+async function attemptsToRegrade(db: Db | Tx, quizId: string, items: QuizItem[]) {
+  const attempts = await db
+    .select({ id: quizAttempts.id, userId: quizAttempts.userId, responses: quizAttempts.responses, results: quizAttempts.results, score: quizAttempts.score, maxScore: quizAttempts.maxScore })
+    .from(quizAttempts)
+    .where(eq(quizAttempts.quizId, quizId));
+  return attempts
+    .map((a) => ({ attempt: a, graded: gradeAttempt(items, a.responses) }))
+    .filter(({ attempt, graded }) => !sameGrading(attempt, graded));
+}
 
 /** Everything the builder page shows: the quiz and its items (answer keys included), the course's policy and weights. */
 export async function loadQuizBuilder(lessonId: string, courseId: string) {
@@ -9,6 +30,7 @@ export async function loadQuizBuilder(lessonId: string, courseId: string) {
   const [quiz] = await db.select().from(quizzes).where(eq(quizzes.lessonId, lessonId));
   const items = quiz ? await db.select().from(quizItems).where(eq(quizItems.quizId, quiz.id)).orderBy(asc(quizItems.position)) : [];
   const attemptCount = quiz ? (await db.select({ n: sql<number>`count(*)::int` }).from(quizAttempts).where(eq(quizAttempts.quizId, quiz.id)))[0]!.n : 0;
+  const staleAttemptCount = quiz && attemptCount > 0 ? (await attemptsToRegrade(db, quiz.id, items)).length : 0;
   const [policy] = await db.select({ attemptScoring: courses.attemptScoring, passGrade: courses.passGrade }).from(courses).where(eq(courses.id, courseId));
   const weights = await db
     .select({ lessonId: lessons.id, titleZh: lessons.titleZh, titleEn: lessons.titleEn, weight: quizzes.weight })
@@ -16,7 +38,7 @@ export async function loadQuizBuilder(lessonId: string, courseId: string) {
     .innerJoin(lessons, eq(lessons.id, quizzes.lessonId))
     .where(eq(lessons.courseId, courseId))
     .orderBy(asc(lessons.position));
-  return { quiz: quiz ?? null, items, attemptCount, policy: policy!, weights };
+  return { quiz: quiz ?? null, items, attemptCount, staleAttemptCount, policy: policy!, weights };
 }
 
 export async function createQuiz(lessonId: string): Promise<void> {
@@ -97,6 +119,36 @@ export async function moveQuizItem(quizId: string, itemId: string, direction: 'u
     await tx.update(quizItems).set({ position: item.position }).where(eq(quizItems.id, neighbour.id));
     return true;
   });
+}
+
+/**
+ * Grades every submitted attempt again against the items as they are now, on the
+ * teacher's say-so (editing an item never changes a grade by itself). The quiz row is
+ * locked, so a submission in flight (it holds a share lock) is graded first and then
+ * regraded here. The change is audited; each affected student's lesson and course are
+ * checked again afterwards, so a course may now be complete. Completion records already
+ * issued are snapshots and stay as they were.
+ */
+export async function regradeQuiz(quizId: string, lesson: { id: string; institutionId: string }, actorUserId: string): Promise<{ regraded: number; students: number }> {
+  const { db } = getServices();
+  const changed = await db.transaction(async (tx) => {
+    await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
+    const items = await tx.select().from(quizItems).where(eq(quizItems.quizId, quizId)).orderBy(asc(quizItems.position));
+    const stale = await attemptsToRegrade(tx, quizId, items);
+    for (const { attempt, graded } of stale) await tx.update(quizAttempts).set(graded).where(eq(quizAttempts.id, attempt.id));
+    if (stale.length > 0) {
+      await recordAudit(tx, {
+        action: 'quiz.regraded',
+        actorUserId,
+        institutionId: lesson.institutionId,
+        details: { quizId, lessonId: lesson.id, attempts: stale.map(({ attempt, graded }) => ({ attemptId: attempt.id, from: attempt.score, to: graded.score, maxScore: graded.maxScore })) },
+      });
+    }
+    return stale;
+  });
+  const students = [...new Set(changed.map(({ attempt }) => attempt.userId))];
+  for (const userId of students) await refreshLessonCompletion(userId, lesson.id);
+  return { regraded: changed.length, students: students.length };
 }
 
 /** Deletes the quiz only while nobody has submitted it: students' attempts are never thrown away. */

@@ -223,5 +223,6 @@ export const creditsEn = {
   'audit.credits.decided': 'Credit decision',
   'audit.credits.rule-saved': 'Equivalency rule saved',
   'audit.credential.revoked': 'Credential revoked',
+  'audit.quiz.regraded': 'Quiz regraded',
   'errors.reasonRequired': 'Please give a reason.',
 } satisfies Record<keyof typeof creditsZhCN, string>;

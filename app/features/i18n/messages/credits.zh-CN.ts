@@ -222,5 +222,6 @@ export const creditsZhCN = {
   'audit.credits.decided': '学分认定决定',
   'audit.credits.rule-saved': '保存认定规则',
   'audit.credential.revoked': '撤销凭证',
+  'audit.quiz.regraded': '测验重新评分',
   'errors.reasonRequired': '请填写理由。',
 } as const;
