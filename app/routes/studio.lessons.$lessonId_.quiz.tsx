@@ -37,7 +37,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return data<Refused>({ intent: 'save-item', itemId: payload.itemId as string | undefined, kind: payload.kind as string | undefined, errors: submission.error ?? {}, payload }, { status: 400 });
     }
     if (!quiz) throw data({ reason: 'not-found' as const }, { status: 404 });
-    if (!(await saveQuizItem(quiz.id, submission.value))) return data<Refused>({ intent: 'save-item', errors: { '': ['quizBuilder.itemGone'] }, payload: {} }, { status: 404 });
+    const saved = await saveQuizItem(quiz.id, submission.value);
+    if (saved === 'gone') return data<Refused>({ intent: 'save-item', errors: { '': ['quizBuilder.itemGone'] }, payload: {} }, { status: 404 });
+    if (saved === 'stale') {
+      // The teacher's draft is shown again in the form, beside the version now stored.
+      const payload = submission.payload as Record<string, unknown>;
+      return data<Refused>({ intent: 'save-item', itemId: submission.value.itemId, kind: submission.value.kind, errors: { '': ['quizBuilder.staleSave'] }, payload }, { status: 409 });
+    }
     throw redirect(`${here}?saved=1`);
   }
   const submission = parseWithZod(formData, { schema: builderSchema });

@@ -264,6 +264,8 @@ export const quizItems = pgTable(
     points: numeric({ precision: 6, scale: 2 }).notNull().default('1'),
     feedbackZh: text().notNull().default(''),
     feedbackEn: text(),
+    /** Bumped by every save: a save made from an older version is refused (two teachers, two tabs). */
+    version: integer().notNull().default(1),
   },
   (t) => [index('quiz_items_quiz_idx').on(t.quizId, t.position)],
 );

@@ -475,3 +475,28 @@ describe('regrading after the answer key changed', () => {
     expect(page).toContain('已重新评分 2 次作答（涉及 2 名学生）');
   });
 });
+
+describe('two teachers editing one question', () => {
+  const builder = (lessonId: string) => `/studio/lessons/${lessonId}/quiz`;
+  const saveNumeric = (c: { lessonId: string; itemIds: string[] }, version: string, promptZh: string, answerValue: string) =>
+    teacher.post(builder(c.lessonId), { intent: 'save-item', itemId: c.itemIds[0]!, version, kind: 'numeric', promptZh, points: '2', answerValue, tolerance: '0' });
+
+  it('the second save made from the same version is refused with 409, keeps its draft on screen and changes nothing stored', async () => {
+    const c = await makeCourse({ items: [fourKinds[2]!] });
+    const page = await (await teacher.get(builder(c.lessonId))).text();
+    expect(page).toContain('name="version" value="1"');
+
+    expect((await saveNumeric(c, '1', '第一位老师的题目', '7')).status).toBe(302);
+    const refused = await saveNumeric(c, '1', '第二位老师的草稿', '9');
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain('有人已保存过这道题');
+    expect(html).toContain('第二位老师的草稿');
+    const stored = async () => (await testSql()`select prompt_zh, answer_key, version from quiz_items where id = ${c.itemIds[0]!}`)[0];
+    expect(await stored()).toMatchObject({ prompt_zh: '第一位老师的题目', answer_key: { kind: 'numeric', value: 7 }, version: 2 });
+    // The form now carries the stored version: saving the draft again replaces it.
+    expect(html).toContain('name="version" value="2"');
+    expect((await saveNumeric(c, '2', '第二位老师的草稿', '9')).status).toBe(302);
+    expect(await stored()).toMatchObject({ prompt_zh: '第二位老师的草稿', answer_key: { kind: 'numeric', value: 9 }, version: 3 });
+  });
+});

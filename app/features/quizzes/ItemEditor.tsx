@@ -14,6 +14,7 @@ export type EditableItem = {
   feedbackEn: string | null;
   options: QuizOption[];
   answerKey: QuizAnswerKey;
+  version: number;
 };
 
 /** What the teacher sent when the save was refused, to fill the form again (conform's payload). */
@@ -69,6 +70,8 @@ export function ItemEditor({ kind, item, n, payload, errors = {} }: { kind: Quiz
       <input type="hidden" name="intent" value="save-item" />
       <input type="hidden" name="kind" value={kind} />
       {item ? <input type="hidden" name="itemId" value={item.id} /> : null}
+      {/* Always the stored version: after a refused stale save, saving the draft again replaces what is stored. */}
+      {item ? <input type="hidden" name="version" value={item.version} /> : null}
       <TextField id={`${key}-promptZh`} name="promptZh" label={t('quizBuilder.item.promptZh')} value={val('promptZh', item?.promptZh)} errors={errors.promptZh} multiline required max={MAX_PROMPT} />
       <TextField id={`${key}-promptEn`} name="promptEn" label={t('quizBuilder.item.promptEn')} value={val('promptEn', item?.promptEn)} errors={errors.promptEn} multiline max={MAX_PROMPT} />
       <TextField id={`${key}-points`} name="points" label={t('quizBuilder.item.points')} value={val('points', item?.points ?? '1')} errors={errors.points} required inputMode="decimal" />

@@ -62,6 +62,8 @@ const optionRow = z.object({
 const itemFields = z.object({
   intent: z.literal('save-item'),
   itemId: z.string().uuid().optional(),
+  /** The version the teacher edited (absent for a new question). */
+  version: z.number().int().min(1).optional(),
   kind: z.enum(quizItemKinds, {
     errorMap: () => ({ message: 'errors.invalidChoice' }),
   }),
@@ -91,6 +93,7 @@ const itemSchema = itemFields.transform((form, ctx) => {
   const answerKey = answerKeyOf(form, ctx);
   return {
     itemId: form.itemId,
+    version: form.version,
     kind: form.kind,
     promptZh: form.promptZh,
     promptEn: form.promptEn || null,

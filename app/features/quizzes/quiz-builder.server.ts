@@ -56,8 +56,12 @@ export async function updateGradingPolicy(courseId: string, policy: { attemptSco
     .where(eq(courses.id, courseId));
 }
 
-/** Updates an item of this quiz, or appends a new one; false if the item is not (or no longer) this quiz's. */
-export async function saveQuizItem(quizId: string, item: SavedItem): Promise<boolean> {
+/**
+ * Updates an item of this quiz, or appends a new one. 'gone' if the item is not (or no
+ * longer) this quiz's; 'stale' if it was saved by someone else since the teacher opened it
+ * (their save would silently undo the other one's answer key).
+ */
+export async function saveQuizItem(quizId: string, item: SavedItem): Promise<'saved' | 'gone' | 'stale'> {
   const { db } = getServices();
   const fields = {
     kind: item.kind,
@@ -70,19 +74,22 @@ export async function saveQuizItem(quizId: string, item: SavedItem): Promise<boo
     answerKey: item.answerKey!,
   };
   if (item.itemId) {
+    const mine = and(eq(quizItems.id, item.itemId), eq(quizItems.quizId, quizId));
     const updated = await db
       .update(quizItems)
-      .set(fields)
-      .where(and(eq(quizItems.id, item.itemId), eq(quizItems.quizId, quizId)))
+      .set({ ...fields, version: sql`${quizItems.version} + 1` })
+      .where(item.version === undefined ? mine : and(mine, eq(quizItems.version, item.version)))
       .returning({ id: quizItems.id });
-    return updated.length > 0;
+    if (updated.length > 0) return 'saved';
+    const [exists] = await db.select({ id: quizItems.id }).from(quizItems).where(mine);
+    return exists ? 'stale' : 'gone';
   }
   await db.transaction(async (tx) => {
     await tx.select({ id: quizzes.id }).from(quizzes).where(eq(quizzes.id, quizId)).for('update');
     const [last] = await tx.select({ position: quizItems.position }).from(quizItems).where(eq(quizItems.quizId, quizId)).orderBy(desc(quizItems.position)).limit(1);
     await tx.insert(quizItems).values({ quizId, position: (last?.position ?? 0) + 1, ...fields });
   });
-  return true;
+  return 'saved';
 }
 
 /** Deletes an item and closes the gap in the numbering. Submitted attempts keep their own copy of its result. */

@@ -75,6 +75,7 @@ export const quizzesEn = {
   'quizBuilder.none': 'This lesson has no quiz yet.',
   'quizBuilder.create': 'Create a quiz',
   'quizBuilder.saved': 'Saved.',
+  'quizBuilder.staleSave': 'Someone saved this question while you were editing it (the list shows what is stored now). Your changes are kept in the form below: check them and save again to replace it.',
   'quizBuilder.attemptsExist': 'Students have submitted {count} attempts. Changing questions or answers does not regrade attempts already submitted by itself.',
   'quizBuilder.stale': '{count} submitted attempts were graded against earlier questions: grading them again against the current questions and answers changes their scores.',
   'quizBuilder.regrade': 'Regrade these {count} attempts against the current questions',

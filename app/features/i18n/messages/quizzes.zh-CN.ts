@@ -73,6 +73,7 @@ export const quizzesZhCN = {
   'quizBuilder.none': '这一讲还没有测验。',
   'quizBuilder.create': '创建测验',
   'quizBuilder.saved': '已保存。',
+  'quizBuilder.staleSave': '在你编辑期间，有人已保存过这道题（列表中显示的是现在保存的内容）。你的修改保留在下面的表单里：核对后再次保存，将以你的修改替换它。',
   'quizBuilder.attemptsExist': '已有 {count} 次学生作答。修改题目或答案不会自动重新评定已提交的作答。',
   'quizBuilder.stale': '有 {count} 次已提交的作答是按修改前的题目评分的：按当前的题目和答案重新评分，会改变这些作答的得分。',
   'quizBuilder.regrade': '按当前题目重新评分这 {count} 次作答',
