@@ -39,3 +39,35 @@ describe('aborting a render', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('chunks on the wire', () => {
+  it('sends what one render pass wrote as one chunk, not React’s 512-byte pieces, with every byte kept', async () => {
+    const page = <main>{Array.from({ length: 200 }, (_, i) => <p key={i}>第 {i} 段：线性代数的课程介绍与学习目标。</p>)}</main>;
+    const stream = await renderHtml(page, {});
+    const chunks: Uint8Array[] = [];
+    for await (const c of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(c);
+    const html = new TextDecoder().decode(Buffer.concat(chunks));
+    expect(html.split('线性代数的课程介绍与学习目标').length - 1).toBe(200);
+    expect(Buffer.concat(chunks).byteLength).toBeGreaterThan(10_000);
+    expect(chunks.length).toBeLessThanOrEqual(2);
+  });
+
+  it('still streams: a part that waits for data arrives as a later chunk', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let ready = false;
+    function Late(): JSX.Element {
+      if (!ready) throw gate.then(() => (ready = true));
+      return <p>后到</p>;
+    }
+    const stream = await renderHtml(<main><p>先到</p><Suspense fallback={<p>加载中</p>}><Late /></Suspense></main>, {});
+    const reader = stream.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('先到');
+    expect(first).not.toContain('后到');
+    release();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toContain('后到');
+  });
+});
