@@ -11,6 +11,7 @@ import { getEnv } from '../env.server.js';
 import { closeQueues } from '../features/queues.server.js';
 import { closeVideoEvents } from '../features/studio/video-events.server.js';
 import { closeClassroomHub } from '../features/classrooms/session-hub.server.js';
+import { CLASSROOM_EVENTS_PATH, serveClassroomEvents } from './classroom-events.js';
 import { CLOCK_PATH, serveClock } from './clock.js';
 import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
@@ -87,6 +88,7 @@ app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env
 app.use(SLIDES_PREFIX, serveSignedSlides({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());
 app.use(issueCsrfCookie(env.SECURE_COOKIES));
+app.get(CLASSROOM_EVENTS_PATH, serveClassroomEvents());
 
 const build = vite
   ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>

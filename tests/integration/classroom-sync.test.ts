@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sessionChannel } from '../../db/session-log.js';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { FormClient } from '../support/browserless.js';
 import { classroomIdByName, newDemoSession } from '../support/classroom.js';
@@ -217,6 +219,25 @@ describe('synchronised classroom across two web processes', () => {
     const ping = await screen.find((e) => e.event === 'ping', { timeoutMs: 40_000 });
     expect(Math.abs(Number(ping.data) - Date.now())).toBeLessThan(60_000);
     await screen.close();
+  });
+
+  it('a screen that goes away is forgotten: once a session’s last stream on a process closes, that process unsubscribes', async () => {
+    const sessionId = await newDemoSession();
+    const redis = new Redis(testServiceEnv().REDIS_URL);
+    try {
+      const subscribers = async () => ((await redis.pubsub('NUMSUB', sessionChannel(sessionId))) as [string, number])[1];
+      const screens = [await stream(assistantA, sessionId), await stream(assistantA, sessionId), await stream(assistantB, sessionId)];
+      await Promise.all(screens.map((s) => s.find((e) => e.event === 'snapshot')));
+      expect(await subscribers()).toBe(2); // one subscription per process, whatever its number of screens
+      await screens[0]!.close();
+      await command(teacher, sessionId, { intent: 'play' });
+      await screens[1]!.find((e) => e.event === 'playback');
+      expect(await subscribers()).toBe(2);
+      await Promise.all(screens.slice(1).map((s) => s.close()));
+      await waitFor(async () => (await subscribers()) === 0, 10_000, 'both processes to unsubscribe');
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

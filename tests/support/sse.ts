@@ -15,8 +15,11 @@ export class SseReader {
     this.closed = this.pump();
   }
 
+  private reader: ReadableStreamDefaultReader<string> | null = null;
+
   private async pump() {
     const reader = this.response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    this.reader = reader;
     let buffer = '';
     try {
       for (;;) {
@@ -69,7 +72,9 @@ export class SseReader {
     return this.events.filter((e) => e.event === kind);
   }
 
+  /** Hangs up, as a closed tab does (the body is locked by the pump: cancel through its reader). */
   async close() {
-    await this.response.body?.cancel().catch(() => {});
+    await this.reader?.cancel().catch(() => {});
+    await this.closed;
   }
 }

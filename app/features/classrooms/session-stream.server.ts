@@ -50,7 +50,16 @@ function frame(m: SessionMessage): Uint8Array {
   return bytes;
 }
 
-export function sessionEventStream(o: StreamOptions): Response {
+/** Where a stream's bytes go: a web ReadableStream (through Remix) or the host's response itself. */
+export type EventSink = { write: (bytes: Uint8Array) => void; close: () => void };
+
+export const EVENT_STREAM_HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' } as const;
+
+/**
+ * Sends the session's events to `sink` until `o.signal` aborts or the process shuts down;
+ * the returned function stops it when the sink's reader goes away.
+ */
+export async function openSessionEvents(o: StreamOptions, sink: EventSink): Promise<() => void> {
   let lastSent = -1;
   let ready = false;
   let closed = false;
@@ -58,59 +67,68 @@ export function sessionEventStream(o: StreamOptions): Response {
   let chain = Promise.resolve();
   let cleanup = () => {};
 
+  const write = (m: SessionMessage) => {
+    if (m.seq !== null) lastSent = Math.max(lastSent, m.seq);
+    if (m.audience && o.audience.kind === 'screen' && m.audience !== o.audience.classroomId) return;
+    if (!closed) sink.write(frame(m));
+  };
+  const catchUp = () => {
+    chain = chain.then(async () => {
+      if (closed) return;
+      for (const m of await eventsAfter(o.sessionId, lastSent)) if (m.seq! > lastSent) write(m);
+    });
+  };
+  const deliver = (m: SessionMessage) => {
+    if (!ready) return void early.push(m);
+    if (m.seq === null) return write(m);
+    if (m.seq <= lastSent) return;
+    if (m.seq === lastSent + 1) return write(m);
+    catchUp(); // out of order (two processes published) or a gap: the log has it all
+  };
+  const stop = () => {
+    if (closed) return false;
+    closed = true;
+    cleanup();
+    o.onClose?.();
+    return true;
+  };
+  const end = () => {
+    if (stop()) sink.close();
+  };
+  const watch = await watchSession(o.sessionId, { onMessage: deliver, onResync: catchUp, onShutdown: end });
+  const stopBeat = beat(() => !closed && sink.write(encoder.encode(`event: ping\ndata: ${Date.now()}\n\n`)));
+  cleanup = () => {
+    watch.unwatch();
+    stopBeat();
+  };
+  o.signal.addEventListener('abort', end, { once: true });
+  if (o.signal.aborted) end();
+  sink.write(encoder.encode('retry: 2000\n\n'));
+  if (o.since !== null && o.since <= o.lastSeq && o.lastSeq - o.since <= MAX_REPLAY) {
+    lastSent = o.since;
+    for (const m of await eventsAfter(o.sessionId, o.since)) write(m);
+  } else {
+    const snap = await o.snapshot();
+    write({ seq: snap.seq, kind: 'snapshot', payload: snap.payload });
+  }
+  ready = true;
+  for (const m of early.splice(0)) deliver(m);
+  return () => void stop();
+}
+
+/** The events as a web Response (for the Remix route, e.g. under the Vite dev server). */
+export function sessionEventStream(o: StreamOptions): Response {
+  let stopStream = () => {};
+  let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (m: SessionMessage) => {
-        if (m.seq !== null) lastSent = Math.max(lastSent, m.seq);
-        if (m.audience && o.audience.kind === 'screen' && m.audience !== o.audience.classroomId) return;
-        if (!closed) controller.enqueue(frame(m));
-      };
-      const catchUp = () => {
-        chain = chain.then(async () => {
-          if (closed) return;
-          for (const m of await eventsAfter(o.sessionId, lastSent)) if (m.seq! > lastSent) write(m);
-        });
-      };
-      const deliver = (m: SessionMessage) => {
-        if (!ready) return void early.push(m);
-        if (m.seq === null) return write(m);
-        if (m.seq <= lastSent) return;
-        if (m.seq === lastSent + 1) return write(m);
-        catchUp(); // out of order (two processes published) or a gap: the log has it all
-      };
-      const end = () => {
-        if (closed) return;
-        closed = true;
-        cleanup();
-        o.onClose?.();
-        controller.close();
-      };
-      const watch = await watchSession(o.sessionId, { onMessage: deliver, onResync: catchUp, onShutdown: end });
-      const stopBeat = beat(() => !closed && controller.enqueue(encoder.encode(`event: ping\ndata: ${Date.now()}\n\n`)));
-      cleanup = () => {
-        watch.unwatch();
-        stopBeat();
-      };
-      o.signal.addEventListener('abort', end, { once: true });
-      controller.enqueue(encoder.encode('retry: 2000\n\n'));
-      if (o.since !== null && o.since <= o.lastSeq && o.lastSeq - o.since <= MAX_REPLAY) {
-        lastSent = o.since;
-        for (const m of await eventsAfter(o.sessionId, o.since)) write(m);
-      } else {
-        const snap = await o.snapshot();
-        write({ seq: snap.seq, kind: 'snapshot', payload: snap.payload });
-      }
-      ready = true;
-      for (const m of early.splice(0)) deliver(m);
+      stopStream = await openSessionEvents(o, { write: (bytes) => controller.enqueue(bytes), close: () => controller.close() });
+      if (cancelled) stopStream();
     },
     cancel() {
-      if (closed) return;
-      closed = true;
-      cleanup();
-      o.onClose?.();
+      cancelled = true;
+      stopStream();
     },
   });
-  return new Response(stream, {
-    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' },
-  });
+  return new Response(stream, { headers: EVENT_STREAM_HEADERS });
 }
