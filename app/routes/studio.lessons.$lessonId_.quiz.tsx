@@ -12,7 +12,7 @@ import { builderSchema, quizItemSchema } from '../features/quizzes/builder-forms
 import { toChinaLocal } from '../features/quizzes/china-time.js';
 import { ItemEditor, type EditableItem } from '../features/quizzes/ItemEditor.js';
 import type { Locale } from '../../db/schema/identity.js';
-import { createQuiz, deleteQuiz, loadQuizBuilder, moveQuizItem, regradeQuiz, removeQuizItem, saveQuizItem, updateGradingPolicy, updateQuizSettings } from '../features/quizzes/quiz-builder.server.js';
+import { createQuiz, deleteQuiz, findLessonQuiz, loadQuizBuilder, moveQuizItem, regradeQuiz, removeQuizItem, saveQuizItem, updateGradingPolicy, updateQuizSettings } from '../features/quizzes/quiz-builder.server.js';
 import { localised } from '../features/quizzes/result-view.js';
 import { requireLessonTeacher } from '../features/studio/lesson-access.server.js';
 
@@ -29,7 +29,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { lesson, user } = await requireLessonTeacher(request, context, params.lessonId);
   const formData = await requireCsrfForm(request);
   const here = `/studio/lessons/${lesson.id}/quiz`;
-  const { quiz } = await loadQuizBuilder(lesson.id, lesson.courseId);
+  const quiz = await findLessonQuiz(lesson.id);
   if (formData.get('intent') === 'save-item') {
     const submission = parseWithZod(formData, { schema: quizItemSchema });
     if (submission.status !== 'success') {

@@ -24,10 +24,16 @@ async function attemptsToRegrade(db: Db | Tx, quizId: string, items: QuizItem[])
     .filter(({ attempt, graded }) => !sameGrading(attempt, graded));
 }
 
+/** The lesson's quiz row, or null: what the builder's actions need (not the page's counts). */
+export async function findLessonQuiz(lessonId: string) {
+  const [quiz] = await getServices().db.select().from(quizzes).where(eq(quizzes.lessonId, lessonId));
+  return quiz ?? null;
+}
+
 /** Everything the builder page shows: the quiz and its items (answer keys included), the course's policy and weights. */
 export async function loadQuizBuilder(lessonId: string, courseId: string) {
   const { db } = getServices();
-  const [quiz] = await db.select().from(quizzes).where(eq(quizzes.lessonId, lessonId));
+  const quiz = await findLessonQuiz(lessonId);
   const items = quiz ? await db.select().from(quizItems).where(eq(quizItems.quizId, quiz.id)).orderBy(asc(quizItems.position)) : [];
   const attemptCount = quiz ? (await db.select({ n: sql<number>`count(*)::int` }).from(quizAttempts).where(eq(quizAttempts.quizId, quiz.id)))[0]!.n : 0;
   const staleAttemptCount = quiz && attemptCount > 0 ? (await attemptsToRegrade(db, quiz.id, items)).length : 0;
@@ -38,7 +44,7 @@ export async function loadQuizBuilder(lessonId: string, courseId: string) {
     .innerJoin(lessons, eq(lessons.id, quizzes.lessonId))
     .where(eq(lessons.courseId, courseId))
     .orderBy(asc(lessons.position));
-  return { quiz: quiz ?? null, items, attemptCount, staleAttemptCount, policy: policy!, weights };
+  return { quiz, items, attemptCount, staleAttemptCount, policy: policy!, weights };
 }
 
 export async function createQuiz(lessonId: string): Promise<void> {
