@@ -34,13 +34,7 @@ export function coalesceChunks(): TransformStream<Uint8Array, Uint8Array> {
   const flushPending = (controller: TransformStreamDefaultController<Uint8Array>) => {
     scheduled = null;
     if (pending.length === 0) return;
-    const total = pending.reduce((n, c) => n + c.byteLength, 0);
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const c of pending) {
-      joined.set(c, at);
-      at += c.byteLength;
-    }
+    const joined = Buffer.concat(pending);
     pending = [];
     try {
       controller.enqueue(joined);
