@@ -3,6 +3,8 @@ import postgres from 'postgres';
 import * as schema from './schema/index.js';
 
 export type Database = ReturnType<typeof createDatabase>['db'];
+/** What `db.transaction(async (tx) => …)` hands its callback. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export function createDatabase(url: string, options: { max?: number } = {}) {
   const sql = postgres(url, {

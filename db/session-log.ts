@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from './client.js';
+import type { Database, Transaction } from './client.js';
 import { liveSessions, sessionEvents, type LiveSession } from './schema/index.js';
 
 // A live session's numbered event log (decision 020), written by the web processes and by
@@ -8,7 +8,7 @@ import { liveSessions, sessionEvents, type LiveSession } from './schema/index.js
 /** Keeps a message to the teacher ('teacher') or to the teacher and one classroom (its id). */
 export type Audience = 'teacher' | (string & {});
 export type SessionMessage = { seq: number | null; kind: string; payload: Record<string, unknown>; audience?: Audience };
-export type SessionTx = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type SessionTx = Transaction;
 export type EventDraft = { kind: string; payload: Record<string, unknown>; audience?: Audience; session?: Partial<Pick<LiveSession, 'state' | 'status' | 'waitForBuffering' | 'startedAt' | 'endedAt'>> };
 
 export const sessionChannel = (sessionId: string) => `edu:classroom:${sessionId}`;

@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import type { Transaction as Tx } from '../client.js';
 import { classroomPupils, classrooms, courses, institutions, lessons, liveClasses, liveClassReceivers, liveSessions, users } from '../schema/index.js';
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 // A Fuzhou University teacher's smart classroom, followed by two rural classrooms (one in
 // Guangze, where the demo assistant works, one in Minqing).

@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import type { Transaction as Tx } from '../client.js';
 import { completionRecords, courses, equivalencyRules, equivalencyRuleSources, institutions, users } from '../schema/index.js';
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** A credit-bearing course at Minjiang University and published rules at the other universities. */
 export const demoCreditCourse = { slug: 'mju-data-structures', institutionSlug: 'mju', titleZh: '数据结构', titleEn: 'Data Structures', credits: '3.0', classHours: 48 };

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { createDatabase, type Database } from '../client.js';
+import { createDatabase, type Database, type Transaction as Tx } from '../client.js';
 import { connectDatabaseOrExit } from '../connect.js';
 import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
@@ -63,7 +63,6 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
   });
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function seedCourse(tx: Tx, c: DemoCourse, institutionIds: Map<string, string>) {
   const fields = {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { classroomPupils, liveSessions, sessionAttendance, sessionClassrooms, sessionPollAnswers, sessionPolls, sessionQuestions } from '../../../db/schema/index.js';
-import type { Database } from '../../../db/client.js';
+import type { Database, Transaction as Tx } from '../../../db/client.js';
 import { getServices } from '../../services.server.js';
 import { COMMAND_LEAD_MS, type ScreenCommand } from './commands.js';
 import { appendSessionEvent, publishSessionMessage } from './session-events.server.js';
@@ -8,7 +8,6 @@ import { applyCommand } from './playback-state.js';
 import { pollView, questionView } from './session-view.server.js';
 import type { CommandOutcome } from './teacher-commands.server.js';
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Actor = { userId: string; classroomId: string };
 
 async function touchClassroom(tx: Tx | Database, sessionId: string, classroomId: string, set: Partial<typeof sessionClassrooms.$inferInsert>) {

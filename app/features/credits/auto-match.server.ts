@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import type { Database, Transaction as Tx } from '../../../db/client.js';
 import { completionRecords, creditRequestEvents, creditRequests, equivalencyRules, equivalencyRuleSources } from '../../../db/schema/index.js';
 import { formatCreditTenths } from './credit-units.js';
 import { approveRequests } from './decisions.server.js';
@@ -59,7 +59,6 @@ export async function autoMatchSubmitted(db: Database, batchSize = 5000): Promis
   return { matched, review };
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function markMatched(tx: Tx, results: { p: { id: string }; result: MatchResult }[]) {
   const now = new Date().toISOString();

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import type { Transaction as Tx } from '../../../db/client.js';
 import { completionRecords, creditRequestEvents, creditRequests, users, type CreditRequestStatus } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { convertGrade, type Conversion } from './conversion.js';
@@ -8,7 +8,6 @@ import { appendLedger, type LedgerItem } from './ledger.server.js';
 import { getPolicy, type PolicyView } from './policy.server.js';
 import { allowedFrom, nextStatus, type CreditRequestAction } from './request-states.js';
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export type Approval = { requestId: string; version: number | null; creditsTenths: number };
 export type DecisionConflict = { kind: 'conflict'; status: CreditRequestStatus; decidedBy: string | null };

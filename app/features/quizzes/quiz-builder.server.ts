@@ -1,20 +1,18 @@
 import { and, asc, eq, gt, lt, desc, sql } from 'drizzle-orm';
 import { courses, lessons, quizAttempts, quizItems, quizzes, type QuizItem } from '../../../db/schema/index.js';
+import type { Database, Transaction } from '../../../db/client.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { refreshLessonCompletion } from '../learning/completion.server.js';
 import type { SavedItem } from './builder-forms.js';
 import { gradeAttempt, sameGrading } from './grade-items.js';
 
-type Db = ReturnType<typeof getServices>['db'];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /**
  * The submitted attempts whose stored grading differs from grading their responses again
  * against the items as they are now (a changed answer key, points, an item added or
  * removed), with that new grading.
  */
-async function attemptsToRegrade(db: Db | Tx, quizId: string, items: QuizItem[]) {
+async function attemptsToRegrade(db: Database | Transaction, quizId: string, items: QuizItem[]) {
   const attempts = await db
     .select({ id: quizAttempts.id, userId: quizAttempts.userId, responses: quizAttempts.responses, results: quizAttempts.results, score: quizAttempts.score, maxScore: quizAttempts.maxScore })
     .from(quizAttempts)

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Transaction as Tx } from '../../../db/client.js';
 import { refreshCourseSearch } from '../../../db/course-search.js';
 import { courseModules, courses, lessons } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { deleteLessonMaterialFiles } from './materials.server.js';
 import { moveLesson, moveModule, outlinePositions, type Direction, type Outline } from './course-outline.js';
 
-type Tx = Parameters<Parameters<ReturnType<typeof getServices>['db']['transaction']>[0]>[0];
 type Titles = { titleZh: string; titleEn?: string | undefined };
 export type StructureOutcome = 'ok' | 'not-found' | 'not-empty' | 'cannot-move';
 
