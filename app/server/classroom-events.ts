@@ -29,6 +29,10 @@ async function sendRefusal(res: ExpressResponse, thrown: unknown, next: NextFunc
  */
 export function serveClassroomEvents(): RequestHandler {
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    // Listened for from the start: a screen that hangs up while the guard runs must not
+    // leave a stream (and its subscription) open behind it.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
     void (async () => {
       const headers = new Headers();
       for (const name of ['cookie', 'last-event-id']) {
@@ -43,8 +47,7 @@ export function serveClassroomEvents(): RequestHandler {
       } catch (thrown) {
         return sendRefusal(res, thrown, next);
       }
-      const gone = new AbortController();
-      res.on('close', () => gone.abort());
+      if (gone.signal.aborted) return;
       res.writeHead(200, EVENT_STREAM_HEADERS);
       res.flushHeaders();
       try {
