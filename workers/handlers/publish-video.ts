@@ -33,6 +33,8 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
       // The ladder already published under the same prefix stays.
       await publishFolder(ctx.storage, stills, videoKeys.video(videoId), { final: true, keepOthers: true });
     }
+    // Gone before the video is called ready: whoever sees "ready" finds nothing half-made.
+    await rm(paths.staging(videoId), { recursive: true, force: true });
     await ctx.db.transaction(async (tx) => {
       await tx.update(videos).set({ status: 'replaced', updatedAt: new Date() }).where(and(eq(videos.lessonId, video.lessonId), eq(videos.status, 'ready')));
       await tx
