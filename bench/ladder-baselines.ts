@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { quoteCommandLine } from '../media/ffmpeg-safety.js';
-import { x264Options, videoRungOptions } from '../media/ladder-command.js';
+import { x264Options, x264Params, videoRungOptions } from '../media/ladder-command.js';
 import type { LadderScaler, X264Preset } from '../media/ladder-command.js';
 import type { LadderPlan, VideoRung } from '../media/ladder.js';
 import { AUDIO_SAMPLE_RATE } from '../media/ladder.js';
@@ -66,7 +66,7 @@ export function handWrittenCommand(input: string, plan: LadderPlan, outDir: stri
     ...perRung, '-map', `[a${all.length}]`, `-b:a:${all.length}`, `${plan.audio!.audioKbps}k`,
     '-c:v', 'libx264', '-preset', preset, '-tune', 'stillimage', '-profile:v', 'high',
     '-force_key_frames', `expr:gte(t,n_forced*${plan.segmentSeconds})`, '-forced-idr', '1', '-sc_threshold', '0',
-    ...(['ultrafast', 'superfast'].includes(preset) ? ['-x264-params', 'mbtree=1:rc-lookahead=10'] : []),
+    '-x264-params', x264Params(preset),
     '-c:a', 'aac', ...HLS_FMP4(plan.segmentSeconds),
     '-hls_segment_filename', join(outDir, '%v', 'seg_%05d.m4s'), '-master_pl_name', 'master.m3u8',
     '-var_stream_map', variants, join(outDir, '%v', 'index.m3u8'),

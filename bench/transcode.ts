@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasFilter } from '../media/ffmpeg-features.js';
 import { DEFAULT_ENCODER_PRESET, transcodeLadder } from '../media/hls.js';
+import { x264Params } from '../media/ladder-command.js';
 import { planLadder } from '../media/ladder.js';
 import { round, timePhase } from './cpu-load.js';
 import { handWrittenCommand, perRungCommands, runFfmpeg } from './ladder-baselines.js';
@@ -46,6 +47,8 @@ const preset = DEFAULT_ENCODER_PRESET;
 // The scaler transcodeLadder would pick on this machine; the baselines use the same one.
 const scaler = (await hasFilter('ffmpeg', 'zscale')) ? 'zscale' : 'swscale';
 const work = await mkdtemp(join(tmpdir(), 'bench-transcode-'));
+const coreSpeedAtStart = await referenceDecodeSeconds();
+console.log(`reference decode (core speed): ${coreSpeedAtStart} CPU-s`);
 try {
   console.log(`hand-written single command (${preset}, ${scaler})...`);
   await mkdir(join(work, 'hand'));
@@ -133,17 +136,24 @@ try {
     handWrittenWall: hand.timing.wallSeconds, firstPlayableSeconds: playable.seconds,
   }, rungs);
   const sourceBytes = (await stat(source.path)).size;
+  const coreSpeedAtEnd = await referenceDecodeSeconds();
+  console.log(`reference decode (core speed): ${coreSpeedAtEnd} CPU-s`);
   console.log(JSON.stringify({
     bench: 'transcode',
     date: new Date().toISOString(),
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model, ffmpeg: ffmpegVersion(), loadAverageAtStart: loadAtStart },
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, ffmpeg: ffmpegVersion(), loadAverageAtStart: loadAtStart,
+      referenceDecodeCpuSeconds: {
+        definition: 'CPU time to decode the first 20 s of the source on one thread, before and after the encodes: how fast the cores were in this run (the VM\'s cores change speed with the host\'s load, with no steal time reported; the same decode took 0.55x-1x of its slowest time on one day)',
+        atStart: coreSpeedAtStart, atEnd: coreSpeedAtEnd,
+      },
+    },
     source: {
       path: source.path, generated: !args.source, look: args.source ? null : SOURCE_LOOK, seconds: lectureSeconds,
       width: summary.video.width, height: summary.video.height, fps: summary.video.fps,
       totalKbps: Math.round((sourceBytes * 8) / lectureSeconds / 1000),
     },
     settings: {
-      preset, tune: 'stillimage', scaler, segmentSeconds: plan.segmentSeconds,
+      preset, tune: 'stillimage', x264Params: x264Params(preset), scaler, segmentSeconds: plan.segmentSeconds,
       rungs: plan.video.map(({ name, width, height, fps, crf, videoMaxKbps, bufsizeKbits, audioKbps }) => ({ name, width, height, fps, crf, videoMaxKbps, bufsizeKbits, audioKbps })),
       audioOnlyKbps: plan.audio?.audioKbps ?? null,
     },
@@ -191,6 +201,12 @@ try {
 function report(label: string, timing: { wallSeconds: number; cpuSeconds: number; othersCores: number }, extra = ''): void {
   const factor = round(lectureSeconds / timing.wallSeconds, 2);
   console.log(`  ${label}: ${timing.wallSeconds} s wall, ${factor}x real time, ${timing.cpuSeconds} CPU-s, other processes ${timing.othersCores} cores${extra ? `; ${extra}` : ''}`);
+}
+
+/** A fixed amount of CPU work: decoding the first 20 s of the source on one thread. */
+async function referenceDecodeSeconds(): Promise<number> {
+  const { timing } = await timePhase(() => runFfmpeg(['-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1', '-t', '20', '-i', source.path, '-an', '-f', 'null', '-']));
+  return timing.cpuSeconds;
 }
 
 function ffmpegVersion(): string {

@@ -37,7 +37,7 @@ describe('buildLadderCommand', () => {
     // The preset bench:transcode measured (docs/benchmarks.md), with x264's macroblock tree
     // switched back on: it is what keeps a slide that stays up for 20 s cheap.
     expect(valueOf('-preset:v')).toBe('superfast');
-    expect(valueOf('-x264-params:v')).toBe('mbtree=1:rc-lookahead=10');
+    expect(valueOf('-x264-params:v')).toBe('aq-strength=0.8:mbtree=1:rc-lookahead=10');
     expect(valueOf('-tune:v')).toBe('stillimage');
     expect(buildLadderCommand({ input: '/a', outDir: '/b', plan: plan360, encoderPreset: 'ultrafast' })).toContain('ultrafast');
   });

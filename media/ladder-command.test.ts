@@ -28,9 +28,9 @@ describe('buildLadderCommand filter graph', () => {
 });
 
 describe('buildLadderCommand encoder and playlists', () => {
-  it('switches the macroblock tree back on only for presets that drop it', () => {
-    expect(valueOf(build({ encoderPreset: 'ultrafast' }), '-x264-params:v')).toBe('mbtree=1:rc-lookahead=10');
-    expect(build({ encoderPreset: 'medium' })).not.toContain('-x264-params:v');
+  it('switches the macroblock tree back on only for presets that drop it, and lowers AQ for every preset', () => {
+    expect(valueOf(build({ encoderPreset: 'ultrafast' }), '-x264-params:v')).toBe('aq-strength=0.8:mbtree=1:rc-lookahead=10');
+    expect(valueOf(build({ encoderPreset: 'medium' }), '-x264-params:v')).toBe('aq-strength=0.8');
   });
 
   it('writes EVENT playlists after every segment only when asked to', () => {

@@ -23,6 +23,18 @@ export const DEFAULT_ENCODER_PRESET: X264Preset = 'superfast';
  */
 const MBTREE_PARAMS = 'mbtree=1:rc-lookahead=10';
 const PRESETS_WITHOUT_MBTREE: readonly X264Preset[] = ['ultrafast', 'superfast'];
+/**
+ * `-tune stillimage` raises adaptive quantisation to 1.2, which spends its bits on camera
+ * grain in flat slide backgrounds: at 0.8 the bench lecture's 720p rung needs half the
+ * bits (331 → 166 kbit/s) at a slightly higher SSIM, text and the talking head look the
+ * same, and the ladder takes about a tenth less CPU (docs/benchmarks.md, session 5).
+ */
+const AQ_PARAMS = 'aq-strength=0.8';
+
+/** What every rung passes to `-x264-params`; the benchmark's baselines use the same. */
+export function x264Params(preset: X264Preset): string {
+  return [AQ_PARAMS, ...(PRESETS_WITHOUT_MBTREE.includes(preset) ? [MBTREE_PARAMS] : [])].join(':');
+}
 
 /**
  * zscale (libzimg) is slice-threaded; ffmpeg 5.1's swscale runs on the single main
@@ -205,7 +217,8 @@ export function x264Options(segmentSeconds: number, preset: X264Preset): string[
   return [
     '-c:v', 'libx264',
     '-preset:v', preset,
-    // stillimage: stronger psy-rd/AQ and lighter deblocking keep slide text sharp.
+    // stillimage: stronger psy-rd and lighter deblocking keep slide text sharp (its AQ
+    // strength is lowered again in x264Params).
     '-tune:v', 'stillimage',
     '-profile:v', 'high',
     // An IDR frame exactly at every segment boundary on every rung, and no others, so
@@ -213,7 +226,7 @@ export function x264Options(segmentSeconds: number, preset: X264Preset): string[
     '-force_key_frames:v', `expr:gte(t,n_forced*${segmentSeconds})`,
     '-forced-idr:v', '1',
     '-sc_threshold:v', '0',
-    ...(PRESETS_WITHOUT_MBTREE.includes(preset) ? ['-x264-params:v', MBTREE_PARAMS] : []),
+    '-x264-params:v', x264Params(preset),
   ];
 }
 

@@ -31,9 +31,9 @@ interface VideoRungSpec {
 // CRF is the quality ceiling for easy content (static slides stay far below maxrate, which
 // saves students' metered data); maxrate/bufsize bound the talking-head and slide-change peaks.
 const VIDEO_RUNG_SPECS: readonly VideoRungSpec[] = [
-  { name: '720p', shortSide: 720, maxFps: 30, ceilingKbps: 500, audioKbps: 48, videoMaxKbps: 400, videoTargetKbps: 290, crf: 26 },
-  { name: '480p', shortSide: 480, maxFps: 30, ceilingKbps: 250, audioKbps: 48, videoMaxKbps: 175, videoTargetKbps: 80, crf: 27 },
-  { name: '360p', shortSide: 360, maxFps: 30, ceilingKbps: 180, audioKbps: 40, videoMaxKbps: 120, videoTargetKbps: 40, crf: 28 },
+  { name: '720p', shortSide: 720, maxFps: 30, ceilingKbps: 500, audioKbps: 48, videoMaxKbps: 400, videoTargetKbps: 115, crf: 26 },
+  { name: '480p', shortSide: 480, maxFps: 30, ceilingKbps: 250, audioKbps: 48, videoMaxKbps: 175, videoTargetKbps: 50, crf: 27 },
+  { name: '360p', shortSide: 360, maxFps: 30, ceilingKbps: 180, audioKbps: 40, videoMaxKbps: 120, videoTargetKbps: 35, crf: 28 },
   { name: '240p', shortSide: 240, maxFps: 15, ceilingKbps: 100, audioKbps: 32, videoMaxKbps: 56, videoTargetKbps: 22, crf: 29 },
   { name: '144p', shortSide: 144, maxFps: 12.5, ceilingKbps: 70, audioKbps: 32, videoMaxKbps: 30, videoTargetKbps: 12, crf: 30 },
 ];
