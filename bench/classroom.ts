@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { CLOCK_BURST, CLOCK_RESAMPLE_MS } from '../app/features/classrooms/clock-offset.js';
 import { seededRandom } from '../app/features/classrooms/seeded-random.js';
 import { countedRequest, login, offsetErrors, percentile, sampleClock, ScreenStream, sleep, type Identity } from './classroom-clients.js';
+import { benchServices } from './bench-services.js';
 
 const { values: args } = parseArgs({ options: { screens: { type: 'string', default: '1000' }, commands: { type: 'string', default: '20' }, 'steady-seconds': { type: 'string', default: '60' }, 'steady-sample': { type: 'string', default: '50' } } });
 const SCREENS = Number(args.screens);
@@ -21,8 +22,8 @@ const STEADY_SAMPLE = Math.min(SCREENS, Number(args['steady-sample']));
 const TARGETS = { p99FanOutMs: 150, offsetLoopbackMs: 10, offsetJitterMs: 30, idleScreenKB: 30, controlKbps: 2 };
 
 const root = path.resolve(import.meta.dirname, '..');
-const { DATABASE_URL, REDIS_URL } = process.env;
-if (!DATABASE_URL || !REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (a migrated, seeded database) first');
+// The benchmarks' own database (never npm start's or the tests'), migrated and seeded.
+const { DATABASE_URL, REDIS_URL } = await benchServices();
 if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('no server build: run `npm run build` first');
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -51,7 +52,7 @@ async function startWeb(secret: string): Promise<{ base: string; child: ChildPro
   const port = await freePort();
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'app/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: secret, SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: path.join(root, '.cache/bench-media') },
+    env: { ...process.env, DATABASE_URL, REDIS_URL, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: secret, SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: path.join(root, '.cache/bench-media') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // The process reports its memory after a full collection on SIGUSR2 (app/server/main.ts).

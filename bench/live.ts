@@ -16,13 +16,14 @@ import { chromium, type Page } from 'playwright-core';
 import { demoPassword } from '../db/seed/demo-data.js';
 import { login } from './classroom-clients.js';
 import { installPatternCamera, sampleGlassToGlass } from './live-pattern.js';
+import { benchServices } from './bench-services.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '30' } } });
 const SECONDS = Number(args.seconds);
 const TARGET_MS = 6_000;
 const root = path.resolve(import.meta.dirname, '..');
-const { DATABASE_URL, REDIS_URL } = process.env;
-if (!DATABASE_URL || !REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (a migrated, seeded database) first');
+// The benchmarks' own database (never npm start's or the tests'), migrated and seeded.
+const { DATABASE_URL, REDIS_URL } = await benchServices();
 if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('no server build: run `npm run build` first');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise<number>((resolve) => {
@@ -58,7 +59,7 @@ const media = path.join(root, '.cache/bench-live-media');
 rmSync(media, { recursive: true, force: true });
 const secret = randomBytes(32).toString('hex');
 const port = await freePort();
-const env = { ...process.env, NODE_ENV: 'production' as const, HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: secret, SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: media, VIDEO_ENCODER_PRESET: 'ultrafast' };
+const env = { ...process.env, DATABASE_URL, REDIS_URL, NODE_ENV: 'production' as const, HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: secret, SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: media, VIDEO_ENCODER_PRESET: 'ultrafast' };
 const start = (entry: string): ChildProcess => spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 const web = start('app/server/main.ts');
 const worker = start('workers/index.ts');

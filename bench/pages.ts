@@ -2,7 +2,7 @@
  * npm run bench:pages [-- --seconds 10] [-- --connections 50] [-- --no-build] [-- --api] [-- --clean]
  *
  * Seeds a generated provincial catalog (5,000 courses, 60 institutions) into the database
- * in DATABASE_URL (else .data/local.env's), builds and starts the real server, then:
+ * benchServices gives (DATABASE_URL, else the project's edu_bench), builds and starts the real server, then:
  * 1. bytes a first visit transfers for the key pages (catalog, search results, course,
  *    lesson with a ready lecture video, as the enrolled demo student), in Chromium;
  * 2. requests/s and p50/p99 latency of the catalog, search and course pages under
@@ -12,7 +12,6 @@
  * pages; `--clean` removes the generated catalog and exits.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +23,7 @@ import { demoPassword } from '../db/seed/demo-data.js';
 import { launchChromium } from '../tests/support/chromium.js';
 import { FormClient } from '../tests/support/browserless.js';
 import { freePort, run, startProcess, waitFor, type Running } from '../tests/support/processes.js';
-import { projectRoot } from '../tests/support/env.js';
+import { benchServices, databaseName } from './bench-services.js';
 import { BENCH_PREFIX, removeBenchCatalog, seedBenchCatalog } from './catalog-seed.js';
 import { round } from './cpu-load.js';
 import { attachReadyVideo } from './pages/lesson-video.js';
@@ -47,17 +46,9 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 
-function serviceUrls(): { DATABASE_URL: string; REDIS_URL: string } {
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) return { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-  const file = path.join(projectRoot, '.data/local.env');
-  if (!existsSync(file)) throw new Error('Set DATABASE_URL and REDIS_URL, or run npm start once to create .data/local.env');
-  const local = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { DATABASE_URL: local.DATABASE_URL!, REDIS_URL: local.REDIS_URL! };
-}
-
-const urls = serviceUrls();
+const urls = await benchServices();
 const { db, sql } = createDatabase(urls.DATABASE_URL, { max: 4 });
-console.log(`bench:pages on ${cpus().length} cores, load average ${loadavg().map((l) => round(l, 2)).join(' ')}; database ${new URL(urls.DATABASE_URL).pathname.slice(1)}`);
+console.log(`bench:pages on ${cpus().length} cores, load average ${loadavg().map((l) => round(l, 2)).join(' ')}; database ${databaseName(urls.DATABASE_URL)}`);
 if (args.clean) {
   await removeBenchCatalog(db);
   console.log('generated catalog removed');
@@ -69,8 +60,6 @@ const step = async (what: string, cmd: string, cmdArgs: string[]) => {
   const result = await run(cmd, cmdArgs, urls, 600_000);
   if (result.code !== 0) throw new Error(`${what} failed:\n${result.output}`);
 };
-await step('migrate', 'npx', ['tsx', 'db/migrate.ts']);
-await step('demo seed', 'npx', ['tsx', 'db/seed/index.ts']);
 console.log('seeding the generated catalog (once; later runs reuse it)...');
 const seeded = await seedBenchCatalog(db, { institutions: Number(args.institutions), courses: Number(args.courses), teachersPerInstitution: 8 }, console.log);
 console.log(seeded.seeded ? `  seeded in ${seeded.seconds} s` : '  already there');

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { demoPassword } from '../db/seed/demo-data.js';
-import { projectRoot } from '../tests/support/env.js';
-import { freePort, run, startProcess, waitFor, type Running } from '../tests/support/processes.js';
+import { freePort, startProcess, waitFor, type Running } from '../tests/support/processes.js';
+import { benchServices } from './bench-services.js';
 
 /**
- * Our real site for bench:startup: the built web server and a worker on this checkout's
- * database and Redis (DATABASE_URL/REDIS_URL, else .data/local.env), migrated and seeded
- * with the demo accounts, media in a temporary folder.
+ * Our real site for bench:startup: the built web server and a worker on the benchmarks'
+ * database and Redis (benchServices: DATABASE_URL/REDIS_URL, else the project's edu_bench),
+ * migrated and seeded with the demo accounts, media in a temporary folder.
  */
 export interface BenchSite {
   baseUrl: string;
@@ -23,23 +22,8 @@ export interface BenchSite {
   stop: () => Promise<void>;
 }
 
-function serviceUrls(): { DATABASE_URL: string; REDIS_URL: string } {
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) return { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-  const local = Object.fromEntries(
-    readFileSync(join(projectRoot, '.data/local.env'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return { DATABASE_URL: local.DATABASE_URL!, REDIS_URL: local.REDIS_URL! };
-}
-
 export async function startSite(): Promise<BenchSite> {
-  const urls = serviceUrls();
-  for (const script of ['db/migrate.ts', 'db/seed/index.ts']) {
-    const done = await run(join(projectRoot, 'node_modules/.bin/tsx'), [script], { ...urls, SEED_DEMO_USERS: '1' });
-    if (done.code !== 0) throw new Error(`${script} failed:\n${done.output}`);
-  }
+  const urls = await benchServices();
   const port = await freePort();
   const mediaRoot = await mkdtemp(join(tmpdir(), 'bench-startup-media-'));
   const env = { ...urls, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: mediaRoot };

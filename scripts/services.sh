@@ -4,6 +4,7 @@
 #   services.sh stop         stop both (data is kept)
 #   services.sh status       print what is running
 #   services.sh reset-test   drop and recreate the test database and flush the test Redis db
+#   services.sh reset-bench  the same for the benchmarks' database and Redis db
 # A service whose URL is given (DATABASE_URL / REDIS_URL) is left alone: it is not ours.
 # Writes .data/local.env with the URLs and a generated SESSION_SECRET (mode 600).
 set -euo pipefail
@@ -73,14 +74,16 @@ ensure_env_file() {
 write_urls() {
   local tmp="$env_file.tmp"
   umask 077
-  grep -vE '^(DATABASE_URL|TEST_DATABASE_URL|REDIS_URL|TEST_REDIS_URL)=' "$env_file" >"$tmp" || true
+  grep -vE '^(DATABASE_URL|TEST_DATABASE_URL|BENCH_DATABASE_URL|REDIS_URL|TEST_REDIS_URL|BENCH_REDIS_URL)=' "$env_file" >"$tmp" || true
   if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
     echo "DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu" >>"$tmp"
     echo "TEST_DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu_test" >>"$tmp"
+    echo "BENCH_DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu_bench" >>"$tmp"
   fi
   if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then
     echo "REDIS_URL=redis://127.0.0.1:$redis_port/0" >>"$tmp"
     echo "TEST_REDIS_URL=redis://127.0.0.1:$redis_port/1" >>"$tmp"
+    echo "BENCH_REDIS_URL=redis://127.0.0.1:$redis_port/2" >>"$tmp"
   fi
   mv "$tmp" "$env_file"
 }
@@ -121,7 +124,8 @@ CONF
     psql_admin -c "create role edu login password '$EDU_DB_PASSWORD'"
   fi
   local db
-  for db in edu edu_test; do
+  # edu: npm start's; edu_test: npm test's (reset every run); edu_bench: the benchmarks'.
+  for db in edu edu_test edu_bench; do
     if [[ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != 1 ]]; then
       psql_admin -c "create database $db owner edu encoding 'UTF8' template template0"
     fi
@@ -158,6 +162,17 @@ CONF
   die "Redis did not answer on port $redis_port; see $redis_dir/redis.log"
 }
 
+# Drops and recreates one of our databases and empties its Redis db (not when given URLs).
+reset_database() {
+  local db=$1 redis_db=$2
+  ensure_env_file
+  if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
+    psql_admin -c "drop database if exists $db with (force)"
+    psql_admin -c "create database $db owner edu encoding 'UTF8' template template0"
+  fi
+  if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then redis_cli -n "$redis_db" flushdb >/dev/null; fi
+}
+
 cmd="${1:-start}"
 choose_ports
 [[ -n "${DATABASE_URL:-}" ]] && DATABASE_URL_GIVEN=1
@@ -178,13 +193,7 @@ case "$cmd" in
     if [[ -f "$pg_data/PG_VERSION" ]] && pg_running; then echo "postgres: running on 127.0.0.1:$pg_port"; else echo "postgres: stopped"; fi
     if redis_running; then echo "redis: running on 127.0.0.1:$redis_port"; else echo "redis: stopped"; fi
     ;;
-  reset-test)
-    ensure_env_file
-    if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
-      psql_admin -c "drop database if exists edu_test with (force)"
-      psql_admin -c "create database edu_test owner edu encoding 'UTF8' template template0"
-    fi
-    if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then redis_cli -n 1 flushdb >/dev/null; fi
-    ;;
-  *) die "usage: services.sh start|stop|status|reset-test" ;;
+  reset-test) reset_database edu_test 1 ;;
+  reset-bench) reset_database edu_bench 2 ;;
+  *) die "usage: services.sh start|stop|status|reset-test|reset-bench" ;;
 esac
