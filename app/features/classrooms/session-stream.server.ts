@@ -50,7 +50,7 @@ function frame(m: SessionMessage): Uint8Array {
   return bytes;
 }
 
-/** Where a stream's bytes go: a web ReadableStream (through Remix) or the host's response itself. */
+/** Where a stream's bytes go: the express host's response (app/server/classroom-events.ts). */
 export type EventSink = { write: (bytes: Uint8Array) => void; close: () => void };
 
 export const EVENT_STREAM_HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' } as const;
@@ -114,21 +114,4 @@ export async function openSessionEvents(o: StreamOptions, sink: EventSink): Prom
   ready = true;
   for (const m of early.splice(0)) deliver(m);
   return () => void stop();
-}
-
-/** The events as a web Response (for the Remix route, e.g. under the Vite dev server). */
-export function sessionEventStream(o: StreamOptions): Response {
-  let stopStream = () => {};
-  let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      stopStream = await openSessionEvents(o, { write: (bytes) => controller.enqueue(bytes), close: () => controller.close() });
-      if (cancelled) stopStream();
-    },
-    cancel() {
-      cancelled = true;
-      stopStream();
-    },
-  });
-  return new Response(stream, { headers: EVENT_STREAM_HEADERS });
 }
