@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../tests/support/env.js';
+import { givenServiceUrls, localEnv, projectRoot, type ServiceUrls } from '../tests/support/env.js';
 import { run } from '../tests/support/processes.js';
-
-// A type, not an interface: it is passed where an env record is expected.
-export type ServiceUrls = { DATABASE_URL: string; REDIS_URL: string };
 
 /**
  * Where a benchmark writes. DATABASE_URL and REDIS_URL when both are set; otherwise the
@@ -16,7 +12,7 @@ export type ServiceUrls = { DATABASE_URL: string; REDIS_URL: string };
  * reset). Migrated and seeded with the demo accounts either way.
  */
 export async function benchServices(): Promise<ServiceUrls> {
-  const urls = givenUrls() ?? (await projectBenchUrls());
+  const urls = givenServiceUrls() ?? (await projectBenchUrls());
   for (const script of ['db/migrate.ts', 'db/seed/index.ts']) {
     const done = await run(path.join(projectRoot, 'node_modules/.bin/tsx'), [script], { ...urls, SEED_DEMO_USERS: '1' }, 600_000);
     if (done.code !== 0) throw new Error(`${script} failed:\n${done.output}`);
@@ -27,20 +23,10 @@ export async function benchServices(): Promise<ServiceUrls> {
 /** The database's name, for the bench's first line (never the password). */
 export const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
-function givenUrls(): ServiceUrls | null {
-  const { DATABASE_URL, REDIS_URL } = process.env;
-  return DATABASE_URL && REDIS_URL ? { DATABASE_URL, REDIS_URL } : null;
-}
-
 async function projectBenchUrls(): Promise<ServiceUrls> {
   const started = await run('bash', [path.join(projectRoot, 'scripts/services.sh'), 'start'], {}, 180_000);
   if (started.code !== 0) throw new Error(`starting the project's PostgreSQL and Redis failed:\n${started.output}`);
-  const local = Object.fromEntries(
-    readFileSync(path.join(projectRoot, '.data/local.env'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const local = localEnv();
   if (!local.BENCH_DATABASE_URL || !local.BENCH_REDIS_URL) throw new Error('.data/local.env has no BENCH_ URLs: set DATABASE_URL and REDIS_URL');
   return { DATABASE_URL: local.BENCH_DATABASE_URL, REDIS_URL: local.BENCH_REDIS_URL };
 }

@@ -3,14 +3,28 @@ import path from 'node:path';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..');
 
-/** The test database and Redis: from the environment (npm test sets them), else .data/local.env's TEST_ URLs. */
-export function testServiceEnv(): { DATABASE_URL: string; REDIS_URL: string } {
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) return { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-  const local = Object.fromEntries(
+export type ServiceUrls = { DATABASE_URL: string; REDIS_URL: string };
+
+/** DATABASE_URL and REDIS_URL from the environment, when both are set. */
+export function givenServiceUrls(): ServiceUrls | null {
+  const { DATABASE_URL, REDIS_URL } = process.env;
+  return DATABASE_URL && REDIS_URL ? { DATABASE_URL, REDIS_URL } : null;
+}
+
+/** What scripts/services.sh wrote into .data/local.env (URLs, SESSION_SECRET), as a record. */
+export function localEnv(): Record<string, string> {
+  return Object.fromEntries(
     readFileSync(path.join(projectRoot, '.data/local.env'), 'utf8')
       .split('\n')
       .filter((l) => l.includes('='))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
+}
+
+/** The test database and Redis: from the environment (npm test sets them), else .data/local.env's TEST_ URLs. */
+export function testServiceEnv(): ServiceUrls {
+  const given = givenServiceUrls();
+  if (given) return given;
+  const local = localEnv();
   return { DATABASE_URL: local.TEST_DATABASE_URL!, REDIS_URL: local.TEST_REDIS_URL! };
 }
