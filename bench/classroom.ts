@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import { CLOCK_BURST, CLOCK_RESAMPLE_MS } from '../app/features/classrooms/clock-offset.js';
 import { seededRandom } from '../app/features/classrooms/seeded-random.js';
 import { countedRequest, login, offsetErrors, percentile, sampleClock, ScreenStream, sleep, type Identity } from './classroom-clients.js';
+import { freePort } from '../tests/support/processes.js';
 import { benchServices } from './bench-services.js';
 
 const { values: args } = parseArgs({ options: { screens: { type: 'string', default: '1000' }, commands: { type: 'string', default: '20' }, 'steady-seconds': { type: 'string', default: '60' }, 'steady-sample': { type: 'string', default: '50' } } });
@@ -26,12 +27,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const { DATABASE_URL, REDIS_URL } = await benchServices();
 if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('no server build: run `npm run build` first');
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
 const rssKB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 const lastMemory = new Map<number, NodeJS.MemoryUsage>();
 /** Both web processes' resident memory and JavaScript memory (heap + buffers) after a full garbage collection, in KB. */

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +15,7 @@ import { chromium, type Page } from 'playwright-core';
 import { demoPassword } from '../db/seed/demo-data.js';
 import { login } from './classroom-clients.js';
 import { installPatternCamera, sampleGlassToGlass } from './live-pattern.js';
+import { freePort } from '../tests/support/processes.js';
 import { benchServices } from './bench-services.js';
 
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '30' } } });
@@ -26,12 +26,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const { DATABASE_URL, REDIS_URL } = await benchServices();
 if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('no server build: run `npm run build` first');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
 
 /** CPU seconds of a process and its descendants (ffmpeg under the worker, Chromium's helpers). */
 function treeCpuSeconds(rootPids: number[]): number {
