@@ -1,6 +1,7 @@
 /**
- * npm run bench:credits: seeds 50 institutions, 5,000 rules and 100,000 requests in
- * DATABASE_URL (skipped when present), then measures, in this run:
+ * npm run bench:credits: seeds 50 institutions, 5,000 rules and 100,000 requests (tagged
+ * `cbench-`, skipped when present) in the database benchServices gives (DATABASE_URL and
+ * REDIS_URL when both are set, else the project's edu_bench), then measures, in this run:
  *  - auto-matching 10,000 new requests (autoMatchSubmitted: load, match, write, approve),
  *    and the matcher alone, indexed vs a naive scan of every rule;
  *  - the registrar queue page through the real HTTP server (filtered, paginated), p50/p99;
@@ -25,33 +26,32 @@ import { verifyLedger } from '../app/features/credits/ledger.server.js';
 import { indexRules, matchRecord, matchRecordNaive, type MatchRule } from '../app/features/credits/matcher.js';
 import { toMatchRecord } from '../app/features/credits/requests.server.js';
 import { toMatchRule } from '../app/features/credits/rules.server.js';
-import { BENCH, seedBenchData } from './credits-seed.js';
+import { benchServices, databaseName } from './bench-services.js';
+import { BENCH, TAG, after, like, seedBenchData } from './credits-seed.js';
 
-const databaseUrl = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL;
-if (!databaseUrl || !redisUrl) throw new Error('set DATABASE_URL and REDIS_URL (a database of its own: the bench writes 100,000 requests)');
 if (!existsSync('build/server/index.js')) throw new Error('no build: run `npm run build` first');
+const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = await benchServices();
 const { db, sql } = createDatabase(databaseUrl, { max: 8 });
 const ms = (from: number) => Math.round(performance.now() - from);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const run = randomBytes(3).toString('hex');
 
 const loadAtStart = loadavg()[0]!.toFixed(1);
-console.log(`bench:credits on ${cpus().length} cores, load average ${loadAtStart}, run ${run}`);
+console.log(`bench:credits on ${cpus().length} cores, load average ${loadAtStart}, run ${run}; database ${databaseName(databaseUrl)}`);
 let t = performance.now();
 const seeded = await seedBenchData(sql);
-const [counts] = await sql`select (select count(*)::int from institutions where slug like 'bench-%') as institutions,
-  (select count(*)::int from equivalency_rules r join institutions i on i.id = r.institution_id where i.slug like 'bench-%') as rules,
+const [counts] = await sql`select (select count(*)::int from institutions where slug like ${like(TAG.institution)}) as institutions,
+  (select count(*)::int from equivalency_rules r join institutions i on i.id = r.institution_id where i.slug like ${like(TAG.institution)}) as rules,
   (select count(*)::int from credit_requests) as requests`;
 console.log(`  data: ${counts!.institutions} institutions, ${counts!.rules} rules, ${counts!.requests} requests (${seeded ? `seeded in ${ms(t)} ms` : 'already there'})`);
 
-const institutions = await sql<{ id: string; n: number }[]>`select id, substring(slug from 7)::int as n from institutions where slug like 'bench-%' order by slug`;
-const courseByN = new Map((await sql<{ id: string; n: number }[]>`select id, row_number() over (order by slug)::int - 1 as n from courses where slug like 'bench-c-%'`).map((c) => [c.n, c.id]));
+const institutions = await sql<{ id: string; n: number }[]>`select id, substring(slug from ${after(TAG.institution)}::int)::int as n from institutions where slug like ${like(TAG.institution)} order by slug`;
+const courseByN = new Map((await sql<{ id: string; n: number }[]>`select id, row_number() over (order by slug)::int - 1 as n from courses where slug like ${like(TAG.course)}`).map((c) => [c.n, c.id]));
 
 /** `count` new students (at each home institution in turn, or all at `onlyHome`), each with completion records of the given courses. */
 async function newStudents(count: number, tag: string, coursesFor: (i: number, home: number) => number[], onlyHome?: { id: string; n: number }) {
   const users = await sql<{ id: string }[]>`insert into users (pseudonym, display_name)
-    select 'bench-' || ${tag} || '-' || i, 'bench' from generate_series(0, ${count - 1}) i returning id`;
+    select ${TAG.institution}::text || ${tag}::text || '-' || i, 'bench' from generate_series(0, ${count - 1}) i returning id`;
   const homes = users.map((u, i) => ({ userId: u.id, home: onlyHome ?? institutions[i % institutions.length]! }));
   await sql`insert into memberships ${sql(homes.map((h) => ({ user_id: h.userId, institution_id: h.home.id, role: 'student' })))}`;
   const records: { userId: string; courseId: string; home: string }[] = [];
@@ -170,7 +170,7 @@ try {
   const http: number[] = [];
   for (const [i, q] of queries.entries()) {
     const start = performance.now();
-    const res = await fetch(`${base}/institutions/bench-00/credits?${q}`, { headers: { Cookie: cookie } });
+    const res = await fetch(`${base}/institutions/${TAG.institution}00/credits?${q}`, { headers: { Cookie: cookie } });
     const body = await res.text();
     if (res.status !== 200 || !body.includes('registrar-title')) throw new Error(`queue page answered ${res.status}`);
     if (i >= 20) http.push(performance.now() - start);
