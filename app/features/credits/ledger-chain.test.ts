@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, ChainVerifier, entryHash, genesisHash, type ChainEntry } from './ledger-chain.js';
 
@@ -30,6 +31,12 @@ describe('canonical JSON', () => {
     const a = entryHash({ prevHash: genesisHash, kind: 'k', payload: { x: '1', y: '2' }, occurredAt: 't' });
     const b = entryHash({ occurredAt: 't', payload: { y: '2', x: '1' }, kind: 'k', prevHash: genesisHash });
     expect(a).toBe(b);
+  });
+  it('hashes exactly the canonical text with sha256, so entries written before stay valid', () => {
+    const content = { prevHash: genesisHash, kind: 'credit.posted', payload: { requestId: 'r1', 'ü': true, credits: '3.0', list: [2, 'a"b', false] }, occurredAt: '2026-12-03T00:00:00.000Z' };
+    const text = `{"kind":"credit.posted","occurredAt":"2026-12-03T00:00:00.000Z","payload":{"credits":"3.0","list":[2,"a\\"b",false],"requestId":"r1","ü":true},"prevHash":"${genesisHash}"}`;
+    expect(canonicalJson(content)).toBe(text);
+    expect(entryHash(content)).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });
 
