@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { autoMatchSubmitted } from '../../app/features/credits/auto-match.server.js';
+import { createDatabase } from '../../db/client.js';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { FormClient } from '../support/browserless.js';
 import { newCompletionRecord, newCourse, newRegistrar, requestIdFrom, requestRow, signUpStudent } from '../support/credits.js';
 import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+import { testServiceEnv } from '../support/env.js';
 
 const baseUrl = inject('baseUrl');
 afterAll(closeTestSql);
@@ -289,5 +292,43 @@ describe('the demo logins alone walk the recognition journey', () => {
     const decided = await demoRegistrar.post(`/institutions/fzu/credits/requests/${id}`, { intent: 'approve', version: String(row.version), credits: '2.0' });
     expect(decided.status).toBe(200);
     expect((await requestRow(id)).status).toBe('posted');
+  });
+});
+
+describe('a bulk import of submitted requests', () => {
+  it('autoMatchSubmitted posts what an auto-approve rule covers and sends the rest to review with the reason', async () => {
+    const course = await newCourse('mju', '2.0');
+    expect((await createRule({ sources: course.slug, autoApprove: 'on', minGrade: '60', credits: '2.0', targetCode: 'CS301' })).status).toBe(200);
+    // 600 fjnu students, each with a completion record of the course (every tenth graded 50)
+    // and a request still `submitted`, written as an import writes them: more than the 500
+    // from which the batch refreshes the table's statistics first.
+    const tag = `bulk-${course.slug}`;
+    const sql = testSql();
+    await sql`insert into users (pseudonym, display_name) select ${tag}::text || '-' || i, 'bulk import' from generate_series(0, 599) i`;
+    await sql`insert into memberships (user_id, institution_id, role) select id, ${fjnuId}, 'student' from users where pseudonym like ${`${tag}-%`}`;
+    await sql`insert into completion_records (user_id, course_id, institution_id, course_slug, course_title_zh, course_title_en, institution_name_zh, institution_name_en, credits, class_hours, final_grade, completed_on)
+      select u.id, c.id, c.institution_id, c.slug, c.title_zh, c.title_en, i.name_zh, i.name_en, c.credits, c.class_hours,
+        case when split_part(u.pseudonym, '-', 4)::int % 10 = 0 then 50 else 90 end, '2026-01-15'
+      from users u, courses c join institutions i on i.id = c.institution_id where c.id = ${course.id} and u.pseudonym like ${`${tag}-%`}`;
+    await sql`insert into credit_requests (user_id, institution_id, completion_record_id, source_institution_id, source_course_id, target_kind, target_code, status)
+      select r.user_id, ${fjnuId}, r.id, r.institution_id, r.course_id, 'course', 'CS301', 'submitted' from completion_records r where r.course_id = ${course.id}`;
+
+    const { db, sql: client } = createDatabase(testServiceEnv().DATABASE_URL, { max: 2 });
+    try {
+      const outcome = await autoMatchSubmitted(db);
+      expect(outcome.matched).toBeGreaterThanOrEqual(540);
+      expect(outcome.review).toBeGreaterThanOrEqual(60);
+    } finally {
+      await client.end({ timeout: 2 });
+    }
+    const byStatus = await sql<{ status: string; awarded: string | null; n: number }[]>`
+      select status, awarded_credits::text as awarded, count(*)::int as n from credit_requests where source_course_id = ${course.id} group by 1, 2 order by 1`;
+    expect(byStatus).toEqual([{ status: 'in-review', awarded: null, n: 60 }, { status: 'posted', awarded: '2.0', n: 540 }]);
+    const [low] = await sql<{ match_reasons: { code: string }[] }[]>`
+      select r.match_reasons from credit_requests r join completion_records c on c.id = r.completion_record_id where c.course_id = ${course.id} and c.final_grade = 50 limit 1`;
+    expect(low!.match_reasons).toEqual([expect.objectContaining({ code: 'below-min-grade' })]);
+    const [posted] = await sql<{ id: string }[]>`select id from credit_requests where source_course_id = ${course.id} and status = 'posted' limit 1`;
+    const events = await sql`select to_status from credit_request_events where request_id = ${posted!.id} order by id`;
+    expect(events.map((e) => e.to_status)).toEqual(['auto-matched', 'approved', 'posted']);
   });
 });
