@@ -39,7 +39,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await teacher.goto(`${baseUrl}/studio/lessons/${lessonId}`);
     await teacher.setInputFiles('#lecture-file', clipPath);
     await teacher.getByRole('button', { name: '开始上传' }).click();
-    await teacher.getByText('上传完成，正在排队转码。').waitFor({ timeout: 30_000 });
+    await teacher.getByText('上传完成。转码进度见下方“本讲的视频”。').waitFor({ timeout: 30_000 });
     // The list updates itself (server-sent events); no reload.
     const newest = teacher.locator('.video-list li').first();
     const fileName = path.basename(clipPath);

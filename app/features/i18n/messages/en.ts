@@ -290,7 +290,7 @@ export const en = {
   'studio.upload.resume': 'Resume upload',
   'studio.upload.progress': 'Uploaded {percent}% ({sent} of {total})',
   'studio.upload.resumed': 'Resuming from {percent}%.',
-  'studio.upload.done': 'Upload complete; queued for transcoding.',
+  'studio.upload.done': 'Upload complete. Transcoding progress is shown below, under “Videos of this lesson”.',
   'studio.upload.failed': 'The upload stopped: {reason}. Check the connection and press “Resume upload”.',
   'studio.upload.needsJs': 'Resumable upload needs JavaScript.',
   'studio.videos.title': 'Videos of this lesson',
