@@ -296,39 +296,65 @@ describe('the demo logins alone walk the recognition journey', () => {
 });
 
 describe('a bulk import of submitted requests', () => {
-  it('autoMatchSubmitted posts what an auto-approve rule covers and sends the rest to review with the reason', async () => {
+  it('autoMatchSubmitted posts what each institution’s auto-approve rule covers, with that institution’s table, and sends the rest to review with the reason', async () => {
     const course = await newCourse('mju', '2.0');
     expect((await createRule({ sources: course.slug, autoApprove: 'on', minGrade: '60', credits: '2.0', targetCode: 'CS301' })).status).toBe(200);
-    // 600 fjnu students, each with a completion record of the course (every tenth graded 50)
-    // and a request still `submitted`, written as an import writes them: more than the 500
-    // from which the batch refreshes the table's statistics first.
+    // fzu recognises the same course differently: 1.5 credits towards FZ301.
+    const fzuRegistrar = await newRegistrar(baseUrl, 'fzu', '林老师');
+    const fzuRule = await fzuRegistrar.client.post('/institutions/fzu/credits/rules', {
+      intent: 'create', targetKind: 'course', targetCode: 'FZ301', targetTitleZh: '数据结构', targetTitleEn: 'Data Structures',
+      credits: '1.5', effectiveFrom: '2025-09-01', sources: course.slug, autoApprove: 'on', minGrade: '60',
+    });
+    expect(fzuRule.status).toBe(200);
+    const fzuId = await institutionIdBySlug('fzu');
+    // 600 fjnu and 100 fzu students, each with a completion record of the course (every
+    // tenth graded 50) and a request still `submitted`, written as an import writes them:
+    // more than the 500 from which the batch refreshes the table's statistics first.
     const tag = `bulk-${course.slug}`;
     const sql = testSql();
-    await sql`insert into users (pseudonym, display_name) select ${tag}::text || '-' || i, 'bulk import' from generate_series(0, 599) i`;
-    await sql`insert into memberships (user_id, institution_id, role) select id, ${fjnuId}, 'student' from users where pseudonym like ${`${tag}-%`}`;
+    await sql`insert into users (pseudonym, display_name) select ${tag}::text || '-' || i, 'bulk import' from generate_series(0, 699) i`;
+    await sql`insert into memberships (user_id, institution_id, role)
+      select id, case when split_part(pseudonym, '-', 4)::int < 600 then ${fjnuId}::uuid else ${fzuId}::uuid end, 'student' from users where pseudonym like ${`${tag}-%`}`;
     await sql`insert into completion_records (user_id, course_id, institution_id, course_slug, course_title_zh, course_title_en, institution_name_zh, institution_name_en, credits, class_hours, final_grade, completed_on)
       select u.id, c.id, c.institution_id, c.slug, c.title_zh, c.title_en, i.name_zh, i.name_en, c.credits, c.class_hours,
         case when split_part(u.pseudonym, '-', 4)::int % 10 = 0 then 50 else 90 end, '2026-01-15'
       from users u, courses c join institutions i on i.id = c.institution_id where c.id = ${course.id} and u.pseudonym like ${`${tag}-%`}`;
     await sql`insert into credit_requests (user_id, institution_id, completion_record_id, source_institution_id, source_course_id, target_kind, target_code, status)
-      select r.user_id, ${fjnuId}, r.id, r.institution_id, r.course_id, 'course', 'CS301', 'submitted' from completion_records r where r.course_id = ${course.id}`;
+      select r.user_id, m.institution_id, r.id, r.institution_id, r.course_id, 'course', case when m.institution_id = ${fjnuId} then 'CS301' else 'FZ301' end, 'submitted'
+      from completion_records r join memberships m on m.user_id = r.user_id where r.course_id = ${course.id}`;
 
     const { db, sql: client } = createDatabase(testServiceEnv().DATABASE_URL, { max: 2 });
     try {
       const outcome = await autoMatchSubmitted(db);
-      expect(outcome.matched).toBeGreaterThanOrEqual(540);
-      expect(outcome.review).toBeGreaterThanOrEqual(60);
+      expect(outcome.matched).toBeGreaterThanOrEqual(630);
+      expect(outcome.review).toBeGreaterThanOrEqual(70);
     } finally {
       await client.end({ timeout: 2 });
     }
-    const byStatus = await sql<{ status: string; awarded: string | null; n: number }[]>`
-      select status, awarded_credits::text as awarded, count(*)::int as n from credit_requests where source_course_id = ${course.id} group by 1, 2 order by 1`;
-    expect(byStatus).toEqual([{ status: 'in-review', awarded: null, n: 60 }, { status: 'posted', awarded: '2.0', n: 540 }]);
+    const byStatus = await sql<{ institution: string; status: string; awarded: string | null; table: string | null; n: number }[]>`
+      select i.slug as institution, r.status, r.awarded_credits::text as awarded, (r.conversion_table_id = p.current_table_id)::text as table, count(*)::int as n
+      from credit_requests r join institutions i on i.id = r.institution_id left join credit_policies p on p.institution_id = r.institution_id
+      where r.source_course_id = ${course.id} group by 1, 2, 3, 4 order by 1, 2`;
+    // Posted requests carry their own institution's credits and current conversion table.
+    expect(byStatus).toEqual([
+      { institution: 'fjnu', status: 'in-review', awarded: null, table: null, n: 60 },
+      { institution: 'fjnu', status: 'posted', awarded: '2.0', table: 'true', n: 540 },
+      { institution: 'fzu', status: 'in-review', awarded: null, table: null, n: 10 },
+      { institution: 'fzu', status: 'posted', awarded: '1.5', table: 'true', n: 90 },
+    ]);
     const [low] = await sql<{ match_reasons: { code: string }[] }[]>`
       select r.match_reasons from credit_requests r join completion_records c on c.id = r.completion_record_id where c.course_id = ${course.id} and c.final_grade = 50 limit 1`;
     expect(low!.match_reasons).toEqual([expect.objectContaining({ code: 'below-min-grade' })]);
-    const [posted] = await sql<{ id: string }[]>`select id from credit_requests where source_course_id = ${course.id} and status = 'posted' limit 1`;
-    const events = await sql`select to_status from credit_request_events where request_id = ${posted!.id} order by id`;
-    expect(events.map((e) => e.to_status)).toEqual(['auto-matched', 'approved', 'posted']);
+    for (const institutionId of [fjnuId, fzuId]) {
+      const [posted] = await sql<{ id: string }[]>`select id from credit_requests where source_course_id = ${course.id} and institution_id = ${institutionId} and status = 'posted' limit 1`;
+      const events = await sql`select from_status, to_status from credit_request_events where request_id = ${posted!.id} order by id`;
+      expect(events.map((e) => `${e.from_status}>${e.to_status}`)).toEqual(['submitted>auto-matched', 'auto-matched>approved', 'approved>posted']);
+      const ledger = await sql<{ kind: string; institution: string }[]>`select kind, payload->>'institutionId' as institution from ledger_entries where payload->>'requestId' = ${posted!.id} order by seq`;
+      expect(ledger).toEqual([{ kind: 'credit.decided', institution: institutionId }, { kind: 'credit.posted', institution: institutionId }]);
+    }
+    const [reviewed] = await sql<{ id: string }[]>`select id from credit_requests where source_course_id = ${course.id} and status = 'in-review' limit 1`;
+    const reviewEvents = await sql`select from_status, to_status from credit_request_events where request_id = ${reviewed!.id} order by id`;
+    expect(reviewEvents.map((e) => `${e.from_status}>${e.to_status}`)).toEqual(['submitted>in-review']);
   });
 });
+

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Transaction as Tx } from '../../../db/client.js';
-import { completionRecords, creditRequestEvents, creditRequests, equivalencyRules, equivalencyRuleSources } from '../../../db/schema/index.js';
+import { completionRecords, creditRequests, equivalencyRules, equivalencyRuleSources } from '../../../db/schema/index.js';
 import { formatCreditTenths } from './credit-units.js';
-import { approveRequests } from './decisions.server.js';
+import { approveAcrossInstitutions } from './decisions.server.js';
 import { indexRules, matchRecord, type MatchResult, type RuleIndex } from './matcher.js';
 import { toMatchRecord } from './requests.server.js';
 import { toMatchRule } from './rules.server.js';
@@ -38,10 +38,11 @@ export async function autoMatchSubmitted(db: Database, batchSize = 5000): Promis
       .limit(batchSize);
     if (pending.length === 0) break;
     // After a bulk import the planner's statistics still say almost nothing is `submitted`
-    // (autovacuum analyses only after 10 % of the table changed). markMatched's update then
-    // ran as a nested loop of every submitted row against its VALUES list: 5-10 s per 2,000
-    // rows in bench:credits (seen with auto_explain), instead of a hash join. One ANALYZE
-    // of the status column for a large run puts that right (0.1 s; the whole table: 0.4-0.5 s).
+    // (autovacuum analyses only after 10 % of the table changed). markMatched's update, when
+    // it joined a VALUES list, then ran as a nested loop of every submitted row against the
+    // list: 5-10 s per 2,000 rows in bench:credits (seen with auto_explain). Its JSON list now
+    // drives primary-key lookups, and two bench runs without this ANALYZE were as fast; it
+    // stays as a guard for this and the batch query, for 0.1 s (the whole table: 0.4-0.5 s).
     if (!analysed && pending.length >= ANALYZE_FROM_REQUESTS) {
       await db.execute(sql`analyze credit_requests (status)`);
       analysed = true;
@@ -60,34 +61,52 @@ export async function autoMatchSubmitted(db: Database, batchSize = 5000): Promis
       return { p, result: matchRecord(indexes.get(p.institutionId)!, toMatchRecord(record), mine.filter((r) => r.id !== record.id).map(toMatchRecord), target) };
     });
     await db.transaction(async (tx) => {
-      await markMatched(tx, results);
-      for (const institutionId of institutions) {
-        const auto = results.filter((r) => r.p.institutionId === institutionId && r.result.outcome === 'match');
-        const approved = await approveRequests(tx, institutionId, auto.map((a) => ({ requestId: a.p.id, version: null, creditsTenths: a.result.creditsTenths! })), null, 'auto-approved by rule');
-        matched += approved.approved.length;
-      }
+      const marked = await markMatched(tx, results);
+      // Only requests this run moved out of `submitted`: one a registrar took meanwhile is theirs.
+      const auto = results.filter((r) => r.result.outcome === 'match' && marked.has(r.p.id));
+      const approved = await approveAcrossInstitutions(
+        tx,
+        auto.map((a) => ({ requestId: a.p.id, institutionId: a.p.institutionId, version: null, creditsTenths: a.result.creditsTenths! })),
+        null,
+        'auto-approved by rule',
+      );
+      matched += approved.approved.length;
+      review += results.filter((r) => r.result.outcome !== 'match' && marked.has(r.p.id)).length;
     });
-    review += results.filter((r) => r.result.outcome !== 'match').length;
   }
   return { matched, review };
 }
 
-
-async function markMatched(tx: Tx, results: { p: { id: string }; result: MatchResult }[]) {
+/**
+ * Moves the batch out of `submitted` (to auto-matched or in-review, with the matcher's
+ * rule, reasons and credits) and records an event for each row it moved, in one statement
+ * per 2,000 rows. Returns the ids it moved.
+ */
+async function markMatched(tx: Tx, results: { p: { id: string }; result: MatchResult }[]): Promise<Set<string>> {
   const now = new Date().toISOString();
+  const moved = new Set<string>();
   for (let i = 0; i < results.length; i += 2000) {
-    const slice = results.slice(i, i + 2000);
-    const values = sql.join(
-      slice.map(
-        ({ p, result }) =>
-          sql`(${p.id}::uuid, ${result.outcome === 'match' ? 'auto-matched' : 'in-review'}::text, ${result.ruleId}::uuid, ${JSON.stringify(result.reasons)}::jsonb, ${result.creditsTenths === null ? null : formatCreditTenths(result.creditsTenths)}::numeric)`,
-      ),
-      sql`, `,
+    const values = JSON.stringify(
+      results.slice(i, i + 2000).map(({ p, result }) => ({
+        id: p.id,
+        status: result.outcome === 'match' ? 'auto-matched' : 'in-review',
+        rule_id: result.ruleId,
+        reasons: result.reasons,
+        credits: result.creditsTenths === null ? null : formatCreditTenths(result.creditsTenths),
+      })),
     );
-    await tx.execute(sql`
-      update credit_requests r set status = v.status, rule_id = v.rule_id, match_reasons = v.reasons, awarded_credits = v.credits, version = r.version + 1, updated_at = ${now}::timestamptz
-      from (values ${values}) as v(id, status, rule_id, reasons, credits)
-      where r.id = v.id and r.status = 'submitted'`);
-    await tx.insert(creditRequestEvents).values(slice.map(({ p, result }) => ({ requestId: p.id, fromStatus: 'submitted' as const, toStatus: result.outcome === 'match' ? ('auto-matched' as const) : ('in-review' as const), note: '' })));
+    const rows = await tx.execute<{ id: string }>(sql`
+      with moved as (
+        update credit_requests r set status = v.status, rule_id = v.rule_id, match_reasons = v.reasons, awarded_credits = v.credits, version = r.version + 1, updated_at = ${now}::timestamptz
+        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, status text, rule_id uuid, reasons jsonb, credits numeric)
+        where r.id = v.id and r.status = 'submitted'
+        returning r.id, r.status
+      ), events as (
+        insert into credit_request_events (request_id, from_status, to_status, note, occurred_at)
+        select id, 'submitted', status, '', ${now}::timestamptz from moved
+      )
+      select id from moved`);
+    for (const r of rows) moved.add(r.id);
   }
+  return moved;
 }

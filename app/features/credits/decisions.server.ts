@@ -5,7 +5,7 @@ import { getServices } from '../../services.server.js';
 import { convertGrade, type Conversion } from './conversion.js';
 import { formatCreditTenths, formatHundredths, parseCreditTenths, parseHundredths } from './credit-units.js';
 import { appendLedger, type LedgerItem } from './ledger.server.js';
-import { getPolicy, type PolicyView } from './policy.server.js';
+import { getPolicies, type PolicyView } from './policy.server.js';
 import { allowedFrom, nextStatus, type CreditRequestAction } from './request-states.js';
 
 
@@ -30,21 +30,35 @@ function conversionColumns(conversion: Conversion, policy: PolicyView) {
  * registrar saw, when given): of two registrars deciding at once exactly one wins.
  */
 export async function approveRequests(tx: Tx, institutionId: string, approvals: readonly Approval[], actorUserId: string | null, reason: string): Promise<{ approved: string[]; refused: Map<string, DecisionRefusal> }> {
+  return approveAcrossInstitutions(tx, approvals.map((a) => ({ ...a, institutionId })), actorUserId, reason);
+}
+
+/**
+ * approveRequests for approvals that each name their institution: one set of statements
+ * for the lot, whatever the number of institutions (a bulk auto-match spans all of them).
+ * A request is approved only by the institution it was made to; any other is `not-found`.
+ */
+export async function approveAcrossInstitutions(
+  tx: Tx,
+  approvals: readonly (Approval & { institutionId: string })[],
+  actorUserId: string | null,
+  reason: string,
+): Promise<{ approved: string[]; refused: Map<string, DecisionRefusal> }> {
   const refused = new Map<string, DecisionRefusal>();
   if (approvals.length === 0) return { approved: [], refused };
-  const policy = await getPolicy(institutionId, tx);
+  const policies = await getPolicies([...new Set(approvals.map((a) => a.institutionId))], tx);
   const rows = await tx
-    .select({ id: creditRequests.id, grade: completionRecords.finalGrade, sourceCredits: completionRecords.credits, ruleId: creditRequests.ruleId, pseudonym: users.pseudonym, status: creditRequests.status })
+    .select({ id: creditRequests.id, institutionId: creditRequests.institutionId, grade: completionRecords.finalGrade, sourceCredits: completionRecords.credits, ruleId: creditRequests.ruleId, pseudonym: users.pseudonym, status: creditRequests.status })
     .from(creditRequests)
     .innerJoin(completionRecords, eq(completionRecords.id, creditRequests.completionRecordId))
     .innerJoin(users, eq(users.id, creditRequests.userId))
-    .where(and(eq(creditRequests.institutionId, institutionId), inArray(creditRequests.id, approvals.map((a) => a.requestId))));
+    .where(inArray(creditRequests.id, approvals.map((a) => a.requestId)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const now = new Date();
-  const updates: { approval: Approval; columns: ReturnType<typeof conversionColumns> }[] = [];
+  const updates: { approval: Approval & { institutionId: string }; columns: ReturnType<typeof conversionColumns> }[] = [];
   for (const a of approvals) {
     const row = byId.get(a.requestId);
-    if (!row) {
+    if (!row || row.institutionId !== a.institutionId) {
       refused.set(a.requestId, { kind: 'not-found' });
       continue;
     }
@@ -52,6 +66,7 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
       refused.set(a.requestId, { kind: 'credits-exceed-source', sourceCredits: row.sourceCredits });
       continue;
     }
+    const policy = policies.get(a.institutionId)!;
     const conversion = convertGrade(policy.table.definition, row.grade === null ? null : parseHundredths(row.grade));
     if (!conversion.ok && conversion.reason === 'grade-out-of-range') {
       refused.set(a.requestId, { kind: 'grade-out-of-range' });
@@ -60,12 +75,18 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
     updates.push({ approval: a, columns: conversionColumns(conversion, policy) });
   }
   if (updates.length === 0) return { approved: [], refused };
-  const values = sql.join(
-    updates.map(
-      (u) =>
-        sql`(${u.approval.requestId}::uuid, ${u.approval.version}::int, ${formatCreditTenths(u.approval.creditsTenths)}::numeric, ${u.columns.convertedGrade}::numeric, ${u.columns.convertedLabel}::text, ${u.columns.conversionTableId}::uuid, ${u.columns.conversionTableVersion}::int)`,
-    ),
-    sql`, `,
+  // One JSON parameter for every row: a fixed number of parameters, however many requests.
+  const values = JSON.stringify(
+    updates.map((u) => ({
+      id: u.approval.requestId,
+      institution_id: u.approval.institutionId,
+      version: u.approval.version,
+      credits: formatCreditTenths(u.approval.creditsTenths),
+      grade: u.columns.convertedGrade,
+      label: u.columns.convertedLabel,
+      table_id: u.columns.conversionTableId,
+      table_version: u.columns.conversionTableVersion,
+    })),
   );
   const from = allowedFrom('approve');
   const result = await tx.execute<{ id: string }>(sql`
@@ -73,8 +94,9 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
       status = 'posted', version = r.version + 1, awarded_credits = v.credits, converted_grade = v.grade,
       converted_label = v.label, conversion_table_id = v.table_id, conversion_table_version = v.table_version,
       decision_reason = ${reason}, decided_by = ${actorUserId}::uuid, decided_at = ${now.toISOString()}::timestamptz, posted_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-    from (values ${values}) as v(id, version, credits, grade, label, table_id, table_version)
-    where r.id = v.id and r.institution_id = ${institutionId}
+    from jsonb_to_recordset(${values}::jsonb)
+      as v(id uuid, institution_id uuid, version int, credits numeric, grade numeric, label text, table_id uuid, table_version int)
+    where r.id = v.id and r.institution_id = v.institution_id
       and r.status in (${sql.join(from.map((s) => sql`${s}`), sql`, `)})
       and (v.version is null or r.version = v.version)
     returning r.id`);
@@ -92,7 +114,7 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
     events.push({ requestId: id, fromStatus: 'approved', toStatus: 'posted', actorUserId, note: '', occurredAt: now });
     const payload = {
       requestId: id,
-      institutionId,
+      institutionId: u.approval.institutionId,
       student: row.pseudonym,
       decision: 'approved',
       credits: formatCreditTenths(u.approval.creditsTenths),
@@ -102,7 +124,7 @@ export async function approveRequests(tx: Tx, institutionId: string, approvals: 
       ruleId: row.ruleId,
       decidedBy: actorUserId,
     };
-    ledger.push({ kind: 'credit.decided', payload }, { kind: 'credit.posted', payload: { requestId: id, institutionId, credits: payload.credits } });
+    ledger.push({ kind: 'credit.decided', payload }, { kind: 'credit.posted', payload: { requestId: id, institutionId: u.approval.institutionId, credits: payload.credits } });
   }
   if (events.length) {
     for (let i = 0; i < events.length; i += 2000) await tx.insert(creditRequestEvents).values(events.slice(i, i + 2000));

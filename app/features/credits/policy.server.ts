@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { creditPolicies, gradeConversionTables, type ConversionDefinition, type GradingScale } from '../../../db/schema/credits.js';
 import { getServices } from '../../services.server.js';
@@ -22,6 +22,21 @@ export async function getPolicy(institutionId: string, db: Tx = getServices().db
   }
   await addTableVersion(institutionId, { nameZh: '五级制（4.0）', nameEn: 'Five bands (4.0)', definition: standardBands }, null, db);
   return getPolicy(institutionId, db);
+}
+
+/** getPolicy for several institutions: two queries for those that have a policy already. */
+export async function getPolicies(institutionIds: readonly string[], db: Tx = getServices().db): Promise<Map<string, PolicyView>> {
+  const out = new Map<string, PolicyView>();
+  if (institutionIds.length === 0) return out;
+  const existing = await db.select().from(creditPolicies).where(inArray(creditPolicies.institutionId, [...institutionIds]));
+  const tableIds = existing.flatMap((p) => (p.currentTableId ? [p.currentTableId] : []));
+  const tables = new Map((tableIds.length ? await db.select().from(gradeConversionTables).where(inArray(gradeConversionTables.id, tableIds)) : []).map((t) => [t.id, t]));
+  for (const p of existing) {
+    const table = p.currentTableId ? tables.get(p.currentTableId) : undefined;
+    if (table) out.set(p.institutionId, { institutionId: p.institutionId, hoursPerCredit: p.hoursPerCredit, gradingScale: p.gradingScale, table });
+  }
+  for (const id of institutionIds) if (!out.has(id)) out.set(id, await getPolicy(id, db));
+  return out;
 }
 
 /** A new version of the conversion table, made current; older versions stay for the decisions that cite them. */
