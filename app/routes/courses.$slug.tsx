@@ -5,13 +5,13 @@ import { formatCredits, pick } from '../components/catalog/labels.js';
 import { enrol, findPublishedCourse, studentCourseState } from '../features/catalog/course.server.js';
 import { requireCsrfForm } from '../features/forms.server.js';
 import { formatDate, useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
-import { titleMeta } from '../features/i18n/metaTitle.js';
+import { namedTitleMeta } from '../features/i18n/metaTitle.js';
 import { requireUser } from '../features/identity/guards.server.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 import { canTeachLesson } from '../features/studio/lesson-access.server.js';
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) =>
-  titleMeta(matches, 'lesson.title', { lesson: loaded?.course.titleZh ?? '' });
+  namedTitleMeta(matches, [loaded?.course ? { zh: loaded.course.titleZh, en: loaded.course.titleEn } : null], 'catalog.title');
 
 async function loadCourse(slug: string | undefined) {
   const course = slug ? await findPublishedCourse(slug) : null;

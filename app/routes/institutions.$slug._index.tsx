@@ -6,9 +6,9 @@ import { searchCatalog } from '../features/catalog/catalog.server.js';
 import { findInstitutionBySlug } from '../features/catalog/course.server.js';
 import { catalogHref, parseCatalogFilters } from '../features/catalog/filters.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
-import { titleMeta } from '../features/i18n/metaTitle.js';
+import { namedTitleMeta } from '../features/i18n/metaTitle.js';
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => titleMeta(matches, 'lesson.title', { lesson: loaded?.institution.nameZh ?? '' });
+export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => namedTitleMeta(matches, [loaded?.institution ? { zh: loaded.institution.nameZh, en: loaded.institution.nameEn } : null], 'catalog.title');
 
 /** An institution's public page: its name, place and the courses it publishes. */
 export async function loader({ params, request }: LoaderFunctionArgs) {

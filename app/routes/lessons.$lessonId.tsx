@@ -7,7 +7,7 @@ import { MaterialList } from '../features/studio/MaterialList.js';
 import { listLessonMaterials } from '../features/studio/materials.server.js';
 import { quizSummaryFor } from '../features/quizzes/quiz-taking.server.js';
 import { useLocale, useT } from '../features/i18n/i18n.js';
-import { titleMeta } from '../features/i18n/metaTitle.js';
+import { namedTitleMeta } from '../features/i18n/metaTitle.js';
 import { refreshLessonCompletion } from '../features/learning/completion.server.js';
 import { findLessonWithVideo, lessonPageExtras } from '../features/learning/lesson.server.js';
 import { noteLessonVisit, requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
@@ -22,7 +22,9 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   const start = data?.video?.start;
   // The first frame's media is fetched from the head, alongside the stylesheet.
   const preload = start ? [start.initUrl, start.segmentUrl].map((href) => ({ tagName: 'link', rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href })) : [];
-  return [...titleMeta(matches, 'lesson.player'), ...preload];
+  const lesson = data?.lesson;
+  const names = lesson ? [{ zh: lesson.titleZh, en: lesson.titleEn }, { zh: lesson.courseTitleZh, en: lesson.courseTitleEn }] : [];
+  return [...namedTitleMeta(matches, names, 'lesson.player'), ...preload];
 };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

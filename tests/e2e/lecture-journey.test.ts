@@ -162,4 +162,52 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     expect(await source()).toMatch(/\/hls\/audio\/index\.m3u8$/);
     await context.close();
   });
+  it('a dropped link stops nothing for good: the player says it is reconnecting and plays on once the link is back; a missing file is named', async () => {
+    const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
+    // The link drops just as the player asks for the master playlist (the first frame came before).
+    let refused = 0;
+    await context.route('**/hls/master.m3u8', (route) => {
+      refused += 1;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(`${baseUrl}/lessons/${lessonId}`);
+    const notice = page.getByRole('status').filter({ hasText: '网络中断' });
+    await notice.waitFor({ timeout: 30_000 });
+    expect(refused).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'lesson-reconnecting.png') });
+    // The link comes back: the next retry loads the ladder, the notice goes, and it plays.
+    await context.unroute('**/hls/master.m3u8');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('master.m3u8') && (e as PerformanceResourceTiming).responseStatus === 200), undefined, { timeout: 30_000 });
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('lecture-video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      v.currentTime = 0;
+      return v.play();
+    });
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 2, undefined, { timeout: 30_000 });
+
+    // A file that is not there is not retried for ever: the page says so and offers a button.
+    await context.route('**/hls/master.m3u8', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found' }));
+    await page.reload();
+    const missing = page.getByText('找不到这段视频的文件');
+    await missing.waitFor({ timeout: 30_000 });
+    await context.unroute('**/hls/master.m3u8');
+    await page.getByRole('button', { name: '重试' }).click();
+    await missing.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('master.m3u8') && (e as PerformanceResourceTiming).responseStatus === 200), undefined, { timeout: 30_000 });
+
+    // An expired link (403) sends the player for the page's data again, once, and it plays on.
+    let expired = 0;
+    await context.route('**/hls/master.m3u8', (route) => (expired++ === 0 ? route.fulfill({ status: 403, contentType: 'text/plain', body: 'expired' }) : route.fallback()));
+    const dataRequests: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.endsWith('.data')) dataRequests.push(r.url());
+    });
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('master.m3u8') && (e as PerformanceResourceTiming).responseStatus === 200), undefined, { timeout: 30_000 });
+    expect(expired).toBeGreaterThanOrEqual(2);
+    expect(dataRequests.some((u) => new URL(u).pathname === `/lessons/${lessonId}.data`)).toBe(true);
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('');
+    await context.close();
+  });
 });

@@ -1,9 +1,11 @@
+import { useRevalidator } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js/light';
 import { useT } from '../../features/i18n/i18n.js';
 import { useNonce } from '../nonce.js';
 import { firstFrameScript, takeFirstFrame, type FirstFrameHandover } from './first-frame.js';
 import { useWatchReporting } from './useWatchReporting.js';
+import { recoveryFor, type PlayerError } from './recovery.js';
 import { BANDWIDTH_KEY, nativePlaylist, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
 
 type Rendition = { name: string; height: number | null };
@@ -51,6 +53,20 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
 
+  // Recovery (recovery.ts): what went wrong, for the message under the video; `restart`
+  // builds the player again; failures count across restarts until playback moves on.
+  const [problem, setProblem] = useState<'retrying' | 'missing' | 'failed' | null>(null);
+  const [restart, setRestart] = useState(0);
+  const failures = useRef(0);
+  const revalidator = useRevalidator();
+  const renewingFrom = useRef<string | null>(null);
+  useEffect(() => {
+    // Links renewed: a new base restarts the player by itself; the same base needs a push.
+    if (revalidator.state !== 'idle' || renewingFrom.current === null) return;
+    if (renewingFrom.current === base) setRestart((n) => n + 1);
+    renewingFrom.current = null;
+  }, [revalidator.state, base]);
+
   useEffect(() => {
     const el = video.current;
     if (!el || !quality) return;
@@ -63,6 +79,20 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
     };
     let hls: Hls | null = null;
     let cancelled = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryNow: (() => void) | null = null;
+    const progressed = () => {
+      failures.current = 0;
+      setProblem(null);
+    };
+    // Back online: retry at once rather than at the end of the wait.
+    const onOnline = () => {
+      if (!retryNow) return;
+      clearTimeout(retryTimer);
+      retryNow();
+    };
+    const onNativeError = () => setProblem('failed');
+    window.addEventListener('online', onOnline);
     const handover = quality.kind === 'audio' ? null : takeFirstFrame();
     void import('hls.js/light').then(({ default: HlsClass }) => {
       if (cancelled) return;
@@ -70,6 +100,8 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
         // Safari/iOS without MediaSource: the browser's own HLS, given the chosen playlist.
         if (el.canPlayType('application/vnd.apple.mpegurl')) {
           el.addEventListener('loadedmetadata', onNativeMetadata, { once: true });
+          el.addEventListener('error', onNativeError);
+          el.addEventListener('playing', progressed);
           el.src = `${base}hls/${nativePlaylist(quality, renditionsRef.current)}`;
         }
         return;
@@ -86,16 +118,50 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
       });
       const player = hls;
       player.on(HlsClass.Events.MANIFEST_PARSED, () => applyQuality(player, quality));
-      player.on(HlsClass.Events.FRAG_LOADED, () => localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate))));
+      player.on(HlsClass.Events.FRAG_LOADED, () => {
+        localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate)));
+        if (failures.current > 0) progressed();
+      });
+      player.on(HlsClass.Events.ERROR, (_event, data) => {
+        if (!data.fatal) return; // hls.js retries those itself
+        failures.current += 1;
+        const recovery = recoveryFor({ type: data.type as PlayerError['type'], httpStatus: data.response?.code }, failures.current);
+        setProblem(recovery.problem);
+        if (recovery.action === 'recover-media') player.recoverMediaError();
+        else if (recovery.action === 'renew-links') {
+          renewingFrom.current = base;
+          revalidator.revalidate();
+        } else if (recovery.action === 'reload') {
+          retryNow = () => {
+            retryNow = null;
+            // Before the playlists arrived there is nothing to resume: ask for them again.
+            if (player.levels.length === 0) player.loadSource(src);
+            else player.startLoad(el.currentTime > 0 ? el.currentTime : startAt);
+          };
+          retryTimer = setTimeout(retryNow, recovery.delayMs);
+        }
+      });
       player.loadSource(src);
       attach(player, el, handover);
     });
     return () => {
       cancelled = true;
+      clearTimeout(retryTimer);
+      window.removeEventListener('online', onOnline);
       el.removeEventListener('loadedmetadata', onNativeMetadata);
+      el.removeEventListener('error', onNativeError);
+      el.removeEventListener('playing', progressed);
       hls?.destroy();
     };
-  }, [base, quality, resumeFrom]);
+    // revalidator is a new object each render; only its revalidate() is used, from events.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [base, quality, resumeFrom, restart]);
+
+  const tryAgain = () => {
+    failures.current = 0;
+    setProblem(null);
+    setRestart((n) => n + 1);
+  };
 
   const choose = (value: string) => {
     localStorage.setItem(QUALITY_KEY, value);
@@ -121,6 +187,16 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
           suppressHydrationWarning
         />
       ) : null}
+      <div role="status" aria-live="polite">
+        {problem ? (
+          <p className={problem === 'retrying' ? 'notice' : 'notice warn'}>
+            {t(`lesson.video.${problem}`)}{' '}
+            <button type="button" onClick={tryAgain}>
+              {t(problem === 'retrying' ? 'lesson.video.retryNow' : 'lesson.video.retry')}
+            </button>
+          </p>
+        ) : null}
+      </div>
       <figcaption className="row-form">
         <div className="field">
           <label htmlFor="quality">{t('lesson.quality')}</label>
