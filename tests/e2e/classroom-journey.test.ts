@@ -80,6 +80,20 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
     const t = await sample(teacher);
     const l = await sample(late);
     expect(Math.abs(l.t - (t.t + (l.at - t.at) / 1000))).toBeLessThan(2);
+
+    // A screen whose link drops as it asks for the lesson's playlists says so on the screen,
+    // keeps trying, and follows the class once the link is back (service worker off, so
+    // every request crosses the routed network).
+    const { context: dropped, page: flaky } = await logIn(browser, baseUrl, 'assistant@demo.edu.cn', { context: { viewport: { width: 1024, height: 900 }, serviceWorkers: 'block' } });
+    await dropped.route('**/hls/master.m3u8', (route) => route.abort('internetdisconnected'));
+    await flaky.goto(`${baseUrl}/classroom/sessions/${sessionId}/screen`);
+    const notice = flaky.getByRole('status').filter({ hasText: '网络中断' });
+    await notice.waitFor({ timeout: 30_000 });
+    await flaky.screenshot({ path: path.join(shots, 'classroom-screen-reconnecting.png') });
+    await dropped.unroute('**/hls/master.m3u8');
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await flaky.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="synced-video"]')?.currentTime ?? 0) > 20, null, { timeout: 20_000 });
+    await dropped.close();
   });
 
   it('a screen opened before class prepares the whole lesson; the teacher’s PDF page change shows as the page image', async () => {

@@ -1,11 +1,12 @@
-import { useRevalidator } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js/light';
 import { useT } from '../../features/i18n/i18n.js';
 import { useNonce } from '../nonce.js';
 import { firstFrameScript, takeFirstFrame, type FirstFrameHandover } from './first-frame.js';
+import { usePlaybackRecovery } from './usePlaybackRecovery.js';
 import { useWatchReporting } from './useWatchReporting.js';
-import { recoveryFor, type PlayerError } from './recovery.js';
+import { keepLoading } from './keep-loading.js';
+import { PlaybackNotice } from './PlaybackNotice.js';
 import { BANDWIDTH_KEY, nativePlaylist, parseQuality, QUALITY_KEY, qualityValue, rememberedBandwidth, saverCap, type Quality } from './quality.js';
 
 type Rendition = { name: string; height: number | null };
@@ -53,19 +54,8 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
 
   useEffect(() => setQuality(parseQuality(localStorage.getItem(QUALITY_KEY))), []);
 
-  // Recovery (recovery.ts): what went wrong, for the message under the video; `restart`
-  // builds the player again; failures count across restarts until playback moves on.
-  const [problem, setProblem] = useState<'retrying' | 'missing' | 'failed' | null>(null);
-  const [restart, setRestart] = useState(0);
-  const failures = useRef(0);
-  const revalidator = useRevalidator();
-  const renewingFrom = useRef<string | null>(null);
-  useEffect(() => {
-    // Links renewed: a new base restarts the player by itself; the same base needs a push.
-    if (revalidator.state !== 'idle' || renewingFrom.current === null) return;
-    if (renewingFrom.current === base) setRestart((n) => n + 1);
-    renewingFrom.current = null;
-  }, [revalidator.state, base]);
+  // Through a dropped link (keep-loading.ts); `restart` builds the player again.
+  const { problem, setProblem, restart, failures, renewLinks, progressed, tryAgain } = usePlaybackRecovery(base);
 
   useEffect(() => {
     const el = video.current;
@@ -79,20 +69,8 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
     };
     let hls: Hls | null = null;
     let cancelled = false;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let retryNow: (() => void) | null = null;
-    const progressed = () => {
-      failures.current = 0;
-      setProblem(null);
-    };
-    // Back online: retry at once rather than at the end of the wait.
-    const onOnline = () => {
-      if (!retryNow) return;
-      clearTimeout(retryTimer);
-      retryNow();
-    };
+    let stopRecovery = () => {};
     const onNativeError = () => setProblem('failed');
-    window.addEventListener('online', onOnline);
     const handover = quality.kind === 'audio' ? null : takeFirstFrame();
     void import('hls.js/light').then(({ default: HlsClass }) => {
       if (cancelled) return;
@@ -118,50 +96,28 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
       });
       const player = hls;
       player.on(HlsClass.Events.MANIFEST_PARSED, () => applyQuality(player, quality));
-      player.on(HlsClass.Events.FRAG_LOADED, () => {
-        localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate)));
-        if (failures.current > 0) progressed();
-      });
-      player.on(HlsClass.Events.ERROR, (_event, data) => {
-        if (!data.fatal) return; // hls.js retries those itself
-        failures.current += 1;
-        const recovery = recoveryFor({ type: data.type as PlayerError['type'], httpStatus: data.response?.code }, failures.current);
-        setProblem(recovery.problem);
-        if (recovery.action === 'recover-media') player.recoverMediaError();
-        else if (recovery.action === 'renew-links') {
-          renewingFrom.current = base;
-          revalidator.revalidate();
-        } else if (recovery.action === 'reload') {
-          retryNow = () => {
-            retryNow = null;
-            // Before the playlists arrived there is nothing to resume: ask for them again.
-            if (player.levels.length === 0) player.loadSource(src);
-            else player.startLoad(el.currentTime > 0 ? el.currentTime : startAt);
-          };
-          retryTimer = setTimeout(retryNow, recovery.delayMs);
-        }
+      player.on(HlsClass.Events.FRAG_LOADED, () => localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate))));
+      stopRecovery = keepLoading(player, HlsClass.Events, {
+        src,
+        resumeAt: () => (el.currentTime > 0 ? el.currentTime : startAt),
+        onProblem: setProblem,
+        onRenewLinks: renewLinks,
+        failures,
       });
       player.loadSource(src);
       attach(player, el, handover);
     });
     return () => {
       cancelled = true;
-      clearTimeout(retryTimer);
-      window.removeEventListener('online', onOnline);
+      stopRecovery();
       el.removeEventListener('loadedmetadata', onNativeMetadata);
       el.removeEventListener('error', onNativeError);
       el.removeEventListener('playing', progressed);
       hls?.destroy();
     };
-    // revalidator is a new object each render; only its revalidate() is used, from events.
+    // renewLinks is a new function each render; it is only called from hls.js's events.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [base, quality, resumeFrom, restart]);
-
-  const tryAgain = () => {
-    failures.current = 0;
-    setProblem(null);
-    setRestart((n) => n + 1);
-  };
 
   const choose = (value: string) => {
     localStorage.setItem(QUALITY_KEY, value);
@@ -187,16 +143,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
           suppressHydrationWarning
         />
       ) : null}
-      <div role="status" aria-live="polite">
-        {problem ? (
-          <p className={problem === 'retrying' ? 'notice' : 'notice warn'}>
-            {t(`lesson.video.${problem}`)}{' '}
-            <button type="button" onClick={tryAgain}>
-              {t(problem === 'retrying' ? 'lesson.video.retryNow' : 'lesson.video.retry')}
-            </button>
-          </p>
-        ) : null}
-      </div>
+      <PlaybackNotice problem={problem} onRetry={tryAgain} />
       <figcaption className="row-form">
         <div className="field">
           <label htmlFor="quality">{t('lesson.quality')}</label>

@@ -6,6 +6,9 @@ import { preparedRung } from './prefetch.js';
 import { effectiveState, positionAt, type PlaybackState } from './playback-state.js';
 import type { ServerClock } from './useServerClock.js';
 import { SoundButton } from './SoundButton.js';
+import { keepLoading } from '../../components/player/keep-loading.js';
+import { PlaybackNotice } from '../../components/player/PlaybackNotice.js';
+import { usePlaybackRecovery } from '../../components/player/usePlaybackRecovery.js';
 
 export type ScreenFigures = { driftMs: number | null; bufferSeconds: number | null; rung: string | null; buffering: boolean };
 
@@ -37,11 +40,14 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
   const bufferGoal = prefetch ? PREFETCH_SECONDS : PLAYING_BUFFER_SECONDS;
   const goal = useRef(bufferGoal);
   goal.current = bufferGoal;
+  // A dropped link: the screen says so, keeps trying, and follows the class again once back.
+  const { problem, setProblem, restart, failures, renewLinks, tryAgain } = usePlaybackRecovery(base);
 
   useEffect(() => {
     const el = video.current;
     if (!el) return;
     let cancelled = false;
+    let stopRecovery = () => {};
     const src = `${base}hls/master.m3u8`;
     void import('hls.js').then(({ default: HlsClass }) => {
       if (cancelled) return;
@@ -57,16 +63,20 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
         const level = player.levels.findIndex((l) => l.url.some((u) => u.includes(`/hls/${prepared}/`)));
         if (level >= 0) player.currentLevel = level;
       });
+      stopRecovery = keepLoading(player, HlsClass.Events, { src, resumeAt: () => el.currentTime, onProblem: setProblem, onRenewLinks: renewLinks, failures });
       player.loadSource(src);
       player.attachMedia(el);
       hls.current = player;
     });
     return () => {
       cancelled = true;
+      stopRecovery();
       hls.current?.destroy();
       hls.current = null;
     };
-  }, [base]);
+    // renewLinks is a new function each render; it is only called from hls.js's events.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [base, restart]);
 
   // hls.js reads its buffer goal on every tick, so it can change while the page is open.
   useEffect(() => {
@@ -125,6 +135,7 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
       {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
       <video ref={video} playsInline preload="auto" poster={`${base}poster.jpg`} aria-label={`${t('classroom.video')}: ${title}`} data-testid="synced-video" />
       {needsSound ? <SoundButton video={video} onSound={() => setNeedsSound(false)} /> : null}
+      <PlaybackNotice problem={problem} onRetry={tryAgain} />
     </figure>
   );
 }
