@@ -83,15 +83,21 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
 
     // A screen whose link drops as it asks for the lesson's playlists says so on the screen,
     // keeps trying, and follows the class once the link is back (service worker off, so
-    // every request crosses the routed network).
+    // every request crosses the routed network). The teacher's panel shows the room as
+    // buffering meanwhile; the room's other screens are closed so only this one reports.
+    await late.context().close();
+    await screen.context().close();
     const { context: dropped, page: flaky } = await logIn(browser, baseUrl, 'assistant@demo.edu.cn', { context: { viewport: { width: 1024, height: 900 }, serviceWorkers: 'block' } });
     await dropped.route('**/hls/master.m3u8', (route) => route.abort('internetdisconnected'));
     await flaky.goto(`${baseUrl}/classroom/sessions/${sessionId}/screen`);
     const notice = flaky.getByRole('status').filter({ hasText: '网络中断' });
     await notice.waitFor({ timeout: 30_000 });
     await flaky.screenshot({ path: path.join(shots, 'classroom-screen-reconnecting.png') });
+    const stuckRoom = teacher.locator('tr[data-classroom]', { hasText: '缓冲中' });
+    await stuckRoom.waitFor({ timeout: 15_000 });
     await dropped.unroute('**/hls/master.m3u8');
     await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await stuckRoom.waitFor({ state: 'detached', timeout: 30_000 });
     await flaky.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="synced-video"]')?.currentTime ?? 0) > 20, null, { timeout: 20_000 });
     await dropped.close();
   });

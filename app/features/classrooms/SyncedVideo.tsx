@@ -42,6 +42,8 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
   goal.current = bufferGoal;
   // A dropped link: the screen says so, keeps trying, and follows the class again once back.
   const { problem, setProblem, restart, failures, renewLinks, tryAgain } = usePlaybackRecovery(base);
+  const problemRef = useRef(problem);
+  problemRef.current = problem;
 
   useEffect(() => {
     const el = video.current;
@@ -94,6 +96,12 @@ export function SyncedVideo({ base, title, state, previous, clock, figures, pref
     el.addEventListener('playing', onPlaying);
     el.addEventListener('seeked', onPlaying);
     const tick = () => {
+      // No video while the link is down: the teacher's panel shows this room as buffering
+      // (and, with "wait for buffering" on, the class waits for it).
+      if (problemRef.current) {
+        figures.current = { ...figures.current, buffering: true };
+        return;
+      }
       const now = clock.now();
       const s = effectiveState(timeline.current.state, timeline.current.previous, now);
       const expected = positionAt(s, now);
