@@ -207,7 +207,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('master.m3u8') && (e as PerformanceResourceTiming).responseStatus === 200), undefined, { timeout: 30_000 });
     expect(expired).toBeGreaterThanOrEqual(2);
     expect(dataRequests.some((u) => new URL(u).pathname === `/lessons/${lessonId}.data`)).toBe(true);
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('');
+    await expect.poll(() => page.locator('figure.player').getByRole('status').textContent()).toBe('');
     await context.close();
   });
 });
