@@ -6,7 +6,8 @@ type State =
   | { kind: 'idle' }
   | { kind: 'uploading'; sent: number; total: number; resumedAt: number | null }
   | { kind: 'paused'; sent: number; total: number }
-  | { kind: 'failed'; sent: number; total: number; reason: string }
+  /** `network`: no answer came (offline, a dropped line), so it resumes by itself once back online. */
+  | { kind: 'failed'; sent: number; total: number; reason: string; network: boolean }
   | { kind: 'done' };
 
 const MB = 1024 * 1024;
@@ -40,7 +41,11 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
         setState({ kind: 'done' });
         onUploaded();
       },
-      onError: (error) => setState((s) => ({ kind: 'failed', sent: 'sent' in s ? s.sent : 0, total: file.size, reason: error.message.split('\n')[0] ?? '' })),
+      onError: (error) => {
+        // tus-js-client gives the server's answer with its DetailedError; none means the line.
+        const answered = 'originalResponse' in error && Boolean(error.originalResponse);
+        setState((s) => ({ kind: 'failed', sent: 'sent' in s ? s.sent : 0, total: file.size, reason: error.message.split('\n')[0] ?? '', network: !answered }));
+      },
     });
     const previous = await u.findPreviousUploads();
     if (previous[0]) {
@@ -51,6 +56,18 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
     u.start();
     setState((s) => (s.kind === 'uploading' ? s : { kind: 'uploading', sent: 0, total: file.size, resumedAt: null }));
   }
+
+  // tus-js-client does not retry while the browser is offline: when the line comes back,
+  // carry on from the last byte the server kept, without waiting for the teacher.
+  const startRef = useRef(start);
+  startRef.current = start;
+  const resumesOnline = state.kind === 'failed' && state.network;
+  useEffect(() => {
+    if (!resumesOnline) return;
+    const onOnline = () => void startRef.current();
+    window.addEventListener('online', onOnline, { once: true });
+    return () => window.removeEventListener('online', onOnline);
+  }, [resumesOnline]);
 
   function pause() {
     void upload.current?.abort();
@@ -97,7 +114,7 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
       ) : null}
       {state.kind === 'failed' ? (
         <p className="notice warn" role="alert">
-          {t('studio.upload.failed', { reason: state.reason })}
+          {state.network ? t('studio.upload.offline', { percent: percent(state.sent, state.total) }) : t('studio.upload.failed', { reason: state.reason })}
         </p>
       ) : null}
       {state.kind === 'done' ? (

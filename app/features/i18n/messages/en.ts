@@ -291,6 +291,7 @@ export const en = {
   'studio.upload.progress': 'Uploaded {percent}% ({sent} of {total})',
   'studio.upload.resumed': 'Resuming from {percent}%.',
   'studio.upload.done': 'Upload complete. Transcoding progress is shown below, under “Videos of this lesson”.',
+  'studio.upload.offline': 'The connection dropped at {percent}%. The upload continues by itself once it is back, with no need to choose the file again; or press “Resume upload”.',
   'studio.upload.failed': 'The upload stopped: {reason}. Check the connection and press “Resume upload”.',
   'studio.upload.needsJs': 'Resumable upload needs JavaScript.',
   'studio.videos.title': 'Videos of this lesson',

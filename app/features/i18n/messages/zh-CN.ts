@@ -290,6 +290,7 @@ export const zhCN = {
   'studio.upload.progress': '已上传 {percent}%（{sent} / {total}）',
   'studio.upload.resumed': '从 {percent}% 处继续上传。',
   'studio.upload.done': '上传完成。转码进度见下方“本讲的视频”。',
+  'studio.upload.offline': '网络断开了，已上传 {percent}%。网络恢复后会自动接着上传，不用重新选择文件；也可以点“继续上传”。',
   'studio.upload.failed': '上传中断：{reason}。请检查网络后点“继续上传”。',
   'studio.upload.needsJs': '断点续传上传需要启用 JavaScript。',
   'studio.videos.title': '本讲的视频',
