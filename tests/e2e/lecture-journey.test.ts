@@ -239,4 +239,37 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     expect(Number(row!.source_bytes)).toBe(12 * 1024 * 1024);
     await context.close();
   });
+  it('what a student watched while the link was down reaches the server once it is back', async () => {
+    await testSql()`delete from lesson_video_progress where lesson_id = ${lessonId} and user_id = (select id from users where email = 'student@demo.edu.cn')`;
+    const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
+    let refused = 0;
+    await context.route('**/progress', (route) => {
+      refused += 1;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(`${baseUrl}/lessons/${lessonId}`);
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
+    // The whole 12 s lecture plays from its buffer (twice as fast) while reports cannot leave.
+    await page.getByTestId('lecture-video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      v.playbackRate = 2;
+      return v.play();
+    });
+    await page.waitForFunction(() => document.querySelector('video')?.ended === true, undefined, { timeout: 30_000 });
+    await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThan(0);
+    const videoId = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('edu.player.unsent.')) ?? null);
+    expect(videoId).not.toBeNull();
+    // The link is back; leaving the page sends what was kept.
+    await context.unroute('**/progress');
+    await page.goto(`${baseUrl}/`);
+    let watched = 0;
+    for (let i = 0; i < 40 && watched < 10; i++) {
+      const [row] = await testSql()<{ watched_ranges: [number, number][] }[]>`select p.watched_ranges from lesson_video_progress p join users u on u.id = p.user_id
+        where u.email = 'student@demo.edu.cn' and p.lesson_id = ${lessonId}`;
+      watched = (row?.watched_ranges ?? []).reduce((sum, [s, e]) => sum + (e - s), 0);
+      if (watched < 10) await page.waitForTimeout(250);
+    }
+    expect(watched).toBeGreaterThanOrEqual(10);
+    await context.close();
+  });
 });

@@ -1,12 +1,50 @@
 import { useRouteLoaderData } from '@remix-run/react';
 import { useEffect, type RefObject } from 'react';
-import type { Range } from '../../features/learning/watched-ranges.js';
+import { mergeRanges, type Range } from '../../features/learning/watched-ranges.js';
 
 const REPORT_EVERY_MS = 15_000;
+/** The server takes at most this many ranges per report; the rest go with the next. */
+const RANGES_PER_REPORT = 200;
+
+/**
+ * Ranges not known to have reached the server, kept on the device: a report that failed
+ * (the link dropped while the buffer played on) or a beacon, whose fate is never known.
+ * Every later report carries them again (the server merges ranges, so a repeat is
+ * harmless) until one is answered, on this visit or the next.
+ */
+function unsentStore(videoId: string) {
+  const key = `edu.player.unsent.${videoId}`;
+  const read = (): Range[] => {
+    try {
+      const value = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
+      return Array.isArray(value) ? value.filter((r): r is Range => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'number')) : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    read,
+    keep(ranges: Range[]) {
+      try {
+        localStorage.setItem(key, JSON.stringify(mergeRanges([...read(), ...ranges], Infinity).slice(0, RANGES_PER_REPORT)));
+      } catch {
+        // Storage full or blocked: the ranges stay in memory for this visit only.
+      }
+    },
+    clear() {
+      try {
+        localStorage.removeItem(key);
+      } catch {
+        // Blocked storage has nothing to clear.
+      }
+    },
+  };
+}
 
 /**
  * Collects the stretches actually played (not skipped over) and reports them with the
  * position every 15 s and when the page is hidden or closed (sendBeacon survives that).
+ * Nothing played is lost to a dropped link: unanswered ranges are sent again (unsentStore).
  */
 export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { videoId, url }: { videoId: string; url: string }) {
   const root = useRouteLoaderData('root') as { csrfToken?: string } | undefined;
@@ -24,19 +62,36 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
     const open = () => {
       if (!el.paused && !el.seeking) start = el.currentTime;
     };
+    const unsent = unsentStore(videoId);
     const send = (beacon: boolean) => {
       const playing = !el.paused;
       closeRange();
-      if (pending.length === 0 && Math.abs(el.currentTime - lastSentPosition) < 1) return void (playing && open());
+      const stored = unsent.read();
+      if (pending.length === 0 && stored.length === 0 && Math.abs(el.currentTime - lastSentPosition) < 1) return void (playing && open());
+      const all = mergeRanges([...stored, ...pending], Infinity);
+      const ranges = all.slice(0, RANGES_PER_REPORT);
+      pending = all.slice(RANGES_PER_REPORT);
       const body = new FormData();
       body.set('csrf', csrf);
       body.set('videoId', videoId);
       body.set('positionSeconds', el.currentTime.toFixed(1));
-      body.set('ranges', JSON.stringify(pending.map(([s, e]) => [Number(s.toFixed(1)), Number(e.toFixed(1))])));
-      pending = [];
+      body.set('ranges', JSON.stringify(ranges.map(([s, e]) => [Number(s.toFixed(1)), Number(e.toFixed(1))])));
       lastSentPosition = el.currentTime;
-      if (beacon && navigator.sendBeacon) navigator.sendBeacon(url, body);
-      else void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(() => {});
+      if (beacon && navigator.sendBeacon) {
+        unsent.keep(ranges);
+        navigator.sendBeacon(url, body);
+      } else {
+        const failed = () => {
+          pending = mergeRanges([...pending, ...ranges], Infinity);
+          unsent.keep(ranges);
+          lastSentPosition = -1;
+        };
+        void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).then(
+          // A refusal (4xx) would be refused again; only a lost or failed answer is retried.
+          (res) => (res.status >= 500 ? failed() : unsent.clear()),
+          failed,
+        );
+      }
       if (playing) open();
     };
     const onHidden = () => document.visibilityState === 'hidden' && send(true);
