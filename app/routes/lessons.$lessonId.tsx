@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { LecturePlayer } from '../components/player/LecturePlayer.js';
@@ -68,7 +69,16 @@ async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnTyp
   // Continue where they stopped, unless that was the very end.
   const resumeAt = resumePosition((await getVideoProgress(userId, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
   const captions = (lesson.captions ?? []).map((c) => ({ language: c.language, label: CAPTION_TRACK_NAMES[c.language], src: `${base}hls/subs/${c.language}.vtt` }));
-  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt) };
+  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt), viewerKey: deviceKeyOf(userId) };
+}
+
+/**
+ * Names this viewer's unsent watch reports on the device (useWatchReporting), so that on a
+ * shared classroom computer one student's ranges are never sent under another's login; a
+ * hash, so the device does not list who used it.
+ */
+function deviceKeyOf(userId: string): string {
+  return createHash('sha256').update(`watch-reports:${userId}`).digest('base64url').slice(0, 16);
 }
 
 function resumePosition(position: number, duration: number): number {

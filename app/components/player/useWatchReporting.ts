@@ -10,10 +10,11 @@ const RANGES_PER_REPORT = 200;
  * Ranges not known to have reached the server, kept on the device: a report that failed
  * (the link dropped while the buffer played on) or a beacon, whose fate is never known.
  * Every later report carries them again (the server merges ranges, so a repeat is
- * harmless) until one is answered, on this visit or the next.
+ * harmless) until one is answered, on this visit or the next. Kept per viewer (a hash
+ * from the server): on a shared computer, nobody sends another student's ranges.
  */
-function unsentStore(videoId: string) {
-  const key = `edu.player.unsent.${videoId}`;
+function unsentStore(viewerKey: string, videoId: string) {
+  const key = `edu.player.unsent.${viewerKey}.${videoId}`;
   const read = (): Range[] => {
     try {
       const value = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
@@ -46,7 +47,7 @@ function unsentStore(videoId: string) {
  * position every 15 s and when the page is hidden or closed (sendBeacon survives that).
  * Nothing played is lost to a dropped link: unanswered ranges are sent again (unsentStore).
  */
-export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { videoId, url }: { videoId: string; url: string }) {
+export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { videoId, viewerKey, url }: { videoId: string; viewerKey: string; url: string }) {
   const root = useRouteLoaderData('root') as { csrfToken?: string } | undefined;
   const csrf = root?.csrfToken ?? '';
   useEffect(() => {
@@ -62,7 +63,7 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
     const open = () => {
       if (!el.paused && !el.seeking) start = el.currentTime;
     };
-    const unsent = unsentStore(videoId);
+    const unsent = unsentStore(viewerKey, videoId);
     const send = (beacon: boolean) => {
       const playing = !el.paused;
       closeRange();
@@ -121,5 +122,5 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
       window.removeEventListener('pagehide', onPageHide);
       send(true);
     };
-  }, [video, videoId, url, csrf]);
+  }, [video, videoId, viewerKey, url, csrf]);
 }
