@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateLectureClip } from '../../media/fixtures.js';
 import { launchChromium, logIn } from '../support/chromium.js';
@@ -29,6 +29,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await closeTestSql();
 });
+
+/** Requests matching `pattern` fail as if the line were down; `tried.count` says how many were made. */
+async function dropLink(context: BrowserContext, pattern: string) {
+  const tried = { count: 0 };
+  await context.route(pattern, (route) => {
+    tried.count += 1;
+    return route.abort('internetdisconnected');
+  });
+  return tried;
+}
 
 async function loggedIn(email: string): Promise<Page> {
   return (await logIn(browser, baseUrl, email, { context: { viewport: { width: 1024, height: 800 } } })).page;
@@ -166,15 +176,11 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
   it('a dropped link stops nothing for good: the player says it is reconnecting and plays on once the link is back; a missing file is named', async () => {
     const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
     // The link drops just as the player asks for the master playlist (the first frame came before).
-    let refused = 0;
-    await context.route('**/hls/master.m3u8', (route) => {
-      refused += 1;
-      return route.abort('internetdisconnected');
-    });
+    const refused = await dropLink(context, '**/hls/master.m3u8');
     await page.goto(`${baseUrl}/lessons/${lessonId}`);
     const notice = page.getByRole('status').filter({ hasText: '网络中断' });
     await notice.waitFor({ timeout: 30_000 });
-    expect(refused).toBeGreaterThan(0);
+    expect(refused.count).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(shots, 'lesson-reconnecting.png') });
     // The link comes back: the next retry loads the ladder, the notice goes, and it plays.
     await context.unroute('**/hls/master.m3u8');
@@ -242,11 +248,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
   it('what a student watched while the link was down reaches the server once it is back', async () => {
     await testSql()`delete from lesson_video_progress where lesson_id = ${lessonId} and user_id = (select id from users where email = 'student@demo.edu.cn')`;
     const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
-    let refused = 0;
-    await context.route('**/progress', (route) => {
-      refused += 1;
-      return route.abort('internetdisconnected');
-    });
+    const refused = await dropLink(context, '**/progress');
     await page.goto(`${baseUrl}/lessons/${lessonId}`);
     await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1, undefined, { timeout: 30_000 });
     // The whole 12 s lecture plays from its buffer (twice as fast) while reports cannot leave.
@@ -256,7 +258,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
       return v.play();
     });
     await page.waitForFunction(() => document.querySelector('video')?.ended === true, undefined, { timeout: 30_000 });
-    await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => refused.count, { timeout: 10_000 }).toBeGreaterThan(0);
     // Kept on the device under a hash of the viewer (a shared classroom computer), not their id.
     const kept = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('edu.player.unsent.')) ?? '');
     const [student] = await testSql()<{ id: string }[]>`select id from users where email = 'student@demo.edu.cn'`;
