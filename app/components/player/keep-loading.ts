@@ -13,7 +13,7 @@ export interface KeepLoadingOptions {
   /** Signed links expired: fetch new ones (the page's data). */
   onRenewLinks: () => void;
   /** Failures since playback last made progress; a ref keeps the count across new players. */
-  failures?: { current: number };
+  failures: { current: number };
 }
 
 /**
@@ -22,7 +22,7 @@ export interface KeepLoadingOptions {
  * says it is back online; media errors get hls.js's own recovery. Returns the cleanup.
  */
 export function keepLoading(player: Hls, events: typeof Hls.Events, o: KeepLoadingOptions): () => void {
-  const failures = o.failures ?? { current: 0 };
+  const { failures } = o;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryNow: (() => void) | null = null;
   const onOnline = () => {

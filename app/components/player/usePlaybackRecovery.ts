@@ -23,6 +23,11 @@ export function usePlaybackRecovery(base: string) {
   const baseRef = useRef(base);
   baseRef.current = base;
   const { revalidate } = revalidator;
+  /** Playback moved on (a native player's `playing`): no problem, a clean count. */
+  const progressed = () => {
+    failures.current = 0;
+    setProblem(null);
+  };
   return {
     problem,
     setProblem,
@@ -32,15 +37,10 @@ export function usePlaybackRecovery(base: string) {
       renewingFrom.current = baseRef.current;
       revalidate();
     },
-    /** Playback moved on (a native player's `playing`). */
-    progressed: () => {
-      failures.current = 0;
-      setProblem(null);
-    },
+    progressed,
     /** The viewer's button: a new player, with a clean count. */
     tryAgain: () => {
-      failures.current = 0;
-      setProblem(null);
+      progressed();
       setRestart((n) => n + 1);
     },
   };

@@ -15,16 +15,10 @@ export type PolicyView = {
 
 /** The institution's policy; one with the standard five-band table is created the first time. */
 export async function getPolicy(institutionId: string, db: Tx = getServices().db): Promise<PolicyView> {
-  const [existing] = await db.select().from(creditPolicies).where(eq(creditPolicies.institutionId, institutionId));
-  if (existing?.currentTableId) {
-    const [table] = await db.select().from(gradeConversionTables).where(eq(gradeConversionTables.id, existing.currentTableId));
-    return { institutionId, hoursPerCredit: existing.hoursPerCredit, gradingScale: existing.gradingScale, table: table! };
-  }
-  await addTableVersion(institutionId, { nameZh: '五级制（4.0）', nameEn: 'Five bands (4.0)', definition: standardBands }, null, db);
-  return getPolicy(institutionId, db);
+  return (await getPolicies([institutionId], db)).get(institutionId)!;
 }
 
-/** getPolicy for several institutions: two queries for those that have a policy already. */
+/** getPolicy for several institutions: two queries when every one has a policy already. */
 export async function getPolicies(institutionIds: readonly string[], db: Tx = getServices().db): Promise<Map<string, PolicyView>> {
   const out = new Map<string, PolicyView>();
   if (institutionIds.length === 0) return out;
@@ -35,7 +29,10 @@ export async function getPolicies(institutionIds: readonly string[], db: Tx = ge
     const table = p.currentTableId ? tables.get(p.currentTableId) : undefined;
     if (table) out.set(p.institutionId, { institutionId: p.institutionId, hoursPerCredit: p.hoursPerCredit, gradingScale: p.gradingScale, table });
   }
-  for (const id of institutionIds) if (!out.has(id)) out.set(id, await getPolicy(id, db));
+  const missing = [...new Set(institutionIds.filter((id) => !out.has(id)))];
+  if (missing.length === 0) return out;
+  for (const id of missing) await addTableVersion(id, { nameZh: '五级制（4.0）', nameEn: 'Five bands (4.0)', definition: standardBands }, null, db);
+  for (const [id, policy] of await getPolicies(missing, db)) out.set(id, policy);
   return out;
 }
 
