@@ -34,6 +34,20 @@ describe('generateLectureClip', () => {
     expect(probe.readable && probe.summary.audio).toBeNull();
   });
 
+  it("draws a lecture's own slides instead of the default ones, and refuses text the filtergraph would misread", async () => {
+    const look = { seconds: 1, width: 320, height: 180, fps: 10, audio: false, grain: 0 } as const;
+    const slides = [{ title: 'Vectors', lines: ['A vector has a size and a direction'] }];
+    await generateLectureClip(join(dir, 'default.mp4'), look);
+    await generateLectureClip(join(dir, 'own.mp4'), { ...look, slides });
+    await generateLectureClip(join(dir, 'own-again.mp4'), { ...look, slides });
+    expect(frameHash(join(dir, 'own.mp4'), 0.5)).toBe(frameHash(join(dir, 'own-again.mp4'), 0.5));
+    expect(frameHash(join(dir, 'own.mp4'), 0.5)).not.toBe(frameHash(join(dir, 'default.mp4'), 0.5));
+    for (const bad of ['x, y', 'a: b', "it's", '50%', 'a;b', '[x]']) {
+      await expect(generateLectureClip(join(dir, 'bad.mp4'), { ...look, slides: [{ title: bad, lines: [] }] })).rejects.toThrow(/custom slides/);
+    }
+    await expect(generateLectureClip(join(dir, 'bad.mp4'), { ...look, slides, font: "Sans':x" })).rejects.toThrow(/font family/);
+  });
+
   it('refuses odd sizes that H.264 4:2:0 cannot encode', async () => {
     await expect(generateLectureClip(join(dir, 'odd.mp4'), { seconds: 1, width: 321, height: 180, fps: 10 })).rejects.toThrow(/even/);
   });

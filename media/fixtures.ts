@@ -1,7 +1,7 @@
 import { FFMPEG_GLOBAL_ARGS, runFfmpegTool, safeOutputArgs } from './ffmpeg-safety.js';
 import { hasFilter } from './ffmpeg-features.js';
 import type { X264Preset } from './hls.js';
-import { lectureAudioGraph, lectureVideoGraph } from './lecture-scene.js';
+import { lectureAudioGraph, lectureVideoGraph, type LectureSlide } from './lecture-scene.js';
 
 export { hasFilter } from './ffmpeg-features.js';
 
@@ -23,6 +23,10 @@ export interface LectureClipOptions {
   slideSeconds?: number;
   /** Temporal noise strength; default 8. */
   grain?: number;
+  /** Slides of one's own (default: three English layouts); see lecture-scene.ts. */
+  slides?: readonly LectureSlide[] | undefined;
+  /** A fontconfig family for the slide text. */
+  font?: string | undefined;
   /**
    * Average video bitrate of the clip, like a camera's (1080p30 phones record about
    * 8 Mbit/s). Default: CRF 23, which is fine for tests that never look at quality.
@@ -41,7 +45,7 @@ export async function generateLectureClip(outPath: string, options: LectureClipO
   const bin = options.ffmpegBin ?? 'ffmpeg';
   const withAudio = options.audio ?? true;
   const withText = await hasFilter(bin, 'drawtext');
-  const scene = { seconds, width, height, fps: options.fps, slideSeconds: options.slideSeconds ?? 3, grain: options.grain ?? 8 };
+  const scene = { seconds, width, height, fps: options.fps, slideSeconds: options.slideSeconds ?? 3, grain: options.grain ?? 8, slides: options.slides, font: options.font };
   const graph = [lectureVideoGraph(scene, withText), ...(withAudio ? [lectureAudioGraph(seconds)] : [])].join(';');
   const rate = options.videoKbps
     ? ['-b:v', `${options.videoKbps}k`, '-maxrate', `${options.videoKbps * 1.5}k`, '-bufsize', `${options.videoKbps * 2}k`]

@@ -11,7 +11,23 @@ export interface LectureScene {
   slideSeconds: number;
   /** Temporal noise strength (ffmpeg `noise` alls): a camera never gives flat colour. */
   grain: number;
+  /** Slides shown in turn (default: three English layouts, titled "Lecture 3 - slide N"). */
+  slides?: readonly LectureSlide[] | undefined;
+  /** A fontconfig family for the slide text, e.g. a CJK font for Chinese slides. */
+  font?: string | undefined;
 }
+
+export interface LectureSlide {
+  title: string;
+  /** Up to four lines of body text. */
+  lines: readonly string[];
+}
+
+/**
+ * Slide text goes into the filtergraph inside single quotes; these characters would need
+ * two levels of escaping there, so custom slides may not use them (full-width forms are fine).
+ */
+const UNSAFE_SLIDE_TEXT = /['\\:%,;[\]]/;
 
 // Three slide layouts in turn, so consecutive slides differ in text, not only in number.
 const SLIDE_BODIES: readonly (readonly string[])[] = [
@@ -23,12 +39,23 @@ const SLIDE_BODIES: readonly (readonly string[])[] = [
 export function lectureVideoGraph(scene: LectureScene, withText: boolean): string {
   const { seconds, width, height, fps } = scene;
   const slide = `(floor(t/${scene.slideSeconds}))`;
-  const onLayout = (layout: number) => `eq(mod(${slide},${SLIDE_BODIES.length}),${layout})`;
+  const custom = scene.slides;
+  if (custom && (custom.length === 0 || custom.some((c) => c.lines.length > 4 || [c.title, ...c.lines].some((t) => UNSAFE_SLIDE_TEXT.test(t))))) {
+    throw new Error('custom slides need at least one slide, at most four lines each, and no quote, backslash, colon, percent, comma, semicolon or bracket');
+  }
+  if (scene.font !== undefined && !/^[\w .-]+$/.test(scene.font)) throw new Error(`not a font family name: ${scene.font}`);
+  const layouts = custom?.length ?? SLIDE_BODIES.length;
+  const onLayout = (layout: number) => `eq(mod(${slide},${layouts}),${layout})`;
   const small = Math.max(6, Math.round(height / 26));
+  const large = Math.max(6, Math.round(height / 14));
+  const font = scene.font ? `:font='${scene.font}'` : '';
   const text = (content: string, size: number, color: string, x: string, y: string, enable?: string) =>
-    `drawtext=text='${content}':fontcolor=${color}:fontsize=${size}:x=${x}:y=${y}${enable ? `:enable='${enable}'` : ''}`;
-  const bodies = SLIDE_BODIES.flatMap((lines, layout) =>
+    `drawtext=text='${content}'${font}:fontcolor=${color}:fontsize=${size}:x=${x}:y=${y}${enable ? `:enable='${enable}'` : ''}`;
+  const bodies = (custom?.map((c) => c.lines) ?? SLIDE_BODIES).flatMap((lines, layout) =>
     lines.map((line, i) => text(line, small, '0x333333', 'w*0.08', `h*${(0.3 + i * 0.08).toFixed(2)}`, onLayout(layout))));
+  const titles = custom
+    ? custom.map((c, layout) => text(c.title, large, 'white', 'w*0.08', 'h*0.1', onLayout(layout)))
+    : [text(`Lecture 3 - slide %{eif\\:${slide}+1\\:d}`, large, 'white', 'w*0.08', 'h*0.1')];
   const slideGraph = [
     `color=c=0xF4F1E8:s=${width}x${height}:r=${fps}:d=${seconds}`,
     `drawbox=x=0:y=0:w=iw:h=ih:color=0xDCE6F2:t=fill:enable='eq(mod(${slide},2),1)'`,
@@ -37,7 +64,7 @@ export function lectureVideoGraph(scene: LectureScene, withText: boolean): strin
     ...[0.62, 0.54, 0.68].map((top, i) =>
       `drawbox=x=iw*${(0.1 + i * 0.1).toFixed(1)}:y=ih*${top}:w=iw*0.06:h=ih*${(0.85 - top).toFixed(2)}:color=0x2E7D32:t=fill:enable='${onLayout(1)}'`),
     ...(withText
-      ? [text(`Lecture 3 - slide %{eif\\:${slide}+1\\:d}`, Math.max(6, Math.round(height / 14)), 'white', 'w*0.08', 'h*0.1'), ...bodies]
+      ? [...titles, ...bodies]
       : [...[0.32, 0.44, 0.56].map((y) => `drawbox=x=iw*0.08:y=ih*${y}:w=iw*0.5:h=ih*0.04:color=0x555555:t=fill`)]),
   ].join(',');
   const head = talkingHead(scene);

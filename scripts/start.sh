@@ -21,6 +21,13 @@ fi
 export SEED_DEMO_USERS="${SEED_DEMO_USERS:-1}"
 
 migrate_and_seed
+# The demo lecture (db/seed/demo-video.ts) is generated beside the build and then waits in
+# the queue for the worker; SEED_DEMO_VIDEO=0 skips it. It never stops the start.
+demo_pid=""
+if [[ "$SEED_DEMO_USERS" == 1 && "${SEED_DEMO_VIDEO:-1}" != 0 ]]; then
+  "$(bin tsx)" db/seed/demo-video.ts &
+  demo_pid=$!
+fi
 log "building the site"
 "$(bin remix)" vite:build --logLevel warn >/dev/null
 
@@ -29,7 +36,7 @@ web_pid=$!
 "$(bin tsx)" workers/index.ts &
 worker_pid=$!
 
-stop_all() { kill -TERM "$web_pid" "$worker_pid" 2>/dev/null || true; }
+stop_all() { kill -TERM "$web_pid" "$worker_pid" ${demo_pid:+"$demo_pid"} 2>/dev/null || true; }
 trap stop_all INT TERM
 
 "$(bin tsx)" scripts/announce.ts || warn "the site did not report healthy yet; see the logs above"
