@@ -14,6 +14,7 @@ import { purgeExpiredSessions } from './handlers/purge-expired-sessions.js';
 import { renderSlides, type SlideJobContext } from './handlers/render-slides.js';
 import { detectPdfFence } from '../media/pdf-pages.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
+import { checkVideoFiles } from './handlers/check-video-files.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
@@ -80,6 +81,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'publish-video': (job) => publishVideo(videoContext, job),
   'remove-video-files': (job) => removeVideoFiles(videoContext, job),
   'sweep-replaced-videos': () => sweepReplacedVideos(videoContext),
+  'check-video-files': (job) => checkVideoFiles(videoContext, job),
   'package-live': (job, token) => packageLive(liveContext, job, token),
   'render-slides': (job) => renderSlides(slideContext, job),
 };
@@ -111,6 +113,7 @@ const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), sta
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });
 await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
 await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hourly'), { every: 3600_000 }, { name: 'sweep-replaced-videos', data: {} });
+await queues.maintenance.upsertJobScheduler(jobId('check-video-files', 'daily'), { every: 24 * 3600_000 }, { name: 'check-video-files', data: {} });
 
 // Each node's own copies of bucket uploads: a scheduled job would run on one node only.
 const sweepCopies = () => void sweepSourceCopies(videoContext).catch((e: Error) => log.warn({ err: e.message }, 'source copy sweep failed'));

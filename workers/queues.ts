@@ -4,13 +4,15 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const queueNames = ['maintenance', 'video', 'slides', 'live'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
   'purge-expired-sessions': { olderThanHours: number };
   'purge-abandoned-uploads': Record<string, never>;
   'sweep-replaced-videos': Record<string, never>;
+  /** One ready video, or (no id) every ready video: are its files all in storage? */
+  'check-video-files': { videoId?: string };
   'remove-video-files': { videoId: string };
   'probe-video': { videoId: string };
   'transcode-video': { videoId: string };
@@ -29,6 +31,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'purge-expired-sessions': 'maintenance',
   'purge-abandoned-uploads': 'maintenance',
   'sweep-replaced-videos': 'maintenance',
+  'check-video-files': 'maintenance',
   'remove-video-files': 'maintenance',
   'probe-video': 'video',
   'transcode-video': 'video',
@@ -52,6 +55,15 @@ export const defaultJobOptions: JobsOptions = {
   removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
   removeOnFail: { count: 5_000, age: 30 * 24 * 3600 },
 };
+
+/**
+ * The id parts of a storage check of one video or of all: one per window. A player's 404s
+ * use ten minutes, so many students meeting the same missing file ask for one check; the
+ * admins' button ten seconds, so a double click runs one and a later click always runs.
+ */
+export function filesCheckIdParts(videoId: string | 'all', now = Date.now(), windowMs = 600_000): [string, string] {
+  return [videoId, `${windowMs / 1000}s-${Math.floor(now / windowMs)}`];
+}
 
 /** Deterministic ids: no `:` (BullMQ reserves it) and never digits only. */
 export function jobId(name: JobName, ...parts: (string | number)[]): string {

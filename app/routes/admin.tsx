@@ -28,6 +28,9 @@ export default function AdminLayout() {
             <NavLink to="/admin/ledger">{t('admin.ledger')}</NavLink>
           </li>
           <li>
+            <NavLink to="/admin/media">{t('admin.media')}</NavLink>
+          </li>
+          <li>
             {/* Bull Board is served beside Remix, not by it: a plain link. */}
             <a href="/admin/queues">{t('admin.queues')}</a>
           </li>

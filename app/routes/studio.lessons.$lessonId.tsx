@@ -157,6 +157,11 @@ export default function StudioLesson() {
                 {failureText(t, f)}
               </p>
             ))}
+            {v.status === 'ready' && v.filesMissingSince ? (
+              <p className="notice warn" role="alert">
+                {t('studio.videos.filesMissing', { count: v.filesMissingCount, since: formatDateTime(locale, v.filesMissingSince) })}
+              </p>
+            ) : null}
             {v.status === 'ready' ? (
               <p>
                 {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>

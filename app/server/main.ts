@@ -10,6 +10,7 @@ import { connectServices, exitOnStartupError } from '../../workers/runtime/start
 import { getEnv } from '../env.server.js';
 import { closeQueues } from '../features/queues.server.js';
 import { closeVideoEvents } from '../features/studio/video-events.server.js';
+import { requestFilesCheck } from '../features/studio/videos.server.js';
 import { closeClassroomHub } from '../features/classrooms/session-hub.server.js';
 import { CLASSROOM_EVENTS_PATH, serveClassroomEvents } from './classroom-events.js';
 import { CLOCK_PATH, serveClock } from './clock.js';
@@ -84,7 +85,9 @@ if (vite) {
   app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
 }
 app.use(LIVE_MEDIA_PREFIX, serveSignedLive({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
-app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
+// A validly signed request for a file that is not there: the ladder may have lost files.
+const onMissingMedia = (videoId: string) => void requestFilesCheck(videoId).catch((error: Error) => getServices().log.warn({ err: error.message }, 'could not ask for a video files check'));
+app.use(MEDIA_PREFIX, serveSignedMedia({ storage: getMediaStorage(), secret: env.SESSION_SECRET, onMissing: onMissingMedia }));
 app.use(SLIDES_PREFIX, serveSignedSlides({ storage: getMediaStorage(), secret: env.SESSION_SECRET }));
 app.use(QUEUE_DASHBOARD_PATH, ...queueDashboard());
 app.use(issueCsrfCookie(env.SECURE_COOKIES));

@@ -32,6 +32,8 @@ type SignedFolder = {
   expired: string;
   /** Cache-Control of playlists, when not the lesson video's revalidate-every-time. */
   playlistCache?: string;
+  /** A validly signed request for a file storage does not have. */
+  onMissing?: (id: string, rest: string) => void;
 };
 
 /**
@@ -40,8 +42,8 @@ type SignedFolder = {
  * Playlists are small and gzip well (the compression middleware does it); segments are
  * served whole or by one byte range.
  */
-export function serveSignedMedia({ storage, secret }: { storage: MediaStorage; secret: string }) {
-  return serveSignedFolder(storage, secret, { verify: verifyMediaSignature, isServable: isServableMediaPath, keyOf: (id, rest) => videoKeys.video(id) + rest, expired: 'This video link has expired or is not valid: reload the lesson page' });
+export function serveSignedMedia({ storage, secret, onMissing }: { storage: MediaStorage; secret: string; onMissing?: SignedFolder['onMissing'] }) {
+  return serveSignedFolder(storage, secret, { verify: verifyMediaSignature, isServable: isServableMediaPath, keyOf: (id, rest) => videoKeys.video(id) + rest, expired: 'This video link has expired or is not valid: reload the lesson page', onMissing });
 }
 
 /** A live broadcast's rolling HLS window (decision 021): its own signing scope, and a playlist that changes every second is never reused. */
@@ -67,7 +69,10 @@ function serveSignedFolder(storage: MediaStorage, secret: string, folder: Signed
     const range = req.headers['if-range'] ? null : parseByteRange(req.headers.range);
     try {
       const file = await storage.read(folder.keyOf(id, rest), range ?? undefined);
-      if (!file) return res.status(404).type('text/plain').send('Not found');
+      if (!file) {
+        folder.onMissing?.(id, rest);
+        return res.status(404).type('text/plain').send('Not found');
+      }
       if (!range && file.etag && req.headers['if-none-match'] === file.etag) {
         file.body.destroy();
         return res.status(304).end();

@@ -40,6 +40,12 @@ export const videos = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     readyAt: timestamp({ withTimezone: true }),
+    /**
+     * Set by the storage check (workers/handlers/check-video-files.ts) while files of a
+     * ready ladder are missing from storage; cleared when they are back.
+     */
+    filesMissingSince: timestamp({ withTimezone: true }),
+    filesMissingCount: integer().notNull().default(0),
   },
   (t) => [
     index('videos_lesson_idx').on(t.lessonId, t.createdAt),

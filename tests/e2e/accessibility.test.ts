@@ -35,7 +35,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     await page.close();
   });
 
-  const adminPages = ['/', '/account', '/account/delete', '/admin/institutions', '/admin/people?q=demo', '/admin/audit', '/institutions/fzu/members'];
+  const adminPages = ['/', '/account', '/account/delete', '/admin/institutions', '/admin/people?q=demo', '/admin/audit', '/admin/media', '/institutions/fzu/members'];
   it(`admin pages: ${adminPages.join(' ')}`, async () => {
     const { context, page } = await logIn(browser, baseUrl, 'admin@demo.edu.cn', { context: { bypassCSP: true } });
     for (const path of adminPages) {

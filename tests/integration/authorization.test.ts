@@ -30,6 +30,7 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/admin/people', adminOnly],
   ['/admin/people/:student', adminOnly],
   ['/admin/audit', adminOnly],
+  ['/admin/media', adminOnly],
   ['/admin/queues', adminOnly],
   ['/institutions/fjnu/members', { ...signedIn(403), registrar: 200, admin: 200 }],
   ['/institutions/mju/members', { ...signedIn(403), admin: 200 }],

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { videos } from '../../../db/schema/index.js';
-import { enqueue } from '../../../workers/queues.js';
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { courses, institutions, lessons, videos } from '../../../db/schema/index.js';
+import { enqueue, filesCheckIdParts } from '../../../workers/queues.js';
 import { getServices } from '../../services.server.js';
 import { getQueues } from '../queues.server.js';
 
@@ -41,6 +41,8 @@ export async function listLessonVideos(lessonId: string) {
       captions: videos.captions,
       createdAt: videos.createdAt,
       readyAt: videos.readyAt,
+      filesMissingSince: videos.filesMissingSince,
+      filesMissingCount: videos.filesMissingCount,
     })
     .from(videos)
     .where(eq(videos.lessonId, lessonId))
@@ -58,4 +60,37 @@ export async function cancelVideo(lessonId: string, videoId: string): Promise<bo
     .returning({ id: videos.id });
   if (rows.length > 0) await enqueue(getQueues(), 'remove-video-files', { videoId }, videoId);
   return rows.length > 0;
+}
+
+/**
+ * Asks the worker to check that a ready video's files (or every ready video's) are all in
+ * storage: at most once per `windowMs`, however often it is asked (filesCheckIdParts).
+ */
+export async function requestFilesCheck(videoId: string | 'all', windowMs?: number): Promise<void> {
+  await enqueue(getQueues(), 'check-video-files', videoId === 'all' ? {} : { videoId }, ...filesCheckIdParts(videoId, Date.now(), windowMs));
+}
+
+/** Ready videos whose files the storage check found missing, longest first (the admins' list). */
+export async function listVideosMissingFiles(limit = 200) {
+  const { db } = getServices();
+  return db
+    .select({
+      videoId: videos.id,
+      since: videos.filesMissingSince,
+      count: videos.filesMissingCount,
+      lessonId: lessons.id,
+      lessonTitleZh: lessons.titleZh,
+      lessonTitleEn: lessons.titleEn,
+      courseTitleZh: courses.titleZh,
+      courseTitleEn: courses.titleEn,
+      institutionZh: institutions.nameZh,
+      institutionEn: institutions.nameEn,
+    })
+    .from(videos)
+    .innerJoin(lessons, eq(lessons.id, videos.lessonId))
+    .innerJoin(courses, eq(courses.id, lessons.courseId))
+    .innerJoin(institutions, eq(institutions.id, courses.institutionId))
+    .where(and(eq(videos.status, 'ready'), isNotNull(videos.filesMissingSince)))
+    .orderBy(asc(videos.filesMissingSince))
+    .limit(limit);
 }
