@@ -4,6 +4,9 @@
 
 export const SUBTITLE_GROUP = 'subs';
 
+/** Each caption language's name in the player's menu, in that language. */
+export const CAPTION_TRACK_NAMES = { 'zh-CN': '中文', en: 'English' } as const;
+
 export interface SubtitleTrack {
   /** BCP 47, e.g. zh-CN. */
   language: string;

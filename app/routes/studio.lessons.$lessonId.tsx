@@ -12,7 +12,7 @@ import { requireLessonTeacher } from '../features/studio/lesson-access.server.js
 import { UploadPanel } from '../features/studio/UploadPanel.js';
 import { StudioLessonNav } from '../features/studio/StudioLessonNav.js';
 import { cancelVideo, listLessonVideos } from '../features/studio/videos.server.js';
-import { attachCaptions } from '../features/studio/captions.server.js';
+import { attachCaptions, pendingCaptions } from '../features/studio/captions.server.js';
 import { captionLanguages, MAX_CAPTION_BYTES } from '../features/studio/captions.js';
 
 export const handle = { hydrate: true };
@@ -29,13 +29,17 @@ const studioActionSchema = z.discriminatedUnion('intent', [cancelSchema, caption
 
 type StudioActionResult =
   | { intent: 'cancel'; ok: boolean }
-  | { intent: 'captions'; ok: true; cues: number }
+  | { intent: 'captions'; ok: true; cues: number; pending: boolean }
   | { intent: 'captions'; ok: false; problem?: { line: number; reason: string }; error?: MessageKey };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
-  return { lesson, videos: await listLessonVideos(lesson.id) };
+  const listed = await listLessonVideos(lesson.id);
+  const videos = await Promise.all(listed.map(async (v) => ({ ...v, pendingCaptions: inTheWorks.includes(v.status) ? await pendingCaptions(v.id) : [] })));
+  return { lesson, videos };
 }
+
+const inTheWorks: readonly string[] = ['queued', 'probing', 'processing'];
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
@@ -52,16 +56,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const outcome = await attachCaptions(lesson.id, v.videoId, v.language, await v.file.text());
   if (outcome.kind === 'no-video') throw data({ reason: 'not-found' as const }, { status: 404 });
   if (outcome.kind === 'bad-file') return data<StudioActionResult>({ intent: 'captions', ok: false, problem: outcome.problem }, { status: 422 });
-  return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues });
+  return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues, pending: outcome.pending });
 }
 
-function CaptionsForm({ videoId, have }: { videoId: string; have: string[] }) {
+function CaptionsForm({ videoId, have, pending }: { videoId: string; have: string[]; pending: string[] }) {
   const t = useT();
   const locale = useLocale();
+  const languages = (list: string[]) => new Intl.ListFormat(locale).format(list.map((l) => t(`language.${l}` as MessageKey)));
   return (
     <details>
       <summary>{t('studio.captions.title')}</summary>
-      {have.length ? <p>{t('studio.captions.have', { languages: new Intl.ListFormat(locale).format(have.map((l) => t(`language.${l}` as MessageKey))) })}</p> : null}
+      {have.length ? <p>{t('studio.captions.have', { languages: languages(have) })}</p> : null}
+      {pending.length ? <p>{t('studio.captions.pending', { languages: languages(pending) })}</p> : null}
       <p className="hint">{t('studio.captions.hint')}</p>
       <Form method="post" encType="multipart/form-data" className="row-form">
         <CsrfInput />
@@ -136,7 +142,7 @@ export default function StudioLesson() {
       {actionData?.intent === 'cancel' && actionData.ok ? <p className="notice ok" role="status">{t('studio.videos.cancelled')}</p> : null}
       {actionData?.intent === 'captions' ? (
         actionData.ok ? (
-          <p className="notice ok" role="status">{t('studio.captions.saved', { cues: actionData.cues })}</p>
+          <p className="notice ok" role="status">{t(actionData.pending ? 'studio.captions.savedPending' : 'studio.captions.saved', { cues: actionData.cues })}</p>
         ) : (
           <p className="notice warn" role="alert">
             {actionData.problem ? t('studio.captions.badLine', { line: actionData.problem.line, reason: actionData.problem.reason }) : t(actionData.error ?? 'errors.formInvalid')}
@@ -167,7 +173,7 @@ export default function StudioLesson() {
                 {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>
               </p>
             ) : null}
-            {v.status === 'ready' ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} /> : null}
+            {v.status === 'ready' || inTheWorks.includes(v.status) ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} pending={v.pendingCaptions} /> : null}
             {['queued', 'probing', 'processing', 'ready'].includes(v.status) ? (
               <IntentButton intent="cancel" fields={{ videoId: v.id }} label={t('studio.videos.cancel')} />
             ) : null}

@@ -7,9 +7,11 @@ import { promisify } from 'node:util';
 import type { Queue } from 'bullmq';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { formatVttTimestamp, parseWebVtt } from '../../media/captions.js';
 import { generateLectureClip } from '../../media/fixtures.js';
 import type { LectureSlide } from '../../media/lecture-scene.js';
 import { MASTER_PLAYLIST } from '../../media/ladder-command.js';
+import { pendingCaptionsPrefix } from '../../workers/captions.js';
 import { createQueue, enqueue } from '../../workers/queues.js';
 import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { createRedis } from '../../workers/runtime/redis.js';
@@ -96,6 +98,7 @@ export async function seedDemoVideo(deps: DemoVideoDeps, options: DemoVideoOptio
   const [teacher] = await db.select({ id: courseTeachers.userId }).from(courseTeachers).where(eq(courseTeachers.courseId, lesson.courseId)).limit(1);
 
   const font = await chineseFont();
+  const slideSeconds = Math.max(2, Math.round(options.seconds / 3));
   const uploadId = randomUUID();
   const work = await mkdtemp(path.join(tmpdir(), 'edu-demo-video-'));
   try {
@@ -106,7 +109,7 @@ export async function seedDemoVideo(deps: DemoVideoDeps, options: DemoVideoOptio
       width: 1280,
       height: 720,
       fps: 30,
-      slideSeconds: Math.max(2, Math.round(options.seconds / 3)),
+      slideSeconds,
       grain: 0,
       slides: font ? DEMO_SLIDES_ZH : DEMO_SLIDES_EN,
       font: font ?? undefined,
@@ -124,6 +127,10 @@ export async function seedDemoVideo(deps: DemoVideoDeps, options: DemoVideoOptio
       .insert(videos)
       .values({ lessonId: lesson.id, uploadId, uploadedBy: teacher?.id ?? null, originalFilename: DEMO_VIDEO_FILENAME, sourceBytes: bytes })
       .returning({ id: videos.id });
+    // Captions that say what the slides say, published with the video (as a teacher's would be).
+    const captions = parseWebVtt(demoCaptions(font ? DEMO_SLIDES_ZH : DEMO_SLIDES_EN, slideSeconds));
+    if (!captions.ok) throw new Error(`demo captions: line ${captions.problem.line}: ${captions.problem.reason}`);
+    await deps.storage.put(`${pendingCaptionsPrefix(video!.id)}${font ? 'zh-CN' : 'en'}.vtt`, Buffer.from(captions.vtt));
     await enqueue(deps.queues, 'probe-video', { videoId: video!.id }, video!.id);
     return { kind: 'queued', videoId: video!.id, bytes, replaced, chineseSlides: font !== null };
   } catch (error) {
@@ -132,6 +139,19 @@ export async function seedDemoVideo(deps: DemoVideoDeps, options: DemoVideoOptio
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** One cue per slide title and line, spread over the time the slide is up; WebVTT text. */
+export function demoCaptions(slides: readonly LectureSlide[], slideSeconds: number): string {
+  const cues = slides.flatMap((slide, k) => {
+    const texts = [slide.title, ...slide.lines];
+    const each = slideSeconds / texts.length;
+    return texts.map((line, j) => {
+      const start = k * slideSeconds + j * each;
+      return `${formatVttTimestamp(start + 0.2)} --> ${formatVttTimestamp(start + each - 0.2)}\n${line}`;
+    });
+  });
+  return ['WEBVTT', ...cues].join('\n\n') + '\n';
 }
 
 /** A fontconfig family that covers Simplified Chinese (fonts-noto-cjk), or null. */

@@ -30,8 +30,8 @@ function seedDemoVideo() {
 }
 
 async function lessonVideos() {
-  return testSql()<{ id: string; status: string; renditions: { name: string }[]; uploaded_by: string | null; original_filename: string }[]>`
-    select v.id, v.status, v.renditions, v.uploaded_by, v.original_filename from videos v
+  return testSql()<{ id: string; status: string; renditions: { name: string }[]; captions: { language: string; cues: number }[]; uploaded_by: string | null; original_filename: string }[]>`
+    select v.id, v.status, v.renditions, v.captions, v.uploaded_by, v.original_filename from videos v
     join lessons l on l.id = v.lesson_id join courses c on c.id = l.course_id
     where c.slug = ${course} and l.position = 1 and v.created_at >= ${startedAt} order by v.created_at`;
 }
@@ -57,6 +57,10 @@ describe('the demo lecture of npm start', { timeout: 300_000 }, () => {
     const [teacher] = await testSql()`select ct.user_id from course_teachers ct join courses c on c.id = ct.course_id where c.slug = ${course}`;
     expect(video.uploaded_by).toBe(teacher!.user_id);
     expect(existsSync(master(video.id))).toBe(true);
+    // Captions that say what the slides say (in the slides' language), on the ladder from the start.
+    const language = /Chinese slides/.test(first.output) ? 'zh-CN' : 'en';
+    expect(video.captions).toEqual([{ language, cues: 12 }]);
+    expect(existsSync(path.join(mediaRoot, 'videos', video.id, 'hls', 'subs', `${language}.vtt`))).toBe(true);
   });
 
   it('leaves a lesson with a video alone, and replaces a ready video whose files are gone', async () => {

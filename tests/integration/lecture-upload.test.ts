@@ -137,6 +137,28 @@ describe('captions', () => {
     expect(res.status).toBe(413);
   });
 
+  it('captions sent while the video is still encoding are published with it, before students see it', async () => {
+    const upload = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'lecture-with-captions.mp4' } });
+    expect(upload.error).toBeNull();
+    const inWorks = await videoOf(upload.url!);
+    expect(['queued', 'probing', 'processing']).toContain(inWorks!.status);
+    const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nWelcome to vectors.\n';
+    const res = await teacher.postMultipart(`/studio/lessons/${lessonId}`, { intent: 'captions', videoId: inWorks!.id as string, language: 'en' }, { file: { name: 'lecture.vtt', type: 'text/vtt', content: vtt } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('会在视频发布时一起发布');
+    const page = await (await teacher.get(`/studio/lessons/${lessonId}`)).text();
+    expect(page.includes('随视频发布的字幕：英文') || (await videoOf(upload.url!))!.status === 'ready').toBe(true);
+
+    const ready = await settled(upload.url!);
+    expect(ready.status).toBe('ready');
+    const [row] = await testSql()`select captions from videos where id = ${ready.id}`;
+    expect(row!.captions).toEqual([{ language: 'en', cues: 1 }]);
+    const ladder = path.join(mediaRoot, ready.storage_prefix as string);
+    expect(await readFile(path.join(ladder, 'subs', 'en.vtt'), 'utf8')).toContain('Welcome to vectors.');
+    expect(await readFile(path.join(ladder, 'master.m3u8'), 'utf8')).toContain('LANGUAGE="en"');
+    expect(existsSync(path.join(mediaRoot, 'videos', ready.id as string, 'captions-pending', 'en.vtt'))).toBe(false);
+  });
+
   it('a student cannot add captions', async () => {
     const student = new FormClient(baseUrl);
     await student.login('student@demo.edu.cn', demoPassword);

@@ -9,6 +9,7 @@ import { mediaPaths } from '../runtime/media-paths.js';
 import { publishFolder, videoKeys } from '../storage/index.js';
 import { failOnLastAttempt, loadLiveVideo, publishVideoEvent, type VideoJobContext } from '../video-jobs.js';
 import { probeSummary } from './transcode-video.js';
+import { publishPendingCaptions } from '../captions.js';
 
 /**
  * Poster and seek thumbnails (made in staging, then published beside the ladder, which
@@ -33,6 +34,8 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
       // The ladder already published under the same prefix stays.
       await publishFolder(ctx.storage, stills, videoKeys.video(videoId), { final: true, keepOthers: true });
     }
+    // Captions the teacher added while it encoded: on the ladder before students see it.
+    const captioned = await publishPendingCaptions(ctx, videoId);
     // Gone before the video is called ready: whoever sees "ready" finds nothing half-made.
     await rm(paths.staging(videoId), { recursive: true, force: true });
     await ctx.db.transaction(async (tx) => {
@@ -42,13 +45,15 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
         .set({ status: 'ready', progressPercent: 100, storagePrefix: paths.ladderPrefix(videoId), readyAt: new Date(), updatedAt: new Date() })
         .where(eq(videos.id, videoId));
     });
+    // Any that arrived during the last steps (the studio publishes those itself once it sees ready).
+    captioned.push(...(await publishPendingCaptions(ctx, videoId)));
     await publishVideoEvent(ctx, { videoId, lessonId: video.lessonId, status: 'ready', progressPercent: 100 });
     // Published: the source is of no further use (other nodes' copies go with their hourly sweep).
     const sourceRemoved = await ctx.uploads.remove(video.uploadId).then(
       () => true,
       (e: Error) => (ctx.log.warn({ videoId, err: e.message }, 'published video kept its upload'), false),
     );
-    return { ready: true, sourceRemoved };
+    return { ready: true, sourceRemoved, captioned };
   } catch (error) {
     return failOnLastAttempt(ctx, job, videoId, error);
   } finally {

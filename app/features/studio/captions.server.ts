@@ -1,64 +1,41 @@
-import { text } from 'node:stream/consumers';
-import { and, eq } from 'drizzle-orm';
-import { parseWebVtt, srtToWebVtt, type CaptionCue, type CaptionProblem } from '../../../media/captions.js';
-import { refreshCourseSearch } from '../../../db/course-search.js';
-import { subtitlePlaylist, withSubtitles } from '../../../media/hls-subtitles.js';
-import { lessons, videos, type VideoCaption } from '../../../db/schema/index.js';
-import { MASTER_PLAYLIST } from '../../../media/ladder-command.js';
-import { videoKeys } from '../../../workers/storage/index.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { parseWebVtt, srtToWebVtt, type CaptionProblem } from '../../../media/captions.js';
+import { videos, type VideoCaption } from '../../../db/schema/index.js';
+import { pendingCaptionLanguages, pendingCaptionsPrefix, publishCaptions, publishPendingCaptions } from '../../../workers/captions.js';
 import { getMediaStorage } from '../learning/media-storage.server.js';
 import { getServices } from '../../services.server.js';
-import { CAPTION_TRACK_NAMES } from '../learning/caption-tracks.js';
 
-
-export type AttachOutcome = { kind: 'ok'; cues: number } | { kind: 'bad-file'; problem: CaptionProblem } | { kind: 'no-video' };
+export type AttachOutcome = { kind: 'ok'; cues: number; pending: boolean } | { kind: 'bad-file'; problem: CaptionProblem } | { kind: 'no-video' };
 
 /**
- * Checks a WebVTT or SubRip file (SubRip is converted), stores it beside the ladder as an
- * HLS subtitle rendition and re-announces every caption language in the master playlist.
- * A bad file changes nothing and names its first wrong line.
+ * Checks a WebVTT or SubRip file (SubRip is converted). A ready video gets it at once as an
+ * HLS subtitle rendition; a video still in the works keeps it until the worker publishes
+ * the video, so a teacher can send the captions in the same sitting as the upload. A bad
+ * file changes nothing and names its first wrong line.
  */
 export async function attachCaptions(lessonId: string, videoId: string, language: VideoCaption['language'], fileText: string): Promise<AttachOutcome> {
   const { db } = getServices();
-  const [video] = await db
-    .select({ captions: videos.captions, durationSeconds: videos.durationSeconds })
-    .from(videos)
-    .where(and(eq(videos.id, videoId), eq(videos.lessonId, lessonId), eq(videos.status, 'ready')));
-  if (!video) return { kind: 'no-video' };
+  const status = async () =>
+    (await db.select({ status: videos.status }).from(videos).where(and(eq(videos.id, videoId), eq(videos.lessonId, lessonId), inArray(videos.status, ['queued', 'probing', 'processing', 'ready']))))[0]?.status;
+  if (!(await status())) return { kind: 'no-video' };
   const body = fileText.replace(/^\uFEFF/, '');
   const parsed = /^WEBVTT/.test(body) ? parseWebVtt(body) : srtToWebVtt(body);
   if (!parsed.ok) return { kind: 'bad-file', problem: parsed.problem };
 
-  const storage = getMediaStorage();
-  const ladder = videoKeys.ladder(videoId);
-  await storage.put(`${ladder}subs/${language}.vtt`, Buffer.from(parsed.vtt));
-  await storage.put(`${ladder}subs/${language}.m3u8`, Buffer.from(subtitlePlaylist(`${language}.vtt`, video.durationSeconds ?? 0)));
-  const captions = [...video.captions.filter((c) => c.language !== language), { language, cues: parsed.cues.length }].sort((a, b) =>
-    a.language.localeCompare(b.language),
-  );
-  const master = await storage.read(`${ladder}${MASTER_PLAYLIST}`);
-  if (!master) return { kind: 'no-video' };
-  const tracks = captions.map((c) => ({ language: c.language, name: CAPTION_TRACK_NAMES[c.language], uri: `subs/${c.language}.m3u8` }));
-  await storage.put(`${ladder}${MASTER_PLAYLIST}`, Buffer.from(withSubtitles(await text(master.body), tracks)));
-  await db.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, videoId));
-  await indexCaptionText(lessonId, language, parsed.cues, captions);
-  return { kind: 'ok', cues: parsed.cues.length };
+  const deps = { db, storage: getMediaStorage() };
+  if ((await status()) === 'ready') {
+    return (await publishCaptions(deps, videoId, language, parsed.vtt, parsed.cues)) === 'ok' ? { kind: 'ok', cues: parsed.cues.length, pending: false } : { kind: 'no-video' };
+  }
+  await deps.storage.put(`${pendingCaptionsPrefix(videoId)}${language}.vtt`, Buffer.from(parsed.vtt));
+  // The worker publishes pending captions before and again after it marks the video ready;
+  // if that happened while this file was being stored, publish it here.
+  const now = await status();
+  if (now === 'ready') await publishPendingCaptions(deps, videoId);
+  if (!now) return { kind: 'no-video' };
+  return { kind: 'ok', cues: parsed.cues.length, pending: now !== 'ready' };
 }
 
-const maxIndexedCaptionChars = 200_000;
-
-/**
- * What the lesson says becomes searchable: the Chinese captions' text (or the English
- * ones while there are no Chinese captions) is kept on the lesson and the course's search
- * tokens are rebuilt.
- */
-async function indexCaptionText(lessonId: string, language: VideoCaption['language'], cues: readonly CaptionCue[], captions: readonly { language: string }[]) {
-  if (language !== 'zh-CN' && captions.some((c) => c.language === 'zh-CN')) return;
-  const { db } = getServices();
-  const spoken = cues
-    .map((c) => c.text.replace(/<[^>]*>/g, ''))
-    .join('\n')
-    .slice(0, maxIndexedCaptionChars);
-  const [lesson] = await db.update(lessons).set({ captionText: spoken }).where(eq(lessons.id, lessonId)).returning({ courseId: lessons.courseId });
-  if (lesson) await refreshCourseSearch(db, lesson.courseId);
+/** Captions sent for a video still in the works, waiting to be published with it. */
+export function pendingCaptions(videoId: string): Promise<VideoCaption['language'][]> {
+  return pendingCaptionLanguages(getMediaStorage(), videoId);
 }

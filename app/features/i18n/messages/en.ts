@@ -316,6 +316,8 @@ export const en = {
   'studio.captions.file': 'Caption file',
   'studio.captions.submit': 'Upload captions',
   'studio.captions.saved': 'Captions added ({cues} cues).',
+  'studio.captions.savedPending': 'Captions received ({cues} cues); they are published with the video.',
+  'studio.captions.pending': 'Captions to be published with the video: {languages}',
   'studio.captions.badLine': 'Line {line} of the caption file is wrong: {reason}',
   'studio.captions.tooBig': 'A caption file can be at most 1 MB.',
   'studio.captions.have': 'Captions: {languages}',

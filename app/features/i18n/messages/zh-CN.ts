@@ -315,6 +315,8 @@ export const zhCN = {
   'studio.captions.file': '字幕文件',
   'studio.captions.submit': '上传字幕',
   'studio.captions.saved': '字幕已添加（{cues} 条）。',
+  'studio.captions.savedPending': '字幕已收到（{cues} 条），会在视频发布时一起发布。',
+  'studio.captions.pending': '随视频发布的字幕：{languages}',
   'studio.captions.badLine': '字幕文件第 {line} 行有误：{reason}',
   'studio.captions.tooBig': '字幕文件不能超过 1 MB。',
   'studio.captions.have': '已有字幕：{languages}',
