@@ -92,7 +92,15 @@ describe('the teacher’s live voice and camera reach the classroom screen', () 
     await teacher.getByRole('button', { name: '停止直播' }).click();
     // Off air: the screen's live picture goes; the recording is processed into a lesson video.
     await screen.getByTestId('live-video').waitFor({ state: 'detached', timeout: 30_000 });
-    await teacher.getByText('录像已作为课程的新课时（草稿）生成').waitFor({ timeout: 180_000 });
+    await teacher
+      .getByText('录像已作为课程的新课时（草稿）生成')
+      .waitFor({ timeout: 180_000 })
+      .catch(async (error: Error) => {
+        // Say how far the recording got: the broadcast, its video, and what the video queue holds.
+        const state = await testSql()`select b.status, b.failure, v.status as video_status, v.progress_percent, v.failures from live_broadcasts b
+          left join videos v on v.id = b.recording_video_id where b.session_id = ${sessionId}`;
+        throw new Error(`${error.message}\nrecording: ${JSON.stringify(state)}`);
+      });
     const [row] = await testSql()<{ lesson_id: string; title_zh: string; draft: boolean; status: string; duration: number }[]>`
       select l.id as lesson_id, l.title_zh, l.draft, v.status, v.duration_seconds as duration from live_broadcasts b
       join lessons l on l.id = b.recording_lesson_id join videos v on v.id = b.recording_video_id where b.session_id = ${sessionId}`;
