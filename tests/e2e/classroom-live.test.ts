@@ -96,7 +96,7 @@ describe('the teacher’s live voice and camera reach the classroom screen', () 
       .getByText('录像已作为课程的新课时（草稿）生成')
       .waitFor({ timeout: 180_000 })
       .catch(async (error: Error) => {
-        // Say how far the recording got: the broadcast, its video, and what the video queue holds.
+        // Say how far the recording got: the broadcast and its video.
         const state = await testSql()`select b.status, b.failure, v.status as video_status, v.progress_percent, v.failures from live_broadcasts b
           left join videos v on v.id = b.recording_video_id where b.session_id = ${sessionId}`;
         throw new Error(`${error.message}\nrecording: ${JSON.stringify(state)}`);
