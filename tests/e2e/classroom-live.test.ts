@@ -89,7 +89,13 @@ describe('the teacher’s live voice and camera reach the classroom screen', () 
     await teacher.screenshot({ path: path.join(shots, 'classroom-live-console.png'), fullPage: true });
     await screen.screenshot({ path: path.join(shots, 'classroom-live-screen.png'), fullPage: true });
 
+    // The next chunk upload never gets an answer, as on a stalled link: going off air must
+    // not wait for it for ever (it is given up and sent again).
+    let stalled = 0;
+    await teacher.route('**/live/chunks?*', (route) => (stalled++ === 0 ? undefined : route.continue()));
+    await expect.poll(() => stalled, { timeout: 10_000 }).toBeGreaterThan(0);
     await teacher.getByRole('button', { name: '停止直播' }).click();
+    await teacher.getByTestId('recording-status').waitFor({ timeout: 45_000 });
     // Off air: the screen's live picture goes; the recording is processed into a lesson video.
     await screen.getByTestId('live-video').waitFor({ state: 'detached', timeout: 30_000 });
     await teacher

@@ -3,7 +3,7 @@ import { useRouteLoaderData } from '@remix-run/react';
 import { useT, type MessageKey } from '../i18n/i18n.js';
 import { livePath, type LiveStatus } from './live-commands.js';
 import type { SessionView } from './session-view.js';
-import { useBroadcaster } from './useBroadcaster.js';
+import { LIVE_REQUEST_TIMEOUT_MS, useBroadcaster } from './useBroadcaster.js';
 
 const RECORDING_POLL_MS = 3_000;
 
@@ -14,9 +14,10 @@ function useRecordingStatus(sessionId: string, watching: boolean) {
     if (!watching) return;
     let stop = false;
     const poll = async () => {
-      const s = (await fetch(livePath(sessionId)).then((r) => r.json() as Promise<LiveStatus>).catch(() => null)) ?? null;
+      // A poll that gets no answer is dropped, not waited on: the next one follows.
+      const s = (await fetch(livePath(sessionId), { signal: AbortSignal.timeout(LIVE_REQUEST_TIMEOUT_MS) }).then((r) => r.json() as Promise<LiveStatus>).catch(() => undefined));
       if (stop) return;
-      setLatest(s?.latest ?? null);
+      if (s !== undefined) setLatest(s?.latest ?? null);
       const done = s?.latest && (s.latest.videoStatus === 'ready' || s.latest.videoStatus === 'failed' || s.latest.status === 'failed');
       if (!done) setTimeout(() => void poll(), RECORDING_POLL_MS);
     };

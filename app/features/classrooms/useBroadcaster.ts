@@ -6,6 +6,14 @@ import { liveChunkPath, livePath } from './live-commands.js';
 export const TIMESLICE_MS = 250;
 /** A chunk is retried this many times (about 2 s in all, within the packager's gap wait). */
 const CHUNK_ATTEMPTS = 4;
+/**
+ * A request that gets no answer is given up after this and counts as failed (a chunk is
+ * then retried). A stalled connection otherwise holds a fetch for minutes, and going off
+ * air waits for every chunk in flight. A chunk is a quarter second of sound (a few KB):
+ * one not through in 5 s is late for the live picture anyway.
+ */
+export const LIVE_REQUEST_TIMEOUT_MS = 15_000;
+const CHUNK_TIMEOUT_MS = 5_000;
 /** The camera picture: low, since it becomes a 240p/15 fps rung anyway. */
 const CAMERA = { width: { ideal: 320 }, height: { ideal: 240 }, frameRate: { ideal: 15, max: 15 } };
 
@@ -41,7 +49,12 @@ export function useBroadcaster(sessionId: string, csrf: string) {
       setBacklog((n) => n + 1);
       try {
         for (let attempt = 0; attempt < CHUNK_ATTEMPTS; attempt++) {
-          const res = await fetch(liveChunkPath(sessionId, broadcastId, seq), { method: 'POST', body: blob, headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf } }).catch(() => null);
+          const res = await fetch(liveChunkPath(sessionId, broadcastId, seq), {
+            method: 'POST',
+            body: blob,
+            headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf },
+            signal: AbortSignal.timeout(CHUNK_TIMEOUT_MS),
+          }).catch(() => null);
           if (res && res.status < 300) return;
           if (res && res.status < 500 && res.status !== 429) break;
           await new Promise((r) => setTimeout(r, reconnectDelay(attempt) / 4));
@@ -59,7 +72,7 @@ export function useBroadcaster(sessionId: string, csrf: string) {
       const body = new FormData();
       body.set('csrf', csrf);
       for (const [k, v] of Object.entries(fields)) body.set(k, v);
-      const res = await fetch(livePath(sessionId), { method: 'POST', body });
+      const res = await fetch(livePath(sessionId), { method: 'POST', body, signal: AbortSignal.timeout(LIVE_REQUEST_TIMEOUT_MS) });
       return { ok: res.ok, body: (await res.json().catch(() => ({}))) as { broadcastId?: string } };
     },
     [sessionId, csrf],
