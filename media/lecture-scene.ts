@@ -29,6 +29,11 @@ export interface LectureSlide {
  */
 const UNSAFE_SLIDE_TEXT = /['\\:%,;[\]]/;
 
+/** A fontconfig family name that can go into drawtext's `font='…'` as it is. */
+export function isSafeFontFamily(family: string): boolean {
+  return /^[\w .-]+$/.test(family);
+}
+
 // Three slide layouts in turn, so consecutive slides differ in text, not only in number.
 const SLIDE_BODIES: readonly (readonly string[])[] = [
   ['Water cycle - evaporation from rivers and lakes', 'Condensation forms clouds above the hills', 'Rainfall in the dry season is below 20 mm', 'Groundwater feeds the village wells'],
@@ -43,7 +48,7 @@ export function lectureVideoGraph(scene: LectureScene, withText: boolean): strin
   if (custom && (custom.length === 0 || custom.some((c) => c.lines.length > 4 || [c.title, ...c.lines].some((t) => UNSAFE_SLIDE_TEXT.test(t))))) {
     throw new Error('custom slides need at least one slide, at most four lines each, and no quote, backslash, colon, percent, comma, semicolon or bracket');
   }
-  if (scene.font !== undefined && !/^[\w .-]+$/.test(scene.font)) throw new Error(`not a font family name: ${scene.font}`);
+  if (scene.font !== undefined && !isSafeFontFamily(scene.font)) throw new Error(`not a font family name: ${scene.font}`);
   const layouts = custom?.length ?? SLIDE_BODIES.length;
   const onLayout = (layout: number) => `eq(mod(${slide},${layouts}),${layout})`;
   const small = Math.max(6, Math.round(height / 26));

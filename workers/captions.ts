@@ -53,9 +53,10 @@ export async function pendingCaptionLanguages(storage: MediaStorage, videoId: st
   return (await storage.list(prefix)).map((o) => languageOf(o.key.slice(prefix.length))).filter((l): l is Language => l !== null);
 }
 
+/** A pending file's language: one the player has a caption track name for. */
 function languageOf(fileName: string): Language | null {
   const language = /^([\w-]+)\.vtt$/.exec(fileName)?.[1];
-  return language === 'zh-CN' || language === 'en' ? language : null;
+  return language !== undefined && Object.hasOwn(CAPTION_TRACK_NAMES, language) ? (language as Language) : null;
 }
 
 /** Captions added while the video was encoding: published now, then no longer pending. Returns their languages. */

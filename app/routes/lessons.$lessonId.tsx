@@ -14,7 +14,7 @@ import { findLessonWithVideo, lessonPageExtras } from '../features/learning/less
 import { noteLessonVisit, requireLessonViewer } from '../features/learning/lesson-viewer.server.js';
 import { signedMediaBase } from '../features/learning/media-urls.server.js';
 import { findPlayerStart } from '../features/learning/player-start.server.js';
-import { CAPTION_TRACK_NAMES } from '../features/learning/caption-tracks.js';
+import { CAPTION_TRACK_NAMES } from '../../media/hls-subtitles.js';
 import { getVideoProgress } from '../features/learning/progress.server.js';
 
 // The only page that loads the player code, and only after its first frame is on screen.

@@ -9,7 +9,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { formatVttTimestamp, parseWebVtt } from '../../media/captions.js';
 import { generateLectureClip } from '../../media/fixtures.js';
-import type { LectureSlide } from '../../media/lecture-scene.js';
+import { isSafeFontFamily, type LectureSlide } from '../../media/lecture-scene.js';
 import { MASTER_PLAYLIST } from '../../media/ladder-command.js';
 import { pendingCaptionsPrefix } from '../../workers/captions.js';
 import { createQueue, enqueue } from '../../workers/queues.js';
@@ -160,7 +160,7 @@ export async function chineseFont(): Promise<string | null> {
     (r) => r.stdout.split('\n').map((line) => line.split(',')[0]!.trim()).filter(Boolean),
     () => [] as string[],
   );
-  const safe = families.filter((f) => /^[\w .-]+$/.test(f));
+  const safe = families.filter(isSafeFontFamily);
   return safe.find((f) => /Sans CJK SC/.test(f)) ?? safe.find((f) => /CJK SC|SC$/.test(f)) ?? safe[0] ?? null;
 }
 

@@ -17,18 +17,19 @@ export async function attachCaptions(lessonId: string, videoId: string, language
   const { db } = getServices();
   const status = async () =>
     (await db.select({ status: videos.status }).from(videos).where(and(eq(videos.id, videoId), eq(videos.lessonId, lessonId), inArray(videos.status, ['queued', 'probing', 'processing', 'ready']))))[0]?.status;
-  if (!(await status())) return { kind: 'no-video' };
+  const before = await status();
+  if (!before) return { kind: 'no-video' };
   const body = fileText.replace(/^\uFEFF/, '');
   const parsed = /^WEBVTT/.test(body) ? parseWebVtt(body) : srtToWebVtt(body);
   if (!parsed.ok) return { kind: 'bad-file', problem: parsed.problem };
 
   const deps = { db, storage: getMediaStorage() };
-  if ((await status()) === 'ready') {
+  if (before === 'ready') {
     return (await publishCaptions(deps, videoId, language, parsed.vtt, parsed.cues)) === 'ok' ? { kind: 'ok', cues: parsed.cues.length, pending: false } : { kind: 'no-video' };
   }
   await deps.storage.put(`${pendingCaptionsPrefix(videoId)}${language}.vtt`, Buffer.from(parsed.vtt));
   // The worker publishes pending captions before and again after it marks the video ready;
-  // if that happened while this file was being stored, publish it here.
+  // if that happened while this file was being checked or stored, publish it here.
   const now = await status();
   if (now === 'ready') await publishPendingCaptions(deps, videoId);
   if (!now) return { kind: 'no-video' };
