@@ -87,7 +87,9 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
           unsent.keep(ranges);
           lastSentPosition = -1;
         };
-        void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).then(
+        // An answer later than the next report counts as lost: the ranges go again with it
+        // (the server merges ranges, so a report that did arrive is not counted twice).
+        void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin', signal: AbortSignal.timeout(REPORT_EVERY_MS) }).then(
           // A refusal (4xx) would be refused again; only a lost or failed answer is retried.
           (res) => (res.status >= 500 ? failed() : unsent.clear()),
           failed,

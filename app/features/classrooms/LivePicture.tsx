@@ -6,11 +6,14 @@ import { LIVE_HLS_CONFIG } from './live-player-config.js';
 import { chooseLiveRung, initialLiveRung, type LiveRungChoice } from './live-rung.js';
 import type { LiveView } from './session-view.js';
 import { SoundButton } from './SoundButton.js';
+import { reconnectDelay } from './backoff.js';
 
 type Playlists = NonNullable<LiveStatus['live']>['playlists'];
 const RUNG_CHECK_MS = 2_000;
 const RETRY_MS = 1_000;
 const STALL_MS = 1_000;
+/** A status answer (a few hundred bytes) that takes longer has been lost. */
+const STATUS_TIMEOUT_MS = 10_000;
 
 /**
  * The teacher's live voice and picture beside the lesson video (picture-in-picture over
@@ -28,14 +31,24 @@ export function LivePicture({ sessionId, live, muted }: { sessionId: string; liv
   // A fatal player error (the first segment not published yet, a web process restarting) starts a fresh player shortly.
   const [attempt, setAttempt] = useState(0);
 
+  // The signed playlists, asked for until they come: one lost answer on a classroom's
+  // link must not leave the screen without the teacher's voice for the whole broadcast.
   useEffect(() => {
     let cancelled = false;
-    void fetch(livePath(sessionId), { headers: { Accept: 'application/json' } })
-      .then((r) => (r.ok ? (r.json() as Promise<LiveStatus>) : null))
-      .then((s) => !cancelled && s?.live?.broadcastId === live.broadcastId && setPlaylists(s.live.playlists))
-      .catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = async (attempt: number) => {
+      const status = await fetch(livePath(sessionId), { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
+        .then((r) => (r.ok ? (r.json() as Promise<LiveStatus>) : null))
+        .catch(() => null);
+      if (cancelled) return;
+      if (status?.live?.broadcastId === live.broadcastId) return setPlaylists(status.live.playlists);
+      // Not on air (yet) by this answer, or no answer: the session stream says it is.
+      timer = setTimeout(() => void ask(attempt + 1), reconnectDelay(attempt));
+    };
+    void ask(0);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
   }, [sessionId, live.broadcastId]);
 

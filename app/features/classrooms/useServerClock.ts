@@ -3,6 +3,9 @@ import { clockSample, estimateClockOffset, nextSampleDelay, type ClockSample } f
 
 const localNow = () => performance.timeOrigin + performance.now();
 
+/** An exchange this slow measures nothing useful (the offset's error is up to half the round trip). */
+const SAMPLE_TIMEOUT_MS = 10_000;
+
 export type ServerClock = { now: () => number; rttMs: () => number | null };
 
 /** The server's time on this screen: a burst of /clock exchanges, then one every 10 s. */
@@ -16,7 +19,8 @@ export function useServerClock(): ServerClock {
     const sample = async () => {
       try {
         const t0 = localNow();
-        const res = await fetch('/clock', { cache: 'no-store' });
+        // A lost answer must not end the sampling (the next one is scheduled after it).
+        const res = await fetch('/clock', { cache: 'no-store', signal: AbortSignal.timeout(SAMPLE_TIMEOUT_MS) });
         const { t1, t2 } = (await res.json()) as { t1: number; t2: number };
         samples.push(clockSample({ t0, t1, t2, t3: localNow() }));
         samples.splice(0, Math.max(0, samples.length - 32));

@@ -40,6 +40,7 @@ export const slidesEn = {
   'prefetch.progress': 'Prepared: {done} / {total} MB',
   'prefetch.complete': 'Prepared: {total} MB, the lesson plays offline.',
   'prefetch.failed': 'Preparing stopped ({reason}); press “Prepare” again to continue.',
+  'prefetch.failedRetrying': 'Preparing stopped ({reason}); it carries on by itself in a minute or when the network is back, or press “Prepare”.',
   'prefetch.unsupported': 'This browser or connection (HTTPS or a local address is needed) cannot keep an offline cache; the lesson will stream.',
   'prefetch.cleared': 'The cache was cleared.',
 } as const;
