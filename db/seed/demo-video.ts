@@ -12,7 +12,8 @@ import { generateLectureClip } from '../../media/fixtures.js';
 import { isSafeFontFamily, type LectureSlide } from '../../media/lecture-scene.js';
 import { MASTER_PLAYLIST } from '../../media/ladder-command.js';
 import { pendingCaptionsPrefix } from '../../workers/captions.js';
-import { createQueue, enqueue } from '../../workers/queues.js';
+import { createQueue } from '../../workers/queues.js';
+import { createVideoFromUpload } from '../../workers/video-intake.js';
 import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { createRedis } from '../../workers/runtime/redis.js';
 import { createMediaStorage, videoKeys } from '../../workers/storage/index.js';
@@ -123,16 +124,14 @@ export async function seedDemoVideo(deps: DemoVideoDeps, options: DemoVideoOptio
     await copyFile(clip, source);
     await deps.uploads.publishSource(uploadId);
     const bytes = (await stat(source)).size;
-    const [video] = await db
-      .insert(videos)
-      .values({ lessonId: lesson.id, uploadId, uploadedBy: teacher?.id ?? null, originalFilename: DEMO_VIDEO_FILENAME, sourceBytes: bytes })
-      .returning({ id: videos.id });
     // Captions that say what the slides say, published with the video (as a teacher's would be).
     const captions = parseWebVtt(demoCaptions(font ? DEMO_SLIDES_ZH : DEMO_SLIDES_EN, slideSeconds));
     if (!captions.ok) throw new Error(`demo captions: line ${captions.problem.line}: ${captions.problem.reason}`);
-    await deps.storage.put(`${pendingCaptionsPrefix(video!.id)}${font ? 'zh-CN' : 'en'}.vtt`, Buffer.from(captions.vtt));
-    await enqueue(deps.queues, 'probe-video', { videoId: video!.id }, video!.id);
-    return { kind: 'queued', videoId: video!.id, bytes, replaced, chineseSlides: font !== null };
+    const video = await createVideoFromUpload(db, deps.queues, { lessonId: lesson.id, uploadId, uploadedBy: teacher?.id ?? null, filename: DEMO_VIDEO_FILENAME, bytes }, (videoId) =>
+      deps.storage.put(`${pendingCaptionsPrefix(videoId)}${font ? 'zh-CN' : 'en'}.vtt`, Buffer.from(captions.vtt)),
+    );
+    if (!video) throw new Error(`demo lecture: upload ${uploadId} already has a video`);
+    return { kind: 'queued', videoId: video.id, bytes, replaced, chineseSlides: font !== null };
   } catch (error) {
     await deps.uploads.remove(uploadId).catch(() => undefined);
     throw error;

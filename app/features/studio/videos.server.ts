@@ -1,29 +1,13 @@
 import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { courses, institutions, lessons, videos } from '../../../db/schema/index.js';
 import { enqueue, filesCheckIdParts } from '../../../workers/queues.js';
+import { createVideoFromUpload as createVideoFromUploadIn, type UploadedVideo } from '../../../workers/video-intake.js';
 import { getServices } from '../../services.server.js';
 import { getQueues } from '../queues.server.js';
 
-/**
- * A finished upload becomes the lesson's video in the works; a newer upload supersedes one
- * still in the works. The probe job is enqueued after the commit.
- */
-export async function createVideoFromUpload(input: { lessonId: string; uploadId: string; uploadedBy: string; filename: string | null; bytes: number }) {
-  const { db } = getServices();
-  const video = await db.transaction(async (tx) => {
-    await tx
-      .update(videos)
-      .set({ status: 'cancelled', updatedAt: new Date() })
-      .where(and(eq(videos.lessonId, input.lessonId), inArray(videos.status, ['queued', 'probing', 'processing'])));
-    const [row] = await tx
-      .insert(videos)
-      .values({ lessonId: input.lessonId, uploadId: input.uploadId, uploadedBy: input.uploadedBy, originalFilename: input.filename, sourceBytes: input.bytes })
-      .onConflictDoNothing({ target: videos.uploadId })
-      .returning({ id: videos.id });
-    return row;
-  });
-  if (video) await enqueue(getQueues(), 'probe-video', { videoId: video.id }, video.id);
-  return video ?? null;
+/** A finished tus upload becomes the lesson's video in the works (workers/video-intake.ts). */
+export async function createVideoFromUpload(input: UploadedVideo) {
+  return createVideoFromUploadIn(getServices().db, getQueues(), input);
 }
 
 export async function listLessonVideos(lessonId: string) {
