@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingLadderFiles, playlistReferences } from './ladder-files.js';
+import { damagedFiles, isUnchangingMediaFile, missingLadderFiles, parseFileSizes, playlistReferences } from './ladder-files.js';
 
 // The shape ffmpeg's HLS muxer and attachCaptions write (media/hls.ts, hls-subtitles.ts).
 const master = [
@@ -69,5 +69,29 @@ describe('missingLadderFiles', () => {
     });
     expect(report.missing).toEqual(['../../other/init_0.mp4', 'https://example.com/seg.m4s', '../../etc/passwd']);
     expect(reads.every((r) => !r.includes('..'))).toBe(true);
+  });
+});
+
+describe('published file sizes', () => {
+  it('names files that are gone or have another size than when published', () => {
+    const published = { 'hls/240p/seg_00000.m4s': 100, 'hls/240p/init_0.mp4': 20, 'poster.jpg': 3000 };
+    expect(damagedFiles(published, new Map(Object.entries(published)))).toEqual([]);
+    expect(damagedFiles(published, new Map([['hls/240p/seg_00000.m4s', 60], ['hls/240p/init_0.mp4', 20]]))).toEqual(['hls/240p/seg_00000.m4s', 'poster.jpg']);
+  });
+
+  it('reads only a record of whole-number sizes', () => {
+    expect(parseFileSizes('{"poster.jpg":3000}')).toEqual({ 'poster.jpg': 3000 });
+    expect(parseFileSizes('{"poster.jpg":"3000"}')).toBeNull();
+    expect(parseFileSizes('[1]')).toBeNull();
+    expect(parseFileSizes('{"poster.jpg":-1}')).toBeNull();
+    expect(parseFileSizes('not json')).toBeNull();
+  });
+
+  it('records segments, init segments and stills, not playlists or captions', () => {
+    expect(['hls/master.m3u8', 'hls/240p/seg_00000.m4s', 'hls/240p/init_0.mp4', 'hls/subs/zh-CN.vtt', 'poster.jpg', 'thumbnails/thumbnails.vtt'].filter(isUnchangingMediaFile)).toEqual([
+      'hls/240p/seg_00000.m4s',
+      'hls/240p/init_0.mp4',
+      'poster.jpg',
+    ]);
   });
 });

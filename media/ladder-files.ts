@@ -53,3 +53,33 @@ export async function missingLadderFiles(present: ReadonlySet<string>, read: (na
   }
   return { referenced: seen.size, missing };
 }
+
+/**
+ * The sizes of a published video's media files, relative to its folder (`hls/240p/seg_00000.m4s`,
+ * `poster.jpg`, `thumbnails/…`), as stored when it was published. Segments, init segments
+ * and stills never change after that (playlists do: captions rewrite the master), so a
+ * later check can tell a file cut short or overwritten from a whole one.
+ */
+export type PublishedFileSizes = Record<string, number>;
+export const FILE_SIZES_NAME = 'files.json';
+
+export const isUnchangingMediaFile = (name: string) => /\.(m4s|mp4|jpg)$/.test(name);
+
+/** What the record names that storage no longer holds at its published size (absent or another size). */
+export function damagedFiles(published: PublishedFileSizes, present: ReadonlyMap<string, number>): string[] {
+  return Object.entries(published)
+    .filter(([name, size]) => present.get(name) !== size)
+    .map(([name]) => name);
+}
+
+/** Parses a stored record; null for anything that is not one (the check then walks the playlists only). */
+export function parseFileSizes(text: string): PublishedFileSizes | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.every(([, size]) => Number.isSafeInteger(size) && (size as number) >= 0) ? (value as PublishedFileSizes) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,6 +80,14 @@ describe('a teacher uploads a lecture and it becomes an HLS ladder', { timeout: 
     const videoDir = path.dirname(ladder);
     expect(existsSync(path.join(videoDir, 'poster.jpg'))).toBe(true);
     expect(existsSync(path.join(videoDir, 'thumbnails', 'thumbnails.vtt'))).toBe(true);
+    // The sizes the storage check holds the files to: every segment, init segment and still, as published.
+    const sizes = JSON.parse(await readFile(path.join(videoDir, 'files.json'), 'utf8')) as Record<string, number>;
+    const rungPlaylists = [...master.matchAll(/^(\w+)\/index\.m3u8$/gm)].length;
+    expect(rungPlaylists).toBe(4);
+    expect(Object.keys(sizes)).toContain('poster.jpg');
+    expect(Object.keys(sizes)).toContain('hls/240p/init_0.mp4');
+    expect(Object.keys(sizes).filter((name) => name.endsWith('.m3u8') || name.endsWith('.vtt'))).toEqual([]);
+    for (const [name, size] of Object.entries(sizes)) expect(statSync(path.join(videoDir, name)).size, name).toBe(size);
     // Nothing half-done is left beside the published ladder.
     expect(readdirSync(videoDir).filter((f) => f.includes('partial'))).toEqual([]);
   });

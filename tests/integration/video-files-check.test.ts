@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../../db/client.js';
 import { demoPassword } from '../../db/seed/demo-data.js';
-import { checkVideoFiles } from '../../workers/handlers/check-video-files.js';
+import { checkVideoFiles, recordPublishedFileSizes, videoFilesReport } from '../../workers/handlers/check-video-files.js';
 import { filesCheckIdParts, jobId } from '../../workers/queues.js';
 import { createRedis } from '../../workers/runtime/redis.js';
 import { LocalMediaStorage } from '../../workers/storage/local-storage.js';
@@ -84,7 +84,7 @@ describe('the storage check of published videos', () => {
     expect((await mark()).files_missing_since).toEqual(first.files_missing_since);
 
     const studio = await (await admin.get(`/studio/lessons/${lessonId}`)).text();
-    expect(studio).toContain('存储中找不到这段视频的 2 个文件');
+    expect(studio).toContain('存储中这段视频有 2 个文件缺失或不完整');
     const list = await admin.get('/admin/media');
     expect(list.status).toBe(200);
     expect(await list.text()).toContain(`href="/lessons/${lessonId}"`);
@@ -92,8 +92,33 @@ describe('the storage check of published videos', () => {
     await writeLadder();
     await checkVideoFiles(ctx, { data: {} });
     expect(await mark()).toEqual({ files_missing_since: null, files_missing_count: 0 });
-    expect(await (await admin.get(`/studio/lessons/${lessonId}`)).text()).not.toContain('存储中找不到');
+    expect(await (await admin.get(`/studio/lessons/${lessonId}`)).text()).not.toContain('缺失或不完整');
     expect(await (await admin.get('/admin/media')).text()).not.toContain(`href="/lessons/${lessonId}"`);
+  });
+
+  it('holds segments and stills to the sizes recorded at publication: a file cut short or a lost poster marks the video', async () => {
+    const poster = path.join(mediaRoot, 'videos', videoId, 'poster.jpg');
+    await writeFile(poster, 'a poster');
+    // As publish-video does once every file is in place.
+    expect(await recordPublishedFileSizes(ctx.storage, videoId)).toBe(7);
+    expect(await checkVideoFiles(ctx, { data: { videoId } })).toEqual({ checked: 1, missing: 0 });
+
+    // Same name, fewer bytes: the playlists alone would not see it.
+    await writeFile(path.join(ladder, '240p/seg_00001.m4s'), 'segm');
+    expect(await videoFilesReport(ctx.storage, videoId)).toEqual({ referenced: 10, missing: ['hls/240p/seg_00001.m4s'] });
+    await rm(poster);
+    expect((await videoFilesReport(ctx.storage, videoId)).missing).toEqual(['hls/240p/seg_00001.m4s', 'poster.jpg']);
+    await checkVideoFiles(ctx, { data: { videoId } });
+    expect((await mark()).files_missing_count).toBe(2);
+
+    await writeLadder();
+    await writeFile(poster, 'a poster');
+    await checkVideoFiles(ctx, { data: { videoId } });
+    expect(await mark()).toEqual({ files_missing_since: null, files_missing_count: 0 });
+    // A video published before the record existed is still walked from its playlists.
+    await rm(path.join(mediaRoot, 'videos', videoId, 'files.json'));
+    await rm(poster);
+    expect(await videoFilesReport(ctx.storage, videoId)).toEqual({ referenced: 9, missing: [] });
   });
 
   it('a player that meets a 404 for a signed file has the worker check that video', async () => {

@@ -9,6 +9,7 @@ import { mediaPaths } from '../runtime/media-paths.js';
 import { publishFolder, videoKeys } from '../storage/index.js';
 import { failOnLastAttempt, loadLiveVideo, publishVideoEvent, type VideoJobContext } from '../video-jobs.js';
 import { probeSummary } from './transcode-video.js';
+import { recordPublishedFileSizes } from './check-video-files.js';
 import { publishPendingCaptions } from '../captions.js';
 
 /**
@@ -36,6 +37,8 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
     }
     // Captions the teacher added while it encoded: on the ladder before students see it.
     const captioned = await publishPendingCaptions(ctx, videoId);
+    // Every segment and still is in place: their sizes, for the storage check to hold them to.
+    await recordPublishedFileSizes(ctx.storage, videoId);
     // Gone before the video is called ready: whoever sees "ready" finds nothing half-made.
     await rm(paths.staging(videoId), { recursive: true, force: true });
     await ctx.db.transaction(async (tx) => {
