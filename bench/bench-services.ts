@@ -30,3 +30,13 @@ async function projectBenchUrls(): Promise<ServiceUrls> {
   if (!local.BENCH_DATABASE_URL || !local.BENCH_REDIS_URL) throw new Error('.data/local.env has no BENCH_ URLs: set DATABASE_URL and REDIS_URL');
   return { DATABASE_URL: local.BENCH_DATABASE_URL, REDIS_URL: local.BENCH_REDIS_URL };
 }
+
+/**
+ * Builds the site as `npm start` does. NODE_ENV=production explicitly: a shell left with
+ * NODE_ENV=test (as `npm test` runs) would bundle React's development build, twice the
+ * JavaScript, into the pages the benchmarks measure.
+ */
+export async function buildSite(): Promise<void> {
+  const result = await run('npx', ['remix', 'vite:build', '--logLevel', 'warn'], { NODE_ENV: 'production' }, 600_000);
+  if (result.code !== 0) throw new Error(`build failed:\n${result.output}`);
+}

@@ -22,8 +22,8 @@ import { courses, lessons, videos } from '../db/schema/index.js';
 import { demoPassword } from '../db/seed/demo-data.js';
 import { launchChromium } from '../tests/support/chromium.js';
 import { FormClient } from '../tests/support/browserless.js';
-import { freePort, run, startProcess, waitFor, type Running } from '../tests/support/processes.js';
-import { benchServices, databaseName } from './bench-services.js';
+import { freePort, startProcess, waitFor, type Running } from '../tests/support/processes.js';
+import { benchServices, buildSite, databaseName } from './bench-services.js';
 import { BENCH_PREFIX, removeBenchCatalog, seedBenchCatalog } from './catalog-seed.js';
 import { round } from './cpu-load.js';
 import { attachReadyVideo } from './pages/lesson-video.js';
@@ -56,10 +56,6 @@ if (args.clean) {
   process.exit(0);
 }
 
-const step = async (what: string, cmd: string, cmdArgs: string[]) => {
-  const result = await run(cmd, cmdArgs, urls, 600_000);
-  if (result.code !== 0) throw new Error(`${what} failed:\n${result.output}`);
-};
 console.log('seeding the generated catalog (once; later runs reuse it)...');
 const seeded = await seedBenchCatalog(db, { institutions: Number(args.institutions), courses: Number(args.courses), teachersPerInstitution: 8 }, console.log);
 console.log(seeded.seeded ? `  seeded in ${seeded.seconds} s` : '  already there');
@@ -74,7 +70,7 @@ await attachReadyVideo(db, demoLesson!.id, mediaRoot);
 
 if (!args['no-build']) {
   console.log('building...');
-  await step('build', 'npx', ['remix', 'vite:build', '--logLevel', 'warn']);
+  await buildSite();
 }
 
 const port = await freePort();
