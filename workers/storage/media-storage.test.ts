@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceEnvSchema, requireS3Settings } from '../runtime/env.js';
 import { contentTypeOf, parseByteRange, resolveByteRange, RangeNotSatisfiableError } from './media-storage.js';
-import { playlistReferences } from './publish-folder.js';
+import { localPlaylistReferences } from './publish-folder.js';
 
 describe('byte ranges', () => {
   it('parses the single ranges players send, and ignores anything else (the whole file is then served)', () => {
@@ -29,7 +29,7 @@ describe('byte ranges', () => {
 describe('playlist references', () => {
   it('lists segments, init segments and renditions, never absolute or remote URLs', () => {
     const playlist = ['#EXTM3U', '#EXT-X-MAP:URI="init.mp4"', '#EXTINF:4,', 'seg_0.m4s', '#EXT-X-MEDIA:TYPE=SUBTITLES,URI="subs/en.m3u8"', 'https://evil.example/x.m4s', '/etc/passwd', ''].join('\n');
-    expect(playlistReferences(playlist)).toEqual(['init.mp4', 'seg_0.m4s', 'subs/en.m3u8']);
+    expect(localPlaylistReferences(playlist)).toEqual(['init.mp4', 'seg_0.m4s', 'subs/en.m3u8']);
   });
 });
 

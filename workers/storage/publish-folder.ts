@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertStoragePrefix, type MediaStorage } from './media-storage.js';
+import { playlistReferences } from '../../media/ladder-files.js';
 
 // Publishing a folder (an HLS ladder, a poster and thumbnails) so that a viewer never
 // meets half of it: every file a playlist names is stored before that playlist, and a
@@ -18,16 +19,9 @@ export type FolderPublication = {
   playlists: { file: string; content: Buffer }[];
 };
 
-/** Relative paths a playlist names: segment lines, and URI="..." of EXT-X-MAP / EXT-X-MEDIA. */
-export function playlistReferences(playlist: string): string[] {
-  const refs: string[] = [];
-  for (const raw of playlist.split('\n')) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (!line.startsWith('#')) refs.push(line);
-    else for (const m of line.matchAll(/URI="([^"]+)"/g)) refs.push(m[1]!);
-  }
-  return refs.filter((ref) => !/^[a-z][\w+.-]*:/i.test(ref) && !ref.startsWith('/'));
+/** The relative paths a playlist names (media/ladder-files.ts), without absolute or other-host references. */
+export function localPlaylistReferences(playlist: string): string[] {
+  return playlistReferences(playlist).filter((ref) => !/^[a-z][\w+.-]*:/i.test(ref) && !ref.startsWith('/'));
 }
 
 const isPlaylist = (file: string) => file.endsWith('.m3u8');
@@ -54,7 +48,7 @@ export async function planFolderPublication(dir: string, { final }: { final: boo
   const present = new Set(all);
   const files = new Set<string>();
   for (const { file, content } of playlists) {
-    for (const ref of playlistReferences(content.toString('utf8'))) {
+    for (const ref of localPlaylistReferences(content.toString('utf8'))) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), ref));
       if (target.startsWith('..') || !present.has(target)) throw new Error(`${file} names ${ref}, which is not there yet`);
       if (!isPlaylist(target)) files.add(target);
