@@ -86,12 +86,22 @@ describe('fetchPatiently', () => {
     behaviours.set('/always-stalls', stallHalfway);
     const stalled = await fetchPatiently(`${base}/always-stalls`, quick).catch((e: unknown) => e);
     expect(stalled).toBeInstanceOf(DownloadError);
-    expect((stalled as DownloadError).message).toBe('no data for 0.3 s');
+    expect(stalled).toMatchObject({ message: 'no data for 0.3 s', kind: 'stalled' });
     expect(counts.get('/always-stalls')).toBe(3);
 
     behaviours.set('/forbidden', (res) => res.writeHead(403).end());
     const refused = await fetchPatiently(`${base}/forbidden`, quick).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ name: 'DownloadError', message: 'HTTP 403', status: 403 });
+    expect(refused).toMatchObject({ name: 'DownloadError', message: 'HTTP 403', status: 403, kind: 'refused' });
+
+    behaviours.set('/always-busy', (res) => res.writeHead(503).end());
+    expect(await fetchPatiently(`${base}/always-busy`, quick).catch((e: unknown) => e)).toMatchObject({ status: null, kind: 'server', httpStatus: 503 });
+    expect(counts.get('/always-busy')).toBe(3);
+    // Nothing listening on the port: a network failure.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await fetchPatiently(`http://127.0.0.1:${port}/x`, quick).catch((e: unknown) => e)).toMatchObject({ kind: 'network' });
     expect(counts.get('/forbidden')).toBe(1);
   });
 

@@ -19,11 +19,17 @@ export interface PatientFetchOptions {
   signal?: AbortSignal;
 }
 
+/** Why the last attempt failed, for a message in the reader's language. */
+export type DownloadFailure = 'network' | 'stalled' | 'refused' | 'server';
+
 export class DownloadError extends Error {
   constructor(
     message: string,
     /** An HTTP status that asking again would not change (4xx), or null. */
     readonly status: number | null,
+    readonly kind: DownloadFailure,
+    /** The HTTP status of a refusal or server error. */
+    readonly httpStatus: number | null = status,
   ) {
     super(message);
     this.name = 'DownloadError';
@@ -69,7 +75,8 @@ async function attempt(url: string, options: PatientFetchOptions): Promise<Patie
     const res = await fetch(url, { ...options.init, signal: controller.signal });
     if (!res.ok) {
       void res.body?.cancel().catch(() => {});
-      throw new DownloadError(`HTTP ${res.status}`, res.status < 500 && res.status !== 408 && res.status !== 429 ? res.status : null);
+      const final = res.status < 500 && res.status !== 408 && res.status !== 429;
+      throw new DownloadError(`HTTP ${res.status}`, final ? res.status : null, final ? 'refused' : 'server', res.status);
     }
     const parts: Uint8Array[] = [];
     let received = 0;
@@ -93,7 +100,7 @@ async function attempt(url: string, options: PatientFetchOptions): Promise<Patie
     }
     return { status: res.status, headers: res.headers, body };
   } catch (e) {
-    if (stalled) throw new DownloadError(`no data for ${options.stallMs / 1000} s`, null);
+    if (stalled) throw new DownloadError(`no data for ${options.stallMs / 1000} s`, null, 'stalled');
     throw e;
   } finally {
     clearTimeout(watchdog);
@@ -112,7 +119,7 @@ export async function fetchPatiently(url: string, options: PatientFetchOptions):
     } catch (e) {
       if (options.signal?.aborted) throw options.signal.reason ?? e;
       const final = e instanceof DownloadError && e.status !== null;
-      if (final || n >= options.attempts) throw e instanceof DownloadError ? e : new DownloadError(e instanceof Error ? e.message : String(e), null);
+      if (final || n >= options.attempts) throw e instanceof DownloadError ? e : new DownloadError(e instanceof Error ? e.message : String(e), null, 'network');
       await sleep((options.retryDelay ?? ((r) => reconnectDelay(r - 1)))(n), options.signal);
     }
   }

@@ -116,22 +116,44 @@ describe('a synchronised lesson: the classroom screen follows the teacher', () =
 
     // The screen, open an hour early, stores the lesson at its rung and every page by itself.
     const screen = await loggedIn('assistant@demo.edu.cn');
-    // The classroom's link drops the first download of one segment: that file is asked for again.
+    // The classroom's link is down for video segments at first: each file is asked for four
+    // times, then the screen says so and waits (it carries on by itself a minute later, or
+    // when the browser is back online). Then the link drops one more download, which is
+    // simply asked for again.
+    let linkDown = true;
     const dropped: string[] = [];
     // On the context: once the service worker controls the page, it makes the network requests.
     await screen.context().route(/\/media\/.*\/seg_\d+\.m4s/, (route) => {
-      if (dropped.length > 0 || route.request().resourceType() !== 'fetch') return route.continue();
-      dropped.push(route.request().url());
+      if (route.request().resourceType() !== 'fetch' || (!linkDown && dropped.includes('once'))) return route.continue();
+      dropped.push(linkDown ? route.request().url() : 'once');
       return route.abort('failed');
     });
     await screen.goto(`${baseUrl}/classroom/sessions/${id}/screen`);
     const status = screen.getByTestId('prefetch-status');
+    await screen.locator('[data-testid="prefetch-status"][data-phase="failed"]').waitFor({ timeout: 60_000 });
+    expect(await status.textContent()).toContain('准备中断（网络连接中断），一分钟后或网络恢复时自动继续');
+    await screen.locator('section[aria-labelledby="prefetch-title"]').screenshot({ path: path.join(shots, 'classroom-prefetch-failed.png') });
+    expect(dropped.length).toBeGreaterThanOrEqual(4);
+    // It waits: it does not start over by itself within the next seconds (the player's own
+    // segment requests, through the same service worker, keep their own retry schedule).
+    const phaseChanges = await status.evaluate(
+      (el) =>
+        new Promise<string[]>((resolve) => {
+          const seen: string[] = [];
+          const watch = new MutationObserver(() => seen.push(el.getAttribute('data-phase') ?? ''));
+          watch.observe(el, { attributes: true, attributeFilter: ['data-phase'] });
+          setTimeout(() => (watch.disconnect(), resolve(seen)), 3_000);
+        }),
+    );
+    expect(phaseChanges).toEqual([]);
+    linkDown = false;
+    await screen.evaluate(() => dispatchEvent(new Event('online')));
     await screen.locator('[data-testid="prefetch-status"][data-phase="complete"]').waitFor({ timeout: 60_000 });
     expect(await status.textContent()).toMatch(/^已准备完毕：\d+\.\d MB/);
     const figures = await status.evaluate((el) => ({ done: Number(el.getAttribute('data-done')), total: Number(el.getAttribute('data-total')) }));
     expect(figures.total).toBeGreaterThan(0);
     expect(figures.done).toBe(figures.total);
-    expect(dropped).toHaveLength(1);
+    expect(dropped.at(-1)).toBe('once');
     expect(await screen.evaluate(async (url) => Boolean(await (await caches.open('edu-classroom-prefetch-v1')).match(url.replace(/^https?:\/\/[^/]+/, '').replace(/^(\/media\/[^/]+)\/\d+\/[\w-]+\//, '$1/-/'))), dropped[0]!)).toBe(true);
     // `ready` resolves as activation starts: wait for it to finish.
     await screen.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated', undefined, { timeout: 15_000 });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/i18n.js';
 import { cacheKeyOf, megabytes, PREFETCH_CACHE, rememberPreparedRung, SERVICE_WORKER_PATH, SERVICE_WORKER_SCOPE, type PrefetchManifest } from './prefetch.js';
 import { inPool } from '../in-pool.js';
-import { fetchPatiently } from '../patient-fetch.js';
+import { DownloadError, fetchPatiently, type DownloadFailure } from '../patient-fetch.js';
 
 type Phase = 'idle' | 'unsupported' | 'preparing' | 'complete' | 'failed' | 'cleared';
 /** Two files at a time: a classroom's link stays busy without starving the live stream. */
@@ -29,12 +29,12 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
   const [manifest, setManifest] = useState<PrefetchManifest | null>(null);
   const [done, setDone] = useState(0);
   const [phase, setPhase] = useState<Phase>('idle');
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState<{ kind: DownloadFailure; status: number | null }>({ kind: 'network', status: null });
   const running = useRef<AbortController | null>(null);
 
   const load = useCallback(async () => {
     const res = await fetch(manifestUrl, { headers: { Accept: 'application/json' } });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new DownloadError(`HTTP ${res.status}`, res.status, res.status >= 500 ? 'server' : 'refused');
     const m = (await res.json()) as PrefetchManifest;
     const cache = await caches.open(PREFETCH_CACHE);
     let have = 0;
@@ -78,9 +78,11 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
       setPhase('complete');
     } catch (e) {
       if (stop.signal.aborted) return;
-      setReason(e instanceof Error ? e.message : String(e));
+      setReason(e instanceof DownloadError ? { kind: e.kind, status: e.httpStatus } : { kind: 'network', status: null });
       setPhase('failed');
     } finally {
+      // A lane still downloading when another failed stops too: a new run starts clean.
+      stop.abort(new Error('finished'));
       if (running.current === stop) running.current = null;
     }
   }, [load]);
@@ -135,7 +137,7 @@ export function PrefetchPanel({ sessionId, classroomId, scheduled }: { sessionId
           <p className="hint">{t('prefetch.lead', { rung: manifest?.rung ?? '…' })}</p>
           <p role="status" data-testid="prefetch-status" data-phase={phase} data-done={done} data-total={manifest?.totalBytes ?? ''}>
             {phase === 'complete' ? t('prefetch.complete', { total }) : t('prefetch.progress', { done: megabytes(done), total })}
-            {phase === 'failed' ? ` ${t(auto ? 'prefetch.failedRetrying' : 'prefetch.failed', { reason })}` : null}
+            {phase === 'failed' ? ` ${t(auto ? 'prefetch.failedRetrying' : 'prefetch.failed', { reason: t(`prefetch.reason.${reason.kind}`, { status: reason.status ?? '', seconds: STALL_MS / 1000 }) })}` : null}
             {phase === 'cleared' ? ` ${t('prefetch.cleared')}` : null}
           </p>
           {manifest ? <progress max={Math.max(1, manifest.totalBytes)} value={done} aria-hidden="true" /> : null}

@@ -41,6 +41,10 @@ export const slidesEn = {
   'prefetch.complete': 'Prepared: {total} MB, the lesson plays offline.',
   'prefetch.failed': 'Preparing stopped ({reason}); press “Prepare” again to continue.',
   'prefetch.failedRetrying': 'Preparing stopped ({reason}); it carries on by itself in a minute or when the network is back, or press “Prepare”.',
+  'prefetch.reason.network': 'the connection failed',
+  'prefetch.reason.stalled': 'no data arrived for {seconds} s',
+  'prefetch.reason.refused': 'the server refused, HTTP {status}',
+  'prefetch.reason.server': 'a server error, HTTP {status}',
   'prefetch.unsupported': 'This browser or connection (HTTPS or a local address is needed) cannot keep an offline cache; the lesson will stream.',
   'prefetch.cleared': 'The cache was cleared.',
 } as const;

@@ -41,6 +41,10 @@ export const slidesZhCN = {
   'prefetch.complete': '已准备完毕：{total} MB，上课可离线播放。',
   'prefetch.failed': '准备中断（{reason}），可再次点击“开始准备”继续。',
   'prefetch.failedRetrying': '准备中断（{reason}），一分钟后或网络恢复时自动继续，也可点击“开始准备”。',
+  'prefetch.reason.network': '网络连接中断',
+  'prefetch.reason.stalled': '连接 {seconds} 秒没有收到数据',
+  'prefetch.reason.refused': '服务器拒绝了请求，HTTP {status}',
+  'prefetch.reason.server': '服务器暂时出错，HTTP {status}',
   'prefetch.unsupported': '此浏览器或连接（需要 HTTPS 或本机地址）不支持离线缓存；上课时将在线播放。',
   'prefetch.cleared': '缓存已清除。',
 } as const;
