@@ -12,7 +12,7 @@ import { requireLessonTeacher } from '../features/studio/lesson-access.server.js
 import { UploadPanel } from '../features/studio/UploadPanel.js';
 import { StudioLessonNav } from '../features/studio/StudioLessonNav.js';
 import { cancelVideo, listLessonVideos } from '../features/studio/videos.server.js';
-import { attachCaptions, pendingCaptions } from '../features/studio/captions.server.js';
+import { attachCaptions, CAPTION_SOURCE_STATUSES, copyCaptions, pendingCaptions } from '../features/studio/captions.server.js';
 import { captionLanguages, MAX_CAPTION_BYTES } from '../features/studio/captions.js';
 
 export const handle = { hydrate: true };
@@ -25,18 +25,29 @@ const captionsSchema = z.object({
   language: z.enum(captionLanguages),
   file: z.instanceof(File, { message: 'errors.required' }).refine((f) => f.size <= MAX_CAPTION_BYTES, 'studio.captions.tooBig'),
 });
-const studioActionSchema = z.discriminatedUnion('intent', [cancelSchema, captionsSchema]);
+const copyCaptionsSchema = z.object({ intent: z.literal('copy-captions'), videoId: z.string().uuid(), fromVideoId: z.string().uuid() });
+const studioActionSchema = z.discriminatedUnion('intent', [cancelSchema, captionsSchema, copyCaptionsSchema]);
 
 type StudioActionResult =
   | { intent: 'cancel'; ok: boolean }
   | { intent: 'captions'; ok: true; cues: number; pending: boolean }
-  | { intent: 'captions'; ok: false; problem?: { line: number; reason: string }; error?: MessageKey };
+  | { intent: 'captions'; ok: false; problem?: { line: number; reason: string }; error?: MessageKey }
+  | { intent: 'copy-captions'; ok: true; languages: string[]; pending: boolean }
+  | { intent: 'copy-captions'; ok: false };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
   const listed = await listLessonVideos(lesson.id);
-  const videos = await Promise.all(listed.map(async (v) => ({ ...v, pendingCaptions: inTheWorks.includes(v.status) ? await pendingCaptions(v.id) : [] })));
-  return { lesson, videos };
+  const videos = await Promise.all(
+    listed.map(async (v) => ({
+      ...v,
+      pendingCaptions: inTheWorks.includes(v.status) ? await pendingCaptions(v.id) : [],
+      // The latest earlier video with captions, offered to a newer one that has none yet.
+      captionSource:
+        listed.find((earlier) => earlier.createdAt < v.createdAt && (CAPTION_SOURCE_STATUSES as readonly string[]).includes(earlier.status) && earlier.captions.length > 0) ?? null,
+    })),
+  );
+  return { lesson, videos: videos.map(({ captionSource, ...v }) => ({ ...v, captionSource: captionSource ? { videoId: captionSource.id, languages: captionSource.captions.map((c) => c.language) } : null })) };
 }
 
 const inTheWorks: readonly string[] = ['queued', 'probing', 'processing'];
@@ -53,13 +64,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const cancelled = await cancelVideo(lesson.id, v.videoId);
     return data<StudioActionResult>({ intent: 'cancel', ok: cancelled }, { status: cancelled ? 200 : 409 });
   }
+  if (v.intent === 'copy-captions') {
+    const copied = await copyCaptions(lesson.id, v.videoId, v.fromVideoId);
+    if (copied.kind === 'no-video') throw data({ reason: 'not-found' as const }, { status: 404 });
+    if (copied.kind === 'no-source') return data<StudioActionResult>({ intent: 'copy-captions', ok: false }, { status: 409 });
+    return data<StudioActionResult>({ intent: 'copy-captions', ok: true, languages: copied.languages, pending: copied.pending });
+  }
   const outcome = await attachCaptions(lesson.id, v.videoId, v.language, await v.file.text());
   if (outcome.kind === 'no-video') throw data({ reason: 'not-found' as const }, { status: 404 });
   if (outcome.kind === 'bad-file') return data<StudioActionResult>({ intent: 'captions', ok: false, problem: outcome.problem }, { status: 422 });
   return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues, pending: outcome.pending });
 }
 
-function CaptionsForm({ videoId, have, pending }: { videoId: string; have: string[]; pending: string[] }) {
+function CaptionsForm({ videoId, have, pending, source }: { videoId: string; have: string[]; pending: string[]; source: { videoId: string; languages: string[] } | null }) {
   const t = useT();
   const locale = useLocale();
   const languages = (list: string[]) => new Intl.ListFormat(locale).format(list.map((l) => t(`language.${l}` as MessageKey)));
@@ -68,6 +85,18 @@ function CaptionsForm({ videoId, have, pending }: { videoId: string; have: strin
       <summary>{t('studio.captions.title')}</summary>
       {have.length ? <p>{t('studio.captions.have', { languages: languages(have) })}</p> : null}
       {pending.length ? <p>{t('studio.captions.pending', { languages: languages(pending) })}</p> : null}
+      {source && have.length === 0 && pending.length === 0 ? (
+        <Form method="post" className="row-form">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="copy-captions" />
+          <input type="hidden" name="videoId" value={videoId} />
+          <input type="hidden" name="fromVideoId" value={source.videoId} />
+          <button type="submit" className="button secondary">
+            {t('studio.captions.copyFrom', { languages: languages(source.languages) })}
+          </button>
+          <span className="hint">{t('studio.captions.copyHint')}</span>
+        </Form>
+      ) : null}
       <p className="hint">{t('studio.captions.hint')}</p>
       <Form method="post" encType="multipart/form-data" className="row-form">
         <CsrfInput />
@@ -149,6 +178,17 @@ export default function StudioLesson() {
           </p>
         )
       ) : null}
+      {actionData?.intent === 'copy-captions' ? (
+        actionData.ok ? (
+          <p className="notice ok" role="status">
+            {t(actionData.pending ? 'studio.captions.copiedPending' : 'studio.captions.copied', { languages: new Intl.ListFormat(locale).format(actionData.languages.map((l) => t(`language.${l}` as MessageKey))) })}
+          </p>
+        ) : (
+          <p className="notice warn" role="alert">
+            {t('studio.captions.copyGone')}
+          </p>
+        )
+      ) : null}
       {videos.length === 0 ? <p>{t('studio.videos.none')}</p> : null}
       <ul className="video-list" aria-live="polite">
         {videos.map((v) => (
@@ -173,7 +213,7 @@ export default function StudioLesson() {
                 {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>
               </p>
             ) : null}
-            {v.status === 'ready' || inTheWorks.includes(v.status) ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} pending={v.pendingCaptions} /> : null}
+            {v.status === 'ready' || inTheWorks.includes(v.status) ? <CaptionsForm videoId={v.id} have={v.captions.map((c) => c.language)} pending={v.pendingCaptions} source={v.captionSource} /> : null}
             {['queued', 'probing', 'processing', 'ready'].includes(v.status) ? (
               <IntentButton intent="cancel" fields={{ videoId: v.id }} label={t('studio.videos.cancel')} />
             ) : null}

@@ -167,6 +167,34 @@ describe('captions', () => {
     expect(existsSync(path.join(mediaRoot, 'videos', ready.id as string, 'captions-pending', 'en.vtt'))).toBe(false);
   });
 
+  it('a new upload of the same recording can take over the previous video\'s captions, only when the teacher asks', async () => {
+    const [previous] = await testSql()<{ id: string }[]>`select id from videos where lesson_id = ${lessonId} and status = 'ready'`;
+    const upload = await tusUpload(baseUrl, clip, { ...as(teacher), metadata: { lessonId, filename: 'same-recording-again.mp4' } });
+    expect(upload.error).toBeNull();
+    const again = (await videoOf(upload.url!))!;
+    const page = await (await teacher.get(`/studio/lessons/${lessonId}`)).text();
+    expect(page).toContain('沿用上一版视频的字幕（英文）');
+    expect(page).toContain(`name="fromVideoId" value="${previous!.id}"`);
+
+    // A video of another lesson is not a source (a replaced one, so no other test's lesson changes).
+    const [elsewhere] = await testSql()<{ id: string }[]>`insert into videos (lesson_id, upload_id, source_bytes, status, captions)
+      select id, ${`copy-captions-${Date.now()}`}, 1, 'replaced', '[{"language":"en","cues":1}]'::jsonb from lessons where id <> ${lessonId} limit 1 returning id`;
+    const refused = await teacher.post(`/studio/lessons/${lessonId}`, { intent: 'copy-captions', videoId: again.id as string, fromVideoId: elsewhere!.id });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('上一版视频的字幕文件已不在存储中');
+
+    const res = await teacher.post(`/studio/lessons/${lessonId}`, { intent: 'copy-captions', videoId: again.id as string, fromVideoId: previous!.id });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/已沿用上一版视频的字幕：英文/);
+    const ready = await settled(upload.url!);
+    expect(ready.status).toBe('ready');
+    const [row] = await testSql()`select captions from videos where id = ${ready.id}`;
+    expect(row!.captions).toEqual([{ language: 'en', cues: 1 }]);
+    expect(await readFile(path.join(mediaRoot, ready.storage_prefix as string, 'subs', 'en.vtt'), 'utf8')).toContain('Welcome to vectors.');
+    // With captions of its own, the offer goes.
+    expect(await (await teacher.get(`/studio/lessons/${lessonId}`)).text()).not.toContain('沿用上一版视频的字幕');
+  });
+
   it('a student cannot add captions', async () => {
     const student = new FormClient(baseUrl);
     await student.login('student@demo.edu.cn', demoPassword);
