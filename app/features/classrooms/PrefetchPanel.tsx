@@ -15,7 +15,7 @@ const PARALLEL = 2;
 const STALL_MS = 30_000;
 const ATTEMPTS = 4;
 /** A screen preparing by itself tries again this long after a failure, or when it comes back online. */
-export const RETRY_AFTER_FAILURE_MS = 60_000;
+const RETRY_AFTER_FAILURE_MS = 60_000;
 
 const supported = () => typeof window !== 'undefined' && window.isSecureContext && 'caches' in window && 'serviceWorker' in navigator;
 
