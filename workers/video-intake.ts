@@ -27,6 +27,10 @@ export async function createVideoFromUpload(
   beforeProbe?: (videoId: string) => Promise<void>,
 ): Promise<{ id: string } | null> {
   const video = await db.transaction(async (tx) => {
+    // A repeated call for an upload already taken changes nothing: it must not cancel a
+    // newer upload's video in the works. (A concurrent repeat meets the unique upload id.)
+    const [taken] = await tx.select({ id: videos.id }).from(videos).where(eq(videos.uploadId, input.uploadId));
+    if (taken) return undefined;
     await tx
       .update(videos)
       .set({ status: 'cancelled', updatedAt: new Date() })
