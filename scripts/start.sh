@@ -29,7 +29,7 @@ if [[ "$SEED_DEMO_USERS" == 1 && "${SEED_DEMO_VIDEO:-1}" != 0 ]]; then
   demo_pid=$!
 fi
 log "building the site"
-"$(bin remix)" vite:build --logLevel warn >/dev/null
+build_site
 
 "$(bin tsx)" app/server/main.ts &
 web_pid=$!

@@ -25,9 +25,7 @@ log "type-check"
 log "lint"
 "$(bin eslint)" --max-warnings=0 .
 log "build"
-# The browser tests run the bundle students get: under NODE_ENV=test Vite would bundle
-# React's development build (451 KB instead of 261 KB, StrictMode's doubled effects).
-NODE_ENV=production "$(bin remix)" vite:build --logLevel warn >/dev/null
+build_site
 migrate_and_seed
 log "tests"
 mkdir -p test-results

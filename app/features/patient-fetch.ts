@@ -25,15 +25,19 @@ export type DownloadFailure = 'network' | 'stalled' | 'refused' | 'server';
 export class DownloadError extends Error {
   constructor(
     message: string,
-    /** An HTTP status that asking again would not change (4xx), or null. */
-    readonly status: number | null,
+    /** `refused` is final (asking again would not change it); the others are retried. */
     readonly kind: DownloadFailure,
     /** The HTTP status of a refusal or server error. */
-    readonly httpStatus: number | null = status,
+    readonly status: number | null = null,
   ) {
     super(message);
     this.name = 'DownloadError';
   }
+}
+
+/** An HTTP error answer: 5xx, 408 and 429 may pass if asked again; another 4xx is a refusal. */
+export function httpFailure(status: number): DownloadFailure {
+  return status >= 500 || status === 408 || status === 429 ? 'server' : 'refused';
 }
 
 export interface PatientDownload {
@@ -75,8 +79,7 @@ async function attempt(url: string, options: PatientFetchOptions): Promise<Patie
     const res = await fetch(url, { ...options.init, signal: controller.signal });
     if (!res.ok) {
       void res.body?.cancel().catch(() => {});
-      const final = res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new DownloadError(`HTTP ${res.status}`, final ? res.status : null, final ? 'refused' : 'server', res.status);
+      throw new DownloadError(`HTTP ${res.status}`, httpFailure(res.status), res.status);
     }
     const parts: Uint8Array[] = [];
     let received = 0;
@@ -100,7 +103,7 @@ async function attempt(url: string, options: PatientFetchOptions): Promise<Patie
     }
     return { status: res.status, headers: res.headers, body };
   } catch (e) {
-    if (stalled) throw new DownloadError(`no data for ${options.stallMs / 1000} s`, null, 'stalled');
+    if (stalled) throw new DownloadError(`no data for ${options.stallMs / 1000} s`, 'stalled');
     throw e;
   } finally {
     clearTimeout(watchdog);
@@ -118,8 +121,8 @@ export async function fetchPatiently(url: string, options: PatientFetchOptions):
       return await attempt(url, options);
     } catch (e) {
       if (options.signal?.aborted) throw options.signal.reason ?? e;
-      const final = e instanceof DownloadError && e.status !== null;
-      if (final || n >= options.attempts) throw e instanceof DownloadError ? e : new DownloadError(e instanceof Error ? e.message : String(e), null, 'network');
+      const final = e instanceof DownloadError && e.kind === 'refused';
+      if (final || n >= options.attempts) throw e instanceof DownloadError ? e : new DownloadError(e instanceof Error ? e.message : String(e), 'network');
       await sleep((options.retryDelay ?? ((r) => reconnectDelay(r - 1)))(n), options.signal);
     }
   }

@@ -38,16 +38,15 @@ type StudioActionResult =
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { lesson } = await requireLessonTeacher(request, context, params.lessonId);
   const listed = await listLessonVideos(lesson.id);
+  // The latest earlier video with captions, offered to a newer one that has none yet.
+  const captionSourceOf = (v: (typeof listed)[number]) => {
+    const earlier = listed.find((e) => e.createdAt < v.createdAt && (CAPTION_SOURCE_STATUSES as readonly string[]).includes(e.status) && e.captions.length > 0);
+    return earlier ? { videoId: earlier.id, languages: earlier.captions.map((c) => c.language) } : null;
+  };
   const videos = await Promise.all(
-    listed.map(async (v) => ({
-      ...v,
-      pendingCaptions: inTheWorks.includes(v.status) ? await pendingCaptions(v.id) : [],
-      // The latest earlier video with captions, offered to a newer one that has none yet.
-      captionSource:
-        listed.find((earlier) => earlier.createdAt < v.createdAt && (CAPTION_SOURCE_STATUSES as readonly string[]).includes(earlier.status) && earlier.captions.length > 0) ?? null,
-    })),
+    listed.map(async (v) => ({ ...v, pendingCaptions: inTheWorks.includes(v.status) ? await pendingCaptions(v.id) : [], captionSource: captionSourceOf(v) })),
   );
-  return { lesson, videos: videos.map(({ captionSource, ...v }) => ({ ...v, captionSource: captionSource ? { videoId: captionSource.id, languages: captionSource.captions.map((c) => c.language) } : null })) };
+  return { lesson, videos };
 }
 
 const inTheWorks: readonly string[] = ['queued', 'probing', 'processing'];
@@ -76,10 +75,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues, pending: outcome.pending });
 }
 
+/** 中文、英文 / Chinese and English: caption languages as a list in the page's language. */
+function languageList(t: Translate, locale: string, list: readonly string[]): string {
+  return new Intl.ListFormat(locale).format(list.map((l) => t(`language.${l}` as MessageKey)));
+}
+
 function CaptionsForm({ videoId, have, pending, source }: { videoId: string; have: string[]; pending: string[]; source: { videoId: string; languages: string[] } | null }) {
   const t = useT();
   const locale = useLocale();
-  const languages = (list: string[]) => new Intl.ListFormat(locale).format(list.map((l) => t(`language.${l}` as MessageKey)));
+  const languages = (list: string[]) => languageList(t, locale, list);
   return (
     <details>
       <summary>{t('studio.captions.title')}</summary>
@@ -181,7 +185,7 @@ export default function StudioLesson() {
       {actionData?.intent === 'copy-captions' ? (
         actionData.ok ? (
           <p className="notice ok" role="status">
-            {t(actionData.pending ? 'studio.captions.copiedPending' : 'studio.captions.copied', { languages: new Intl.ListFormat(locale).format(actionData.languages.map((l) => t(`language.${l}` as MessageKey))) })}
+            {t(actionData.pending ? 'studio.captions.copiedPending' : 'studio.captions.copied', { languages: languageList(t, locale, actionData.languages) })}
           </p>
         ) : (
           <p className="notice warn" role="alert">

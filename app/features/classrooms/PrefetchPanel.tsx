@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/i18n.js';
 import { cacheKeyOf, megabytes, PREFETCH_CACHE, rememberPreparedRung, SERVICE_WORKER_PATH, SERVICE_WORKER_SCOPE, type PrefetchManifest } from './prefetch.js';
 import { inPool } from '../in-pool.js';
-import { DownloadError, fetchPatiently, type DownloadFailure } from '../patient-fetch.js';
+import { DownloadError, fetchPatiently, httpFailure, type DownloadFailure } from '../patient-fetch.js';
 
 type Phase = 'idle' | 'unsupported' | 'preparing' | 'complete' | 'failed' | 'cleared';
 /** Two files at a time: a classroom's link stays busy without starving the live stream. */
@@ -34,7 +34,7 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
 
   const load = useCallback(async () => {
     const res = await fetch(manifestUrl, { headers: { Accept: 'application/json' } });
-    if (!res.ok) throw new DownloadError(`HTTP ${res.status}`, res.status, res.status >= 500 ? 'server' : 'refused');
+    if (!res.ok) throw new DownloadError(`HTTP ${res.status}`, httpFailure(res.status), res.status);
     const m = (await res.json()) as PrefetchManifest;
     const cache = await caches.open(PREFETCH_CACHE);
     let have = 0;
@@ -78,7 +78,7 @@ function usePrefetch(manifestUrl: string, auto: boolean) {
       setPhase('complete');
     } catch (e) {
       if (stop.signal.aborted) return;
-      setReason(e instanceof DownloadError ? { kind: e.kind, status: e.httpStatus } : { kind: 'network', status: null });
+      setReason(e instanceof DownloadError ? { kind: e.kind, status: e.status } : { kind: 'network', status: null });
       setPhase('failed');
     } finally {
       // A lane still downloading when another failed stops too: a new run starts clean.
