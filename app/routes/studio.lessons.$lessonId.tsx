@@ -75,7 +75,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return data<StudioActionResult>({ intent: 'captions', ok: true, cues: outcome.cues, pending: outcome.pending });
 }
 
-/** 中文、英文 / Chinese and English: caption languages as a list in the page's language. */
+/** Caption languages as a list in the page's language ("Chinese and English"). */
 function languageList(t: Translate, locale: string, list: readonly string[]): string {
   return new Intl.ListFormat(locale).format(list.map((l) => t(`language.${l}` as MessageKey)));
 }
