@@ -212,6 +212,11 @@ export default function StudioLesson() {
                 {t('studio.videos.filesMissing', { count: v.filesMissingCount, since: formatDateTime(locale, v.filesMissingSince) })}
               </p>
             ) : null}
+            {v.status === 'processing' && v.published ? (
+              <p className="notice ok" role="status">
+                {t('studio.videos.playableEarly')} <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>
+              </p>
+            ) : null}
             {v.status === 'ready' ? (
               <p>
                 {t('video.rungs', { rungs: v.renditions.map((r) => r.name).join(' / ') })} · <a href={`/lessons/${lesson.id}`}>{t('studio.videos.watch')}</a>

@@ -109,6 +109,13 @@ describe('a chunked lecture played while its later chunks are still encoding', (
     }, SECONDS - 2);
     expect(seekedTo).toBeLessThanOrEqual((await listedSeconds()) + 0.1);
     await page.screenshot({ path: path.join(shots, 'chunked-early-playback.png'), fullPage: true });
+    // The teacher's studio says students can already start, while it still shows the progress.
+    const teacher = (await logIn(browser, baseUrl, 'teacher@demo.edu.cn', { context: { viewport: { width: 1024, height: 900 } } })).page;
+    await teacher.goto(`${baseUrl}/studio/lessons/${lessonId}`);
+    const item = teacher.locator('.video-list li[data-video-status="processing"]');
+    await item.getByText('学生现在就可以从头观看已转码的部分').waitFor();
+    expect(await item.getByRole('link', { name: '以学生身份观看' }).getAttribute('href')).toBe(`/lessons/${lessonId}`);
+    await teacher.screenshot({ path: path.join(shots, 'studio-playable-early.png'), fullPage: true });
     await video.resume();
 
     // No reload: hls.js reloads the EVENT playlists, sees the appended chunks, then ENDLIST.

@@ -27,6 +27,8 @@ export async function listLessonVideos(lessonId: string) {
       readyAt: videos.readyAt,
       filesMissingSince: videos.filesMissingSince,
       filesMissingCount: videos.filesMissingCount,
+      // Set while processing only once the lowest rungs are published early (workers/video-publishing.ts).
+      published: isNotNull(videos.storagePrefix),
     })
     .from(videos)
     .where(eq(videos.lessonId, lessonId))

@@ -308,6 +308,7 @@ export const en = {
   'studio.videos.cancel': 'Cancel and delete',
   'studio.videos.cancelled': 'Cancelled.',
   'studio.videos.watch': 'Watch as a student',
+  'studio.videos.playableEarly': 'Students can already watch what is transcoded, from the start; the rest follows by itself as it is transcoded, with nothing to publish.',
   'studio.videos.refresh': 'Refresh status',
   'studio.videos.filesMissing': 'Storage is missing {count} files of this video, or holds them cut short (found {since}), so students cannot watch all of it. Please upload the video again; the new one replaces it once it is published.',
   'studio.captions.title': 'Captions',

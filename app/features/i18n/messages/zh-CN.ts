@@ -307,6 +307,7 @@ export const zhCN = {
   'studio.videos.cancel': '取消并删除',
   'studio.videos.cancelled': '已取消。',
   'studio.videos.watch': '以学生身份观看',
+  'studio.videos.playableEarly': '学生现在就可以从头观看已转码的部分，后面的部分转码后会自动接上，不必再发布。',
   'studio.videos.refresh': '刷新状态',
   'studio.videos.filesMissing': '存储中这段视频有 {count} 个文件缺失或不完整（{since} 起发现），学生无法完整观看。请重新上传这段视频，新视频发布后会替换它。',
   'studio.captions.title': '字幕',
