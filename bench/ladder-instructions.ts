@@ -7,7 +7,8 @@
  * this run, on the first seconds of the bench lecture. On this VM the cores' speed
  * changes from minute to minute: the same command pinned to each core at the same moment
  * differed by up to 12 % in CPU time, so effects under about 10 % cannot be seen in
- * seconds. Instruction counts repeat exactly and do not depend on the host's load.
+ * seconds. The total instruction count repeats (13.72 G for the current settings in four
+ * runs) whatever the host's load; its split between libraries moves by a few per cent.
  * They are not time: valgrind hides AVX-512, so x264 and zimg run their AVX2 code, and a
  * memory-bound instruction costs more than an arithmetic one. Use them to rank options,
  * then confirm with bench:transcode.
@@ -17,7 +18,7 @@
  * the ladder and copied, as the worker does, so only the video path is counted.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -28,6 +29,7 @@ import { planLadder } from '../media/ladder.js';
 import { inPool } from '../app/features/in-pool.js';
 import { prepareSource } from './lecture-source.js';
 import { runFfmpeg } from './ladder-baselines.js';
+import { measureRungBitrate } from './rung-quality.js';
 
 const run = promisify(execFile);
 
@@ -97,7 +99,7 @@ try {
     const started = performance.now();
     await run('valgrind', ['--tool=callgrind', `--callgrind-out-file=${profile}`, 'ffmpeg', ...command], { maxBuffer: 64 * 1024 * 1024 });
     const byLibrary = await instructionsByLibrary(profile);
-    const rungKbps = await rungBitrates(outDir, seconds);
+    const rungKbps = await rungBitrates(outDir, plan.segmentSeconds);
     console.log(`${variant.name}: ${gigas(sum(byLibrary))} G instructions (${Math.round((performance.now() - started) / 1000)} s under callgrind)`);
     results[variants.indexOf(variant)] = { name: variant.name, byLibrary, rungKbps };
   });
@@ -151,18 +153,11 @@ function groupLibraries(byLibrary: Record<string, number>): Record<string, numbe
   return parts;
 }
 
-/** Video + copied audio per rung: bytes of its segments over the clip's length. */
-async function rungBitrates(outDir: string, clipSeconds: number): Promise<Record<string, number>> {
-  const rates: Record<string, number> = {};
-  for (const entry of await readdir(outDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    let bytes = 0;
-    for (const file of await readdir(join(outDir, entry.name))) {
-      if (file.endsWith('.m4s')) bytes += (await stat(join(outDir, entry.name, file))).size;
-    }
-    rates[entry.name] = Math.round((bytes * 8) / clipSeconds / 100) / 10;
-  }
-  return rates;
+/** Video + copied audio per rung, as bench:transcode measures it (measureRungBitrate). */
+async function rungBitrates(outDir: string, segmentSeconds: number): Promise<Record<string, number>> {
+  const rungs = (await readdir(outDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const rates = await Promise.all(rungs.map(async (rung) => [rung, (await measureRungBitrate(join(outDir, rung), segmentSeconds)).averageKbps] as const));
+  return Object.fromEntries(rates);
 }
 
 function sum(byLibrary: Record<string, number>): number {

@@ -27,7 +27,7 @@ export async function listLessonVideos(lessonId: string) {
       readyAt: videos.readyAt,
       filesMissingSince: videos.filesMissingSince,
       filesMissingCount: videos.filesMissingCount,
-      // Set while processing only once the lowest rungs are published early (workers/video-publishing.ts).
+      // While processing, set only once the first part of every rung is published early (markPlayable).
       published: isNotNull(videos.storagePrefix),
     })
     .from(videos)
