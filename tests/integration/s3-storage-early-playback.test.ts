@@ -1,17 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
+import { isLadderPlayable } from '../../media/early-playback.js';
 import { generateLectureClip } from '../../media/fixtures.js';
 import { S3MediaStorage } from '../../workers/storage/s3-storage.js';
 import { FormClient } from '../support/browserless.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { testServiceEnv } from '../support/env.js';
-import { freePort, run, startProcess, waitFor, type Running } from '../support/processes.js';
+import { freePort, freezeProcesses, run, startProcess, waitFor, type Running } from '../support/processes.js';
 import { startS3Server, type RunningS3 } from '../support/s3-server.js';
 
 // A multi-node set-up in miniature: a web node and a worker that share no media folder
@@ -28,6 +29,7 @@ let queues: Record<'video' | 'maintenance', Queue>;
 const running: Running[] = [];
 let lessonId = '';
 let videoId = '';
+let resumeEncoder = () => {};
 
 async function video() {
   const [row] = await testSql()<{ status: string; storage_prefix: string | null; progress_percent: number; renditions: { name: string; playlist: string }[] }[]>`
@@ -81,6 +83,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  resumeEncoder();
   // A node that died during the tests says why.
   for (const r of running) if (r.child.exitCode !== null || r.child.signalCode !== null) console.error(`exited early (${r.child.exitCode ?? r.child.signalCode}):\n${r.output()}`);
   for (const r of running) r.child.kill('SIGTERM');
@@ -98,6 +101,17 @@ afterAll(async () => {
 
 const rungsOf = (master: string) => [...new Set([...master.matchAll(/(\w+)\/index\.m3u8/g)].map((m) => m[1]!))];
 
+/** True once the ladder ffmpeg writes in the worker's staging folder has a segment in every rung. */
+async function stagingLadderPlayable(): Promise<boolean> {
+  const staging = path.join(workerRoot, 'staging', videoId);
+  const files = await readdir(staging, { recursive: true }).catch(() => [] as string[]);
+  const master = files.find((f) => path.basename(f) === 'master.m3u8');
+  if (!master) return false;
+  const dir = path.join(staging, path.dirname(master));
+  const rungs = rungsOf(await readFile(path.join(dir, 'master.m3u8'), 'utf8').catch(() => ''));
+  return rungs.length > 0 && isLadderPlayable(dir, rungs);
+}
+
 /** The signed folder a signed-in student is handed on the lesson page. */
 async function studentMediaBase(): Promise<string> {
   const student = new FormClient(baseUrl);
@@ -111,7 +125,17 @@ async function studentMediaBase(): Promise<string> {
 describe('a lecture published to S3-compatible storage', () => {
   it('lets a student start on the lowest rung while the higher rungs still encode', async () => {
     await queues.video.add('transcode-video', { videoId }, { jobId: `transcode-video--${videoId}`, attempts: 2 });
-    await waitFor(async () => (await video()).storage_prefix !== null, 240_000, 'the lowest rungs to be published early');
+    // Once every rung has its first segment, the encoder is held still until the checks
+    // below are done: a fast machine otherwise finished this clip before the student's
+    // first request (CI, stop 14), and the early state was never seen.
+    await waitFor(async () => {
+      if (!(await stagingLadderPlayable())) return false;
+      const frozen = await freezeProcesses(`ffmpeg .*${workerRoot}`);
+      resumeEncoder = frozen.resume;
+      onTestFinished(() => frozen.resume());
+      return frozen.pids.length > 0;
+    }, 240_000, 'every rung’s first segment in the worker’s staging folder');
+    await waitFor(async () => (await video()).storage_prefix !== null, 60_000, 'the lowest rungs to be published early');
     const base = await studentMediaBase();
     expect(base).toContain(`/media/${videoId}/`);
 

@@ -88,3 +88,24 @@ export async function cuttingProxy(port: number, cutAfterBytes: number): Promise
   const { port: own } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${own}`, cut, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * Holds still (SIGSTOP) every process whose command line matches `pattern` (pgrep -f), so a
+ * test can look at a moment a fast machine would otherwise race past; `resume` lets them go
+ * on (SIGCONT). No pids when nothing matched.
+ */
+export async function freezeProcesses(pattern: string): Promise<{ pids: number[]; resume: () => void }> {
+  const { output } = await run('pgrep', ['-f', pattern]);
+  const pids = output.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // It has already exited.
+      }
+    }
+  };
+  signal('SIGSTOP');
+  return { pids, resume: () => signal('SIGCONT') };
+}
