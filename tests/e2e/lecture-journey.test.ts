@@ -245,6 +245,61 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     expect(Number(row!.source_bytes)).toBe(12 * 1024 * 1024);
     await context.close();
   });
+  it('an upload cut off by a reload resumes from the server’s last byte when the same file is picked again', async () => {
+    const { context, page } = await logIn(browser, baseUrl, 'teacher@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
+    // 24 MB: three PATCHes of 8 MB. The page is reloaded as the second one leaves, as a
+    // teacher's tab closed mid-upload. (Not a video: only the upload is under test.)
+    const name = `reload-${Date.now()}.mp4`;
+    const file = path.join(dir, name);
+    const total = 24 * 1024 * 1024;
+    await writeFile(file, randomBytes(total));
+    let patches = 0;
+    let secondLeft!: () => void;
+    const secondLeaves = new Promise<void>((resolve) => (secondLeft = resolve));
+    await context.route('**/uploads/tus/**', async (route) => {
+      if (route.request().method() === 'PATCH' && ++patches === 2) secondLeft();
+      return route.fallback();
+    });
+    await page.goto(`${baseUrl}/studio/lessons/${lessonId}`);
+    await page.setInputFiles('#lecture-file', file);
+    await page.getByRole('button', { name: '开始上传' }).click();
+    await secondLeaves;
+    await page.reload();
+    await context.unroute('**/uploads/tus/**');
+    // Where the server says the upload stopped (the first 8 MB at least, and whatever of the
+    // second PATCH it kept). The resumed upload's PATCHes wait until the page has been read:
+    // on loopback the rest would be sent before anyone could see the message.
+    const sent: string[] = [];
+    let offset = -1;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/uploads/tus')) sent.push(r.method());
+    });
+    page.on('response', (r) => {
+      if (r.request().method() === 'HEAD' && new URL(r.url()).pathname.startsWith('/uploads/tus/')) offset = Number(r.headers()['upload-offset']);
+    });
+    let release!: () => void;
+    const looked = new Promise<void>((resolve) => (release = resolve));
+    await context.route('**/uploads/tus/**', async (route) => {
+      if (route.request().method() === 'PATCH') await looked;
+      return route.fallback();
+    });
+    await page.setInputFiles('#lecture-file', file);
+    await page.getByRole('button', { name: '开始上传' }).click();
+    await page.getByText(/^从 \d+% 处继续上传。$/).waitFor({ timeout: 30_000 });
+    expect(offset).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    const percent = Math.floor((offset / total) * 100);
+    await expect(page.getByText(`从 ${percent}% 处继续上传。`).textContent()).resolves.toBeTruthy();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(new RegExp(`^已上传 ${percent}%`));
+    await page.screenshot({ path: path.join(shots, 'studio-upload-resumed.png') });
+    release();
+    await page.getByText('上传完成。').waitFor({ timeout: 30_000 });
+    // No new upload was created (no POST): the same one went on from the server's offset.
+    expect(sent[0]).toBe('HEAD');
+    expect(sent).not.toContain('POST');
+    const [row] = await testSql()<{ source_bytes: string }[]>`select source_bytes::text from videos where original_filename = ${name}`;
+    expect(Number(row!.source_bytes)).toBe(total);
+    await context.close();
+  });
   it('what a student watched while the link was down reaches the server once it is back', async () => {
     await testSql()`delete from lesson_video_progress where lesson_id = ${lessonId} and user_id = (select id from users where email = 'student@demo.edu.cn')`;
     const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });

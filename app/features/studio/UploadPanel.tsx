@@ -29,6 +29,9 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
   async function start() {
     if (!file) return;
     const { Upload } = await import('tus-js-client');
+    // Set while resuming an earlier upload: the server's answer to tus's HEAD says where it
+    // stopped, which the teacher is told (the bar would otherwise just jump ahead).
+    let resuming = false;
     const u = new Upload(file, {
       endpoint: '/uploads/tus',
       chunkSize: 8 * MB,
@@ -37,6 +40,14 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
       metadata: { lessonId, filename: file.name, filetype: file.type },
       onProgress: (sent, total) =>
         setState((s) => ({ kind: 'uploading', sent, total, resumedAt: s.kind === 'uploading' ? s.resumedAt : null })),
+      onAfterResponse: (req, res) => {
+        if (!resuming) return;
+        resuming = false;
+        const offset = Number(res.getHeader('Upload-Offset'));
+        // A refused HEAD (the upload expired) means tus starts again from 0: nothing to say.
+        if (req.getMethod() !== 'HEAD' || res.getStatus() !== 200 || !(offset > 0)) return;
+        setState((s) => (s.kind === 'uploading' ? { ...s, sent: Math.max(s.sent, offset), resumedAt: offset } : s));
+      },
       onSuccess: () => {
         setState({ kind: 'done' });
         onUploaded();
@@ -50,6 +61,7 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
     const previous = await u.findPreviousUploads();
     if (previous[0]) {
       u.resumeFromPreviousUpload(previous[0]);
+      resuming = true;
       setState({ kind: 'uploading', sent: 0, total: file.size, resumedAt: null });
     }
     upload.current = u;
@@ -110,6 +122,7 @@ export function UploadPanel({ lessonId, onUploaded }: { lessonId: string; onUplo
           <p role="status" aria-live="polite">
             {t('studio.upload.progress', { percent: percent(progress.sent, progress.total), sent: formatBytes(progress.sent), total: formatBytes(progress.total) })}
           </p>
+          {state.kind === 'uploading' && state.resumedAt !== null ? <p className="hint">{t('studio.upload.resumed', { percent: percent(state.resumedAt, state.total) })}</p> : null}
         </div>
       ) : null}
       {state.kind === 'failed' ? (
