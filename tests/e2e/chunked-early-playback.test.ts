@@ -138,4 +138,42 @@ describe('a chunked lecture played while its later chunks are still encoding', (
     }, SECONDS - 10);
     expect(late).toBeCloseTo(SECONDS - 10, 0);
   }, 420_000);
+
+  it('once ready, on a slow link: the first frame shows the whole lecture’s length and a jump made before hls.js arrives is kept', async () => {
+    // The first test's student stops reporting positions: this one starts from the beginning.
+    for (const open of browser.contexts()) await open.close();
+    await testSql()`delete from lesson_video_progress where lesson_id = ${lessonId} and user_id = (select id from users where email = 'student@demo.edu.cn')`;
+    expect((await status()).status).toBe('ready');
+    const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // A rural classroom's link: the page's bundles take seconds, the first segment does not.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 300, downloadThroughput: 256_000 / 8, uploadThroughput: 256_000 / 8 });
+    await page.goto(`${baseUrl}/lessons/${lessonId}`, { waitUntil: 'commit' });
+    type Handover = { lectureFirstFrame?: { state: string } };
+    await page.waitForFunction(() => (window as unknown as Handover).lectureFirstFrame?.state === 'ready', undefined, { timeout: 30_000 });
+    // Still the inline script's MediaSource (hls.js takes it over and removes the handover).
+    const early = await page.evaluate(() => {
+      const v = document.querySelector('video')!;
+      const waiting = (window as unknown as Handover).lectureFirstFrame !== undefined;
+      if (waiting) v.currentTime = 100;
+      return { waiting, duration: v.duration, buffered: v.buffered.end(v.buffered.length - 1) };
+    });
+    expect(early.waiting).toBe(true);
+    expect(early.buffered).toBeLessThanOrEqual(4.1);
+    // Before, the length was the first segment's and the jump snapped back to it.
+    expect(early.duration).toBeCloseTo(SECONDS, 0);
+    await page.getByTestId('lecture-video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      void v.play().catch(() => {});
+    });
+    // hls.js took over and went on from the jump, not from the first segment's end.
+    await page.waitForFunction(() => (window as unknown as Handover).lectureFirstFrame === undefined, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => {
+      const v = document.querySelector('video')!;
+      return !v.seeking && v.currentTime >= 100 && v.readyState >= 2;
+    }, undefined, { timeout: 60_000 });
+    await context.close();
+  });
 });

@@ -11,7 +11,7 @@ import { BANDWIDTH_KEY, nativePlaylist, parseQuality, QUALITY_KEY, qualityValue,
 
 type Rendition = { name: string; height: number | null };
 type Caption = { language: string; label: string; src: string };
-type Start = { initUrl: string; segmentUrl: string; startAt: number; mimeType: string };
+type Start = { initUrl: string; segmentUrl: string; startAt: number; listedSeconds: number; mimeType: string };
 export type PlayerVideo = { id: string; base: string; renditions: Rendition[]; resumeAt: number; captions: Caption[]; start: Start | null; viewerKey: string };
 
 const VIDEO_ELEMENT_ID = 'lecture-video';
@@ -84,13 +84,16 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
         }
         return;
       }
+      // A jump made while hls.js was on its way (the first frame's controls already show the
+      // whole lecture) is where it starts; otherwise where the first frame is playing.
+      const from = el.currentTime > 0 ? el.currentTime : startAt;
       hls = new HlsClass({
         capLevelToPlayerSize: true,
         abrEwmaDefaultEstimate: rememberedBandwidth(localStorage.getItem(BANDWIDTH_KEY)),
         startFragPrefetch: true,
         // Always an explicit start: a lecture still encoding has EVENT playlists, which
         // hls.js would otherwise join at the live edge instead of the beginning.
-        startPosition: startAt,
+        startPosition: from,
         maxBufferLength: 20,
         backBufferLength: 30,
       });
@@ -99,7 +102,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
       player.on(HlsClass.Events.FRAG_LOADED, () => localStorage.setItem(BANDWIDTH_KEY, String(Math.round(player.bandwidthEstimate))));
       stopRecovery = keepLoading(player, HlsClass.Events, {
         src,
-        resumeAt: () => (el.currentTime > 0 ? el.currentTime : startAt),
+        resumeAt: () => (el.currentTime > 0 ? el.currentTime : from),
         onProblem: setProblem,
         onRenewLinks: renewLinks,
         failures,

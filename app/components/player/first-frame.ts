@@ -13,6 +13,8 @@ export interface FirstFrameConfig {
   segmentUrl: string;
   /** The position the segment starts at is below this (resume); 0 for the start. */
   startAt: number;
+  /** The lecture's listed length: the controls show it, and a jump past the first segment waits for hls.js. */
+  listedSeconds: number;
   mimeType: string;
   qualityKey: string;
   /** Shown only when no frame will come from here: it would take a fifth of the link from the first segment. */
@@ -67,6 +69,9 @@ export function startFirstFrame(c: FirstFrameConfig): void {
     () => {
       const buffer = mediaSource.addSourceBuffer(c.mimeType);
       handover.sourceBuffer = buffer;
+      // Otherwise the length would be the first segment's (4 s) until hls.js arrives, and a
+      // student's jump to later in the lecture would snap back to it.
+      if (c.listedSeconds > 0) mediaSource.duration = c.listedSeconds;
       const append = (data: ArrayBuffer) =>
         new Promise<void>((resolve, reject) => {
           buffer.addEventListener('updateend', () => resolve(), { once: true });

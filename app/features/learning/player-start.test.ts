@@ -53,6 +53,7 @@ describe('the first frame’s media', () => {
       initUrl: '/media/v/1/sig/hls/144p/init_4.mp4',
       segmentUrl: '/media/v/1/sig/hls/144p/seg_00001.m4s',
       startAt: 5,
+      listedSeconds: 10.5,
       mimeType: 'video/mp4; codecs="avc1.64000b,mp4a.40.2"',
     });
   });
@@ -61,7 +62,7 @@ describe('the first frame’s media', () => {
     const variant = { uri: '144p/index.m3u8', codecs: 'avc1.64000b,mp4a.40.2' };
     // Two segments (6.5 s) published so far; the student last stopped at 300 s.
     const early = playerStart('/m/', variant, rung('EVENT', 2, false), 300);
-    expect(early).toMatchObject({ segmentUrl: '/m/hls/144p/seg_00001.m4s', startAt: 4 });
+    expect(early).toMatchObject({ segmentUrl: '/m/hls/144p/seg_00001.m4s', startAt: 4, listedSeconds: 6.5 });
     // Within what is listed, the resume position itself.
     expect(playerStart('/m/', variant, rung('EVENT', 2, false), 5)).toMatchObject({ segmentUrl: '/m/hls/144p/seg_00001.m4s', startAt: 5 });
   });

@@ -8,6 +8,11 @@ export interface PlayerStart {
   segmentUrl: string;
   /** Where playback begins (the resume position; 0 for the start). */
   startAt: number;
+  /**
+   * What the rung's playlist lists (the whole lecture once it is ready): the page's player
+   * shows this length from its first frame, so a jump made before hls.js arrives is kept.
+   */
+  listedSeconds: number;
   mimeType: string;
 }
 
@@ -58,6 +63,13 @@ export function segmentAt(playlist: string, position: number): { init: string; s
   return last ? { init, ...last } : null;
 }
 
+/** The sum of a media playlist's segment durations. */
+export function listedSeconds(playlist: string): number {
+  let total = 0;
+  for (const match of playlist.matchAll(/^#EXTINF:([\d.]+)/gm)) total += Number.parseFloat(match[1]!);
+  return Math.round(total * 1000) / 1000;
+}
+
 /**
  * The first frame's URLs under the signed base; null when the rung's playlist has no
  * segment yet. A resume position past what is listed (a lecture still encoding, a
@@ -72,6 +84,7 @@ export function playerStart(base: string, variant: { uri: string; codecs: string
     initUrl: `${base}hls/${rungDir}${found.init}`,
     segmentUrl: `${base}hls/${rungDir}${found.segment}`,
     startAt: resumeAt < found.end ? resumeAt : found.start,
+    listedSeconds: listedSeconds(rungPlaylist),
     mimeType: `video/mp4; codecs="${variant.codecs}"`,
   };
 }
