@@ -6,8 +6,15 @@ import { readFileSync } from 'node:fs';
  * the worker-side Node code's memory, which issue 3 caps at 300 MB.
  */
 export function sampleRss(pid: number = process.pid, everyMs = 100) {
+  // 0 once the process has gone (the peak so far stands).
   const readMb = () => {
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    let status = '';
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return 0;
+    }
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
     return kb ? Number(kb) / 1024 : 0;
   };
   const startMb = readMb();

@@ -17,18 +17,27 @@ export interface BenchSite {
   baseUrl: string;
   mediaRoot: string;
   databaseUrl: string;
+  /** The worker's Node process (its ffmpeg children have their own pids). */
+  workerPid: number;
   /** What the web and worker processes printed (warnings and errors only). */
   logs: () => string;
   stop: () => Promise<void>;
 }
 
-export async function startSite(): Promise<BenchSite> {
+export async function startSite(options: { logLevel?: string } = {}): Promise<BenchSite> {
   const urls = await benchServices();
   const port = await freePort();
   const mediaRoot = await mkdtemp(join(tmpdir(), 'bench-startup-media-'));
-  const env = { ...urls, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), SECURE_COOKIES: '0', LOG_LEVEL: 'warn', MEDIA_ROOT: mediaRoot };
+  const env = { ...urls, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), SESSION_SECRET: randomBytes(32).toString('hex'), SECURE_COOKIES: '0', LOG_LEVEL: options.logLevel ?? 'warn', MEDIA_ROOT: mediaRoot };
   const worker: Running = startProcess('workers/index.ts', env);
   const web: Running = startProcess('app/server/main.ts', env);
+  // A process that dies before stop() says how and what it printed last.
+  let stopping = false;
+  for (const [name, p] of [['worker', worker], ['web', web]] as const) {
+    p.child.on('exit', (code, signal) => {
+      if (!stopping) console.error(`the bench site's ${name} exited early (${code ?? signal}):\n${p.output().slice(-4000)}`);
+    });
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${baseUrl}/healthz`)).ok, 60_000, 'the site to report healthy');
@@ -40,8 +49,10 @@ export async function startSite(): Promise<BenchSite> {
     baseUrl,
     mediaRoot,
     databaseUrl: urls.DATABASE_URL,
+    workerPid: worker.child.pid!,
     logs: () => `web:\n${web.output()}\nworker:\n${worker.output()}`,
     stop: async () => {
+      stopping = true;
       web.child.kill('SIGTERM');
       worker.child.kill('SIGTERM');
       await Promise.all([web.exited, worker.exited]);

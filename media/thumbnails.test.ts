@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWebVtt } from './captions.js';
 import { generateLectureClip } from './fixtures.js';
-import { buildThumbnailTrack, renderPoster, renderSeekThumbnails } from './thumbnails.js';
+import { buildThumbnailTrack, renderPoster, renderSeekThumbnails, stillsTimeoutMs } from './thumbnails.js';
 
 let dir: string;
 let clip: string;
@@ -58,5 +58,14 @@ describe('buildThumbnailTrack', () => {
     expect(track.cues[24]?.text).toBe('sheet-0001.jpg#xywh=640,360,160,90');
     expect(track.cues[25]?.text).toBe('sheet-0002.jpg#xywh=0,0,160,90');
     expect(track.cues.at(-1)).toMatchObject({ startSeconds: 260, endSeconds: 265 });
+  });
+});
+
+describe('stillsTimeoutMs', () => {
+  it('gives a long lecture time to be decoded once more (a 60-minute one timed out at a flat 120 s)', () => {
+    expect(stillsTimeoutMs(null)).toBe(120_000);
+    expect(stillsTimeoutMs(60)).toBe(135_000);
+    expect(stillsTimeoutMs(3600)).toBe(1_020_000);
+    expect(stillsTimeoutMs(4 * 3600)).toBeGreaterThan(stillsTimeoutMs(3600));
   });
 });

@@ -45,6 +45,16 @@ export async function renderPoster(
 export const THUMBNAIL_TILE = { width: 160, height: 90, columns: 5, rows: 5 } as const;
 export const THUMBNAIL_TRACK = 'thumbnails.vtt';
 
+/**
+ * How long the stills may take: the seek thumbnails decode the whole source (one frame in
+ * ten seconds is kept, every one is decoded). A 60-minute 1080p lecture took over 120 s here
+ * (bench:hour), so the time grows with the lecture: a quarter of a second per second of it
+ * on top of two minutes (17 min for 4 h, the longest upload allowed).
+ */
+export function stillsTimeoutMs(durationSeconds: number | null): number {
+  return 120_000 + Math.max(0, durationSeconds ?? 0) * 250;
+}
+
 export interface SeekThumbnails {
   vttPath: string;
   sheetPaths: string[];

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
-import { renderPoster, renderSeekThumbnails } from '../../media/thumbnails.js';
+import { renderPoster, renderSeekThumbnails, stillsTimeoutMs } from '../../media/thumbnails.js';
 import { videos } from '../../db/schema/index.js';
 import type { JobPayloads } from '../queues.js';
 import { mediaPaths } from '../runtime/media-paths.js';
@@ -28,7 +28,8 @@ export async function publishVideo(ctx: VideoJobContext, job: Job<JobPayloads['p
     const input = ctx.uploads.sourcePath(video.uploadId);
     await rm(stills, { recursive: true, force: true });
     if (summary.video && summary.durationSeconds) {
-      const still = { timeoutMs: 120_000, inputDemuxer: summary.demuxer, logger: ctx.log };
+      // Tethered like every worker ffmpeg: it dies with this process.
+      const still = { timeoutMs: stillsTimeoutMs(summary.durationSeconds), inputDemuxer: summary.demuxer, logger: ctx.log, ffmpegBin: ctx.ffmpegBin };
       await mkdir(path.join(stills, 'thumbnails'), { recursive: true });
       await renderPoster(input, path.join(stills, 'poster.jpg'), { ...still, durationSeconds: summary.durationSeconds });
       await renderSeekThumbnails(input, path.join(stills, 'thumbnails'), { ...still, everySeconds: 10, durationSeconds: summary.durationSeconds });
