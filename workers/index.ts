@@ -143,10 +143,10 @@ async function shutdown(signal: string) {
   process.exit(0);
 }
 // A rejection nobody waited for must not take every in-flight job down with the process
-// (seen once, session 11: a timed-out ffmpeg still on a 60-minute lecture ended the worker,
-// and the job, taken over after its lock lapsed, ended the next one the same way; where it
-// escaped is not found yet). It is logged with its stack; BullMQ's stalled-job recovery
-// covers a job whose promise was lost.
+// (session 11: a timed-out ffmpeg still on a 60-minute lecture ended the worker; the job,
+// taken over once its lock lapsed, would have ended the next worker the same way; where
+// the rejection escaped is not found yet). It is logged with its stack; BullMQ's
+// stalled-job recovery covers a job whose promise was lost.
 process.on('unhandledRejection', (reason) => log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled rejection'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
