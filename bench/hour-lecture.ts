@@ -29,7 +29,8 @@ import { launchChromium, logIn } from '../tests/support/chromium.js';
 import { buildSite } from './bench-services.js';
 import { round, timePhase } from './cpu-load.js';
 import { prepareSource } from './lecture-source.js';
-import { LINK } from './startup-measure.js';
+import { emulateLink, LINK } from './startup-measure.js';
+import { measureRungBitrate } from './rung-quality.js';
 import { sampleRss } from './rss-sampler.js';
 import { startSite } from './startup-site.js';
 import { TARGETS } from './targets.js';
@@ -151,22 +152,19 @@ try {
   const realtime = round(seconds / transcodeSeconds, 2);
   console.log(`  ready after ${transcodeSeconds} s: ${realtime}x real time; worker RSS peak ${workerMemory.peakMb} MB`);
 
-  // What the hour weighs per rung, as published.
+  // What the hour weighs per rung, as published (segments over the playlist's duration, as bench:transcode measures).
   const ladder = join(site.mediaRoot, 'videos', video.id, 'hls');
   const rungs: { name: string; mb: number; kbps: number }[] = [];
   for (const name of (await readdir(ladder, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    let bytes = 0;
-    for (const file of await readdir(join(ladder, name))) bytes += (await stat(join(ladder, name, file))).size;
-    rungs.push({ name, mb: round(bytes / 1e6, 1), kbps: round((bytes * 8) / seconds / 1000, 1) });
+    const { averageKbps } = await measureRungBitrate(join(ladder, name), plan.segmentSeconds);
+    rungs.push({ name, mb: round((averageKbps * seconds) / 8000, 1), kbps: averageKbps });
   }
   console.log(`  per rung: ${rungs.map((r) => `${r.name} ${r.mb} MB (${r.kbps} kbit/s)`).join(', ')}`);
 
   // A student on a rural link opens the lesson and jumps to three quarters of it.
   console.log(`student at ${LINK.downKbps} kbit/s, ${LINK.rttMs} ms: first frame, then a jump to ${SEEK_TO} s...`);
   const student = await logIn(browser, site.baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 768 } } });
-  const cdp = await student.context.newCDPSession(student.page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: LINK.rttMs, downloadThroughput: (LINK.downKbps * 1000) / 8, uploadThroughput: (LINK.upKbps * 1000) / 8 });
+  await emulateLink(await student.context.newCDPSession(student.page));
   const opened = performance.now();
   await student.page.goto(`${site.baseUrl}/lessons/${lessonId}`);
   const player = student.page.getByTestId('lecture-video');
@@ -219,7 +217,7 @@ try {
     targets: {
       realtime: realtime >= TARGETS.minRealtimeFactor,
       firstPlayable: firstPlayableSeconds !== null && firstPlayableSeconds / seconds <= TARGETS.maxFirstPlayableShare,
-      workerMemory: workerMemory.peakMb < 300,
+      workerMemory: workerMemory.peakMb < TARGETS.maxWorkerMb,
       hourAt480pWithin110Mb: rung480 ? (rung480.mb * 3600) / seconds <= 110 : null,
       uploadResumed: resumedFromPercent >= Math.floor(reloadAtPercent) - 1 && Number(video.source_bytes) === sourceBytes,
     },

@@ -1,4 +1,4 @@
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, CDPSession } from 'playwright-core';
 
 /** The link of a rural classroom: 256 kbit/s each way, 300 ms round trip, nothing cached. */
 export const LINK = { downKbps: 256, upKbps: 256, rttMs: 300 } as const;
@@ -26,18 +26,23 @@ const FIRST_FRAME_PROBE = `(() => {
   new MutationObserver(() => document.querySelectorAll('video').forEach(hook)).observe(document, { childList: true, subtree: true });
 })();`;
 
-export async function measureFirstFrame(context: BrowserContext, url: string, timeoutMs = 120_000): Promise<FirstFrame> {
-  const page = await context.newPage();
-  await page.addInitScript(FIRST_FRAME_PROBE);
-  const cdp = await context.newCDPSession(page);
+/** Puts a page on the rural link (LINK) through the DevTools protocol. */
+export async function emulateLink(cdp: CDPSession): Promise<void> {
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: LINK.rttMs,
     downloadThroughput: (LINK.downKbps * 1000) / 8,
     uploadThroughput: (LINK.upKbps * 1000) / 8,
   });
+}
+
+export async function measureFirstFrame(context: BrowserContext, url: string, timeoutMs = 120_000): Promise<FirstFrame> {
+  const page = await context.newPage();
+  await page.addInitScript(FIRST_FRAME_PROBE);
+  const cdp = await context.newCDPSession(page);
+  await emulateLink(cdp);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   try {
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(() => (window as { __benchFirstFrame?: number }).__benchFirstFrame, undefined, { timeout: timeoutMs, polling: 100 });

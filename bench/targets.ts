@@ -11,6 +11,8 @@ export const TARGETS = {
   /** Video + audio, kbit/s, measured from the segments. */
   maxRungKbps: { '720p': 500, '480p': 250, '360p': 180, '240p': 100 } as Record<string, number>,
   minSsim: 0.96,
+  /** The worker's own resident memory while transcoding (ffmpeg excluded), MB. */
+  maxWorkerMb: 300,
 } as const;
 
 export interface RungFigures {

@@ -180,8 +180,8 @@ try {
       definition: 'VmRSS of the Node process running transcodeLadder (the worker-side code path), sampled every 100 ms; ffmpeg children excluded',
       transcodeLadder: memory,
       workersWay: chunkMemory,
-      targetMb: 300,
-      pass: memory.peakMb < 300 && chunkMemory.peakMb < 300,
+      targetMb: TARGETS.maxWorkerMb,
+      pass: memory.peakMb < TARGETS.maxWorkerMb && chunkMemory.peakMb < TARGETS.maxWorkerMb,
     },
     firstPlayable: {
       definition: 'master.m3u8 and every rung playlist (start rung and audio-only included) list at least one 4 s segment, at their final URLs',

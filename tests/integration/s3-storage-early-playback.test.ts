@@ -29,7 +29,6 @@ let queues: Record<'video' | 'maintenance', Queue>;
 const running: Running[] = [];
 let lessonId = '';
 let videoId = '';
-let resumeEncoder = () => {};
 
 async function video() {
   const [row] = await testSql()<{ status: string; storage_prefix: string | null; progress_percent: number; renditions: { name: string; playlist: string }[] }[]>`
@@ -83,7 +82,6 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  resumeEncoder();
   // A node that died during the tests says why.
   for (const r of running) if (r.child.exitCode !== null || r.child.signalCode !== null) console.error(`exited early (${r.child.exitCode ?? r.child.signalCode}):\n${r.output()}`);
   for (const r of running) r.child.kill('SIGTERM');
@@ -131,7 +129,7 @@ describe('a lecture published to S3-compatible storage', () => {
     await waitFor(async () => {
       if (!(await stagingLadderPlayable())) return false;
       const frozen = await freezeProcesses(`ffmpeg .*${workerRoot}`);
-      resumeEncoder = frozen.resume;
+      // Let go when the test ends, passed or failed.
       onTestFinished(() => frozen.resume());
       return frozen.pids.length > 0;
     }, 240_000, 'every rung’s first segment in the worker’s staging folder');
