@@ -1,9 +1,16 @@
 import { index, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { institutions } from './places.js';
 
-export const roles = ['student', 'teacher', 'assistant', 'registrar', 'admin'] as const;
+export const roles = ['student', 'teacher', 'assistant', 'registrar', 'institution_admin', 'admin'] as const;
 export type Role = (typeof roles)[number];
 export const roleEnum = pgEnum('role', roles);
+
+/**
+ * How a membership was shown to be real. `self-declared` may take open courses only; every other
+ * method makes a verified member (own-students and partner courses, credit requests).
+ */
+export const membershipVerifications = ['self-declared', 'sso', 'mail-domain', 'roster', 'registrar-approval'] as const;
+export type MembershipVerification = (typeof membershipVerifications)[number];
 
 export const locales = ['zh-CN', 'en'] as const;
 export type Locale = (typeof locales)[number];
@@ -34,6 +41,10 @@ export const memberships = pgTable(
       .references(() => institutions.id, { onDelete: 'restrict' }),
     role: roleEnum().notNull(),
     grantedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    verification: text().$type<MembershipVerification>().notNull().default('self-declared'),
+    verifiedAt: timestamp({ withTimezone: true }),
+    /** The registrar or administrator who approved, for `registrar-approval` and granted roles. */
+    verifiedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

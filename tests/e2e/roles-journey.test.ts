@@ -46,7 +46,8 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
       // Hydrated pages update the URL a moment before React commits the new page: wait for the page itself.
       await page.getByRole('heading', { name: `你好，${user.displayName}` }).waitFor({ timeout: 30_000 });
       expect(page.url()).toBe(`${baseUrl}/`);
-      const [zhTitle, enTitle] = panelTitles[user.role];
+      expect(Object.keys(panelTitles), `a home panel is named for the demo ${user.role}`).toContain(user.role);
+      const [zhTitle, enTitle] = panelTitles[user.role as keyof typeof panelTitles];
       expect(await page.getByRole('heading', { name: zhTitle }).isVisible()).toBe(true);
       // Only their own role's panel: a student sees no administrator panel.
       for (const [role, [other]] of Object.entries(panelTitles)) {

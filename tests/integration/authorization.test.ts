@@ -124,7 +124,8 @@ beforeAll(async () => {
     const c = new FormClient(baseUrl);
     const res = await c.login(u.email, demoPassword);
     expect(res.status, `demo ${u.role} logs in`).toBe(302);
-    clients.set(u.role, c);
+    expect(roles, `the matrix has a column for the demo ${u.role}`).toContain(u.role);
+    clients.set(u.role as Who, c);
   }
   const [row] = await testSql()<{ id: string }[]>`select id from users where email = 'student@demo.edu.cn'`;
   studentId = row!.id;

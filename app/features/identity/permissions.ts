@@ -8,6 +8,7 @@ export const permissions = [
   'admin:people',
   'admin:audit',
   'institution:members',
+  'institution:onboard',
   'credits:decide',
   'studio:teach',
   'classroom:assist',
@@ -20,6 +21,8 @@ export const permissionsByRole: Record<Role, readonly Permission[]> = {
   teacher: ['studio:teach'],
   assistant: ['classroom:assist'],
   registrar: ['institution:members', 'credits:decide'],
+  // A university's or school's own administrator: staff, mail domains, SSO, classrooms, rosters.
+  institution_admin: ['institution:members', 'institution:onboard'],
   admin: ['admin:institutions', 'admin:roles', 'admin:people', 'admin:audit', 'institution:members'],
 };
 

@@ -26,6 +26,7 @@ export const en = {
   'role.teacher': 'Teacher',
   'role.assistant': 'Assistant teacher',
   'role.registrar': 'Registrar',
+  'role.institution_admin': 'Institution administrator',
   'role.admin': 'Provincial administrator',
   'kind.university': 'University',
   'kind.school': 'School',

@@ -25,6 +25,7 @@ export const zhCN = {
   'role.teacher': '教师',
   'role.assistant': '助教',
   'role.registrar': '教务（学分认定）',
+  'role.institution_admin': '机构管理员',
   'role.admin': '省级管理员',
   'kind.university': '高校',
   'kind.school': '中小学',
