@@ -4,7 +4,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const queueNames = ['maintenance', 'video', 'slides', 'live'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live', 'sign-ledger-checkpoint'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -25,6 +25,8 @@ export type JobPayloads = {
   'render-slides': { deckId: string };
   /** Runs for the whole broadcast: the teacher's chunks into ffmpeg, HLS out, the recording after. */
   'package-live': { broadcastId: string };
+  /** Signs the ledger's size and head with the platform key (the key comes from the environment, never the payload). */
+  'sign-ledger-checkpoint': Record<string, never>;
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -40,6 +42,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'publish-video': 'video',
   'render-slides': 'slides',
   'package-live': 'live',
+  'sign-ledger-checkpoint': 'maintenance',
 };
 
 /** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */

@@ -21,6 +21,11 @@ export const serviceEnvSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (a 32-byte Ed25519 seed); generate one with `openssl rand -hex 32`')
     .optional(),
+  /** Public halves (JWK `x`, comma-separated) of platform keys used before the current one: still published, still trusted for old checkpoints. */
+  LEDGER_PREVIOUS_PUBLIC_KEYS: z
+    .string()
+    .regex(/^([\w-]{43})(,[\w-]{43})*$/, 'must be the `x` of Ed25519 public keys (43 base64url characters each), separated by commas')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Uploads and published video live here (local-disk storage); shared by web and worker nodes. */
   MEDIA_ROOT: z.string().default(path.resolve('.data/media')),

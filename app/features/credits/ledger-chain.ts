@@ -117,15 +117,15 @@ export class ChainVerifier {
   }
 
   finish(head?: ChainHead): { ok: boolean; count: number; headHash: string; problem: ChainProblem | null } {
-    if (!this.problem) {
-      // A checkpoint beyond today's end: entries it vouched for are gone.
-      const beyond = [...this.checkpoints].filter(([size]) => size > this.count).sort(([a], [b]) => a - b)[0];
-      if (beyond) this.problem = { kind: 'rewritten', treeSize: beyond[0], expected: beyond[1][0]!, found: null };
-    }
     if (!this.problem && head) {
       const at = this.hashes.get(head.hash);
       if (at === undefined) this.problem = { kind: 'deleted', beforeSeq: null, missingHash: head.hash };
       else if (at < this.order.length) this.problem = { kind: 'inserted', seq: this.order[at]! };
+    }
+    if (!this.problem) {
+      // A checkpoint beyond today's end: entries it vouched for are gone.
+      const beyond = [...this.checkpoints].filter(([size]) => size > this.count).sort(([a], [b]) => a - b)[0];
+      if (beyond) this.problem = { kind: 'rewritten', treeSize: beyond[0], expected: beyond[1][0]!, found: null };
     }
     return { ok: this.problem === null, count: this.count, headHash: this.lastHash, problem: this.problem };
   }
