@@ -17,10 +17,10 @@ export const serviceEnvSchema = z.object({
   DATABASE_OWNER_USER: z.string().min(1).optional(),
   DATABASE_OWNER_PASSWORD: z.string().optional(),
   /** The platform's Ed25519 key for ledger checkpoints: 64 hex characters (a 32-byte seed); `npm start` makes one. */
-  LEDGER_SIGNING_KEY: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (a 32-byte Ed25519 seed); generate one with `openssl rand -hex 32`')
-    .optional(),
+  LEDGER_SIGNING_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (a 32-byte Ed25519 seed); generate one with `openssl rand -hex 32`').optional(),
+  ),
   /** Public halves (JWK `x`, comma-separated) of platform keys used before the current one: still published, still trusted for old checkpoints. */
   LEDGER_PREVIOUS_PUBLIC_KEYS: z
     .string()
