@@ -193,7 +193,7 @@ export const creditsEn = {
   'policy.table.passFailLine': 'pass mark {pass}',
   'policy.table.ectsLine': 'ECTS: {hours} hours per credit',
   'ledger.title': 'Tamper-evident record',
-  'ledger.lead': 'Every credit decision and credential event is appended to a hash chain: each entry holds the previous one’s hash, so altering, inserting or deleting any entry is detected.',
+  'ledger.lead': 'Every credit decision, credential event, signing key and equivalency rule change is appended to a hash chain that the database refuses to change or delete: each entry holds the previous one’s hash, so altering, inserting or deleting any entry is detected.',
   'ledger.head': 'Current head hash (publish and keep it):',
   'ledger.count': '{count} entries',
   'ledger.ok': 'Verified: all {count} entries intact.',

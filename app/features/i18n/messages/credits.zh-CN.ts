@@ -192,7 +192,7 @@ export const creditsZhCN = {
   'policy.table.passFailLine': '及格线 {pass}',
   'policy.table.ectsLine': 'ECTS：{hours} 学时/学分',
   'ledger.title': '防篡改记录',
-  'ledger.lead': '每个学分决定和凭证事件都写入哈希链：每条记录包含上一条的哈希。改动、插入或删除任何一条都会被发现。',
+  'ledger.lead': '每个学分决定、凭证事件、签名密钥和等效规则的变动都写入哈希链，数据库拒绝修改或删除已写入的记录：每条记录包含上一条的哈希。改动、插入或删除任何一条都会被发现。',
   'ledger.head': '当前链头哈希（请公开保存）：',
   'ledger.count': '共 {count} 条记录',
   'ledger.ok': '校验通过：{count} 条记录完整无误。',
