@@ -2,7 +2,12 @@ import { createPublicKey, verify } from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { platformKeyFromSeed } from '../../db/checkpoint-signature.js';
+import { createDatabase } from '../../db/client.js';
+import { jobId } from '../../workers/queues.js';
+import { signLedgerCheckpointJob } from '../../workers/handlers/sign-ledger-checkpoint.js';
 import { entryHash, genesisHash } from '../../app/features/credits/ledger-chain.js';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { FormClient } from '../support/browserless.js';
@@ -144,6 +149,31 @@ describe('signed checkpoints', () => {
     writeFileSync(file, JSON.stringify({ ...checkpoint, headHash: 'f'.repeat(64) }));
     expect(await ledgerVerify('--checkpoint', file, '--key', await publishedKeyX())).toMatchObject({ code: 1, line: expect.stringContaining('ledger checkpoint invalid') });
     expect(await ledgerVerify('--checkpoint', `${baseUrl}/ledger/checkpoints/latest.json`, '--key', await publishedKeyX())).toMatchObject({ code: 0, line: expect.stringMatching(/^ledger intact: .*consistent with \d+ signed checkpoints; tables agree$/) });
+  });
+});
+
+describe('the periodic checkpoint', () => {
+  it('the worker schedules it; the job signs a new head once and leaves an unchanged one alone', async () => {
+    const queue = new Queue('maintenance', { connection: { url: testServiceEnv().REDIS_URL } });
+    try {
+      const scheduler = await queue.getJobScheduler(jobId('sign-ledger-checkpoint', 'periodic'));
+      expect(scheduler).toMatchObject({ name: 'sign-ledger-checkpoint', every: 3_600_000 });
+    } finally {
+      await queue.close();
+    }
+    const { db, sql } = createDatabase(testServiceEnv().DATABASE_URL, { max: 1 });
+    try {
+      const key = platformKeyFromSeed(process.env.LEDGER_SIGNING_KEY!);
+      await signCheckpoint(); // the head as it is now is signed
+      expect(await signLedgerCheckpointJob(db, key)).toMatchObject({ created: false });
+      expect(await signLedgerCheckpointJob(db, null)).toMatchObject({ created: false, skipped: 'LEDGER_SIGNING_KEY is not set' });
+      expect((await registrar.client.post('/institutions/fjnu/credits/rules', { intent: 'restore', ruleId })).status).toBe(200);
+      const [{ n }] = (await testSql()`select count(*)::int as n from ledger_entries`) as unknown as [{ n: number }];
+      expect(await signLedgerCheckpointJob(db, key)).toEqual({ created: true, treeSize: n });
+      expect(((await (await fetch(`${baseUrl}/ledger/checkpoints/latest.json`)).json()) as { treeSize: number }).treeSize).toBe(n);
+    } finally {
+      await sql.end();
+    }
   });
 });
 
