@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { givenServiceUrls, localEnv, projectRoot, type ServiceUrls } from '../tests/support/env.js';
+import { givenServiceUrls, localEnv, ownerCredentials, projectRoot, type ServiceUrls } from '../tests/support/env.js';
 import { run } from '../tests/support/processes.js';
 
 /**
@@ -13,8 +13,10 @@ import { run } from '../tests/support/processes.js';
  */
 export async function benchServices(): Promise<ServiceUrls> {
   const urls = givenServiceUrls() ?? (await projectBenchUrls());
+  // Migrations as the tables' owner; the seed, like the site, as the application's role.
+  const owner = ownerCredentials();
   for (const script of ['db/migrate.ts', 'db/seed/index.ts']) {
-    const done = await run(path.join(projectRoot, 'node_modules/.bin/tsx'), [script], { ...urls, SEED_DEMO_USERS: '1' }, 600_000);
+    const done = await run(path.join(projectRoot, 'node_modules/.bin/tsx'), [script], { ...urls, ...(script === 'db/migrate.ts' ? owner : {}), SEED_DEMO_USERS: '1' }, 600_000);
     if (done.code !== 0) throw new Error(`${script} failed:\n${done.output}`);
   }
   return urls;

@@ -6,7 +6,10 @@
 #   services.sh reset-test   drop and recreate the test database and flush the test Redis db
 #   services.sh reset-bench  the same for the benchmarks' database and Redis db
 # A service whose URL is given (DATABASE_URL / REDIS_URL) is left alone: it is not ours.
-# Writes .data/local.env with the URLs and a generated SESSION_SECRET (mode 600).
+# Writes .data/local.env with the URLs and generated secrets (mode 600).
+# Two database roles (docs/ledger.md): `edu_owner` owns the databases and runs the
+# migrations; `edu`, the application's, reads and writes rows but may not update, delete
+# or truncate the ledger. Clusters made when `edu` owned everything are converted here.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -52,7 +55,12 @@ as_pg() {
   fi
 }
 pg_superuser() { if [[ $(id -u) -eq 0 ]]; then echo postgres; else id -un; fi; }
-psql_admin() { as_pg "$bindir/psql" -h "$pg_run" -p "$pg_port" -U "$(pg_superuser)" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_admin() { psql_admin_in postgres "$@"; }
+psql_admin_in() {
+  local db=$1
+  shift
+  as_pg "$bindir/psql" -h "$pg_run" -p "$pg_port" -U "$(pg_superuser)" -d "$db" -v ON_ERROR_STOP=1 -qAt "$@"
+}
 
 random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
@@ -67,6 +75,11 @@ ensure_env_file() {
       echo "SESSION_SECRET=$(random_secret)"
     } >"$env_file"
   fi
+  # Secrets added after a folder was first set up are appended, the others kept.
+  local key
+  for key in EDU_DB_OWNER_PASSWORD LEDGER_SIGNING_KEY; do
+    grep -q "^$key=" "$env_file" || (umask 077 && echo "$key=$(random_secret)" >>"$env_file")
+  done
   # shellcheck disable=SC1090
   source "$env_file"
 }
@@ -74,8 +87,11 @@ ensure_env_file() {
 write_urls() {
   local tmp="$env_file.tmp"
   umask 077
-  grep -vE '^(DATABASE_URL|TEST_DATABASE_URL|BENCH_DATABASE_URL|REDIS_URL|TEST_REDIS_URL|BENCH_REDIS_URL)=' "$env_file" >"$tmp" || true
+  grep -vE '^(DATABASE_URL|TEST_DATABASE_URL|BENCH_DATABASE_URL|DATABASE_OWNER_USER|DATABASE_OWNER_PASSWORD|REDIS_URL|TEST_REDIS_URL|BENCH_REDIS_URL)=' "$env_file" >"$tmp" || true
   if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
+    # db/migrate.ts connects as this role to whichever database DATABASE_URL names.
+    echo "DATABASE_OWNER_USER=edu_owner" >>"$tmp"
+    echo "DATABASE_OWNER_PASSWORD=$EDU_DB_OWNER_PASSWORD" >>"$tmp"
     echo "DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu" >>"$tmp"
     echo "TEST_DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu_test" >>"$tmp"
     echo "BENCH_DATABASE_URL=postgres://edu:$EDU_DB_PASSWORD@127.0.0.1:$pg_port/edu_bench" >>"$tmp"
@@ -123,13 +139,46 @@ CONF
   if [[ "$(psql_admin -c "select 1 from pg_roles where rolname = 'edu'")" != 1 ]]; then
     psql_admin -c "create role edu login password '$EDU_DB_PASSWORD'"
   fi
+  if [[ "$(psql_admin -c "select 1 from pg_roles where rolname = 'edu_owner'")" != 1 ]]; then
+    psql_admin -c "create role edu_owner login password '$EDU_DB_OWNER_PASSWORD'"
+  fi
   local db
   # edu: npm start's; edu_test: npm test's (reset every run); edu_bench: the benchmarks'.
   for db in edu edu_test edu_bench; do
     if [[ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != 1 ]]; then
-      psql_admin -c "create database $db owner edu encoding 'UTF8' template template0"
+      psql_admin -c "create database $db owner edu_owner encoding 'UTF8' template template0"
     fi
+    prepare_database "$db"
   done
+}
+
+# The application role's rights in one database: rows of every table the owner creates
+# (default privileges, so tables of later migrations too), never the ledger's UPDATE,
+# DELETE or TRUNCATE (its migration revokes them). A database from before the two roles,
+# where `edu` owns the tables, is handed to `edu_owner` once, with the same rights.
+prepare_database() {
+  local db=$1
+  psql_admin_in "$db" <<SQL
+alter database $db owner to edu_owner;
+grant connect, temporary on database $db to edu;
+alter default privileges for role edu_owner in schema public grant select, insert, update, delete on tables to edu;
+alter default privileges for role edu_owner in schema public grant usage, select, update on sequences to edu;
+SQL
+  if [[ "$(psql_admin_in "$db" -c "select exists (select 1 from pg_class where relowner = 'edu'::regrole) or exists (select 1 from pg_namespace where nspowner = 'edu'::regrole)")" == t ]]; then
+    log "database $db: handing its tables to edu_owner (the application keeps row rights, not the ledger's UPDATE/DELETE)"
+    psql_admin_in "$db" <<SQL
+begin;
+reassign owned by edu to edu_owner;
+grant select, insert, update, delete on all tables in schema public to edu;
+grant usage, select, update on all sequences in schema public to edu;
+do \$\$ begin
+  if to_regclass('public.ledger_entries') is not null then
+    revoke update, delete, truncate on public.ledger_entries from edu;
+  end if;
+end \$\$;
+commit;
+SQL
+  fi
 }
 
 redis_cli() { redis-cli -h 127.0.0.1 -p "$redis_port" "$@"; }
@@ -168,7 +217,8 @@ reset_database() {
   ensure_env_file
   if [[ -z "${DATABASE_URL_GIVEN:-}" ]]; then
     psql_admin -c "drop database if exists $db with (force)"
-    psql_admin -c "create database $db owner edu encoding 'UTF8' template template0"
+    psql_admin -c "create database $db owner edu_owner encoding 'UTF8' template template0"
+    prepare_database "$db"
   fi
   if [[ -z "${REDIS_URL_GIVEN:-}" ]]; then redis_cli -n "$redis_db" flushdb >/dev/null; fi
 }

@@ -15,6 +15,8 @@ import { renderSlides, type SlideJobContext } from './handlers/render-slides.js'
 import { detectPdfFence } from '../media/pdf-pages.js';
 import { removeVideoFiles, sweepReplacedVideos } from './handlers/remove-video-files.js';
 import { checkVideoFiles } from './handlers/check-video-files.js';
+import { signLedgerCheckpointJob } from './handlers/sign-ledger-checkpoint.js';
+import { platformKeyFromSeed } from '../db/checkpoint-signature.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
@@ -48,6 +50,8 @@ const env = parseEnvOrExit(
     VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(4).default(DEFAULT_CHUNK_SETTINGS.chunkSeconds),
     /** Live broadcasts this worker packages at once (each is one light ffmpeg for the whole lesson). */
     LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    /** How often the ledger's head is signed into a published checkpoint (unchanged heads are signed again once a day). */
+    LEDGER_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   }).merge(mailEnvSchema).superRefine(requireS3Settings),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -75,6 +79,9 @@ const mailContext: MailJobContext = { db, log, transport: env.SMTP_URL ? createM
 if (!env.SMTP_URL) log.warn('SMTP_URL is not set: mail (address checks, password resets) is not sent');
 if (!slideContext.fence.unshareNet) log.warn('no user namespaces here: the PDF renderer runs without its network fence');
 
+const ledgerKey = env.LEDGER_SIGNING_KEY ? platformKeyFromSeed(env.LEDGER_SIGNING_KEY) : null;
+if (!ledgerKey) log.warn('LEDGER_SIGNING_KEY is not set: no ledger checkpoints are signed');
+
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   'purge-expired-sessions': (job) => purgeExpiredSessions(db, job),
   'purge-abandoned-uploads': () => purgeAbandonedUploads(uploadStore),
@@ -89,6 +96,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'package-live': (job, token) => packageLive(liveContext, job, token),
   'render-slides': (job) => renderSlides(slideContext, job),
   'send-mail': (job) => sendMail(mailContext, job),
+  'sign-ledger-checkpoint': () => signLedgerCheckpointJob(db, ledgerKey),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -119,6 +127,7 @@ await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hou
 await queues.maintenance.upsertJobScheduler(jobId('purge-abandoned-uploads', 'hourly'), { every: 3600_000 }, { name: 'purge-abandoned-uploads', data: {} });
 await queues.maintenance.upsertJobScheduler(jobId('sweep-replaced-videos', 'hourly'), { every: 3600_000 }, { name: 'sweep-replaced-videos', data: {} });
 await queues.maintenance.upsertJobScheduler(jobId('check-video-files', 'daily'), { every: 24 * 3600_000 }, { name: 'check-video-files', data: {} });
+await queues.maintenance.upsertJobScheduler(jobId('sign-ledger-checkpoint', 'periodic'), { every: env.LEDGER_CHECKPOINT_MINUTES * 60_000 }, { name: 'sign-ledger-checkpoint', data: {} });
 
 // Each node's own copies of bucket uploads: a scheduled job would run on one node only.
 const sweepCopies = () => void sweepSourceCopies(videoContext).catch((e: Error) => log.warn({ err: e.message }, 'source copy sweep failed'));

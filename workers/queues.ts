@@ -4,7 +4,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 export const queueNames = ['maintenance', 'video', 'slides', 'live', 'mail'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live', 'send-mail'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live', 'send-mail', 'sign-ledger-checkpoint'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -27,6 +27,8 @@ export type JobPayloads = {
   'package-live': { broadcastId: string };
   /** One outbox row (db/schema/mail.ts); a token the mail needs is made by the worker, never carried here. */
   'send-mail': { mailId: string };
+  /** Signs the ledger's size and head with the platform key (the key comes from the environment, never the payload). */
+  'sign-ledger-checkpoint': Record<string, never>;
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -43,6 +45,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'render-slides': 'slides',
   'package-live': 'live',
   'send-mail': 'mail',
+  'sign-ledger-checkpoint': 'maintenance',
 };
 
 /** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */

@@ -51,7 +51,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ error: 'errors.formInvalid' as MessageKey, params: undefined, saved: false }, { status: 400 });
   const v = submission.value;
   if (v.intent !== 'create') {
-    const ok = await setRuleActive(institution.id, v.ruleId, v.intent === 'restore');
+    const ok = await setRuleActive(institution.id, v.ruleId, v.intent === 'restore', user.id);
     return ok ? { error: null, params: undefined, saved: true } : data({ error: 'credits.notFound' as MessageKey, params: undefined, saved: false }, { status: 404 });
   }
   const created = await createRule(

@@ -25,6 +25,7 @@ export const auditActions = [
   'credits.rule-saved',
   'credential.revoked',
   'quiz.regraded',
+  'ledger.checkpoint-signed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -2,7 +2,18 @@ import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, un
 import { users } from './identity.js';
 import { institutions } from './places.js';
 
-export const ledgerEntryKinds = ['credit.decided', 'credit.posted', 'credential.issued', 'credential.revoked'] as const;
+/** What the ledger records; verification hashes any kind alike, so adding one needs no migration. */
+export const ledgerEntryKinds = [
+  'credit.decided',
+  'credit.posted',
+  'credential.issued',
+  'credential.revoked',
+  'signing-key.created',
+  'signing-key.retired',
+  'rule.created',
+  'rule.changed',
+  'conversion-table.added',
+] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
 /**
@@ -17,6 +28,24 @@ export const ledgerEntries = pgTable('ledger_entries', {
   occurredAt: text().notNull(),
   prevHash: text().notNull(),
   hash: text().notNull().unique(),
+});
+
+/**
+ * The chain's head as the platform signed it: anyone who keeps one can later check that the
+ * first `treeSize` entries still end in `headHash` (docs/ledger.md). Append-only like the
+ * entries. `signature` is Ed25519 (base64url) over checkpointMessage(); `keyId` names the
+ * platform key (a JWK thumbprint).
+ */
+export const ledgerCheckpoints = pgTable('ledger_checkpoints', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  treeSize: integer().notNull(),
+  headHash: text().notNull(),
+  /** ISO 8601 UTC, as signed. */
+  signedAt: text().notNull(),
+  keyId: text().notNull(),
+  publicJwk: jsonb().$type<{ kty: 'OKP'; crv: 'Ed25519'; x: string }>().notNull(),
+  signature: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
 /** Ed25519 signing key of an institution; the private half sealed with AES-256-GCM. */
@@ -70,4 +99,5 @@ export const issuedCredentials = pgTable(
 );
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type LedgerCheckpointRow = typeof ledgerCheckpoints.$inferSelect;
 export type IssuedCredential = typeof issuedCredentials.$inferSelect;

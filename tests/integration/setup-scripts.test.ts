@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ownerDatabaseUrl } from '../../db/owner-url.js';
 import { projectRoot } from '../support/env.js';
 import { freePort, run } from '../support/processes.js';
 
@@ -46,7 +47,11 @@ describe('scripts/services.sh', () => {
     for (const s of squatters) s?.close();
     const redisPort = ports.REDIS_PORT!;
 
-    const psql = (q: string) => run('psql', [urls.DATABASE_URL!, '-qAt', '-c', q]);
+    // Tables are the owner's to make (migrations run as it); the application's role only reads and writes rows.
+    const owner = { user: urls.DATABASE_OWNER_USER, password: urls.DATABASE_OWNER_PASSWORD };
+    expect(owner.user).toBe('edu_owner');
+    const psql = (q: string) => run('psql', [ownerDatabaseUrl(urls.DATABASE_URL!, owner), '-qAt', '-c', q]);
+    expect((await run('psql', [urls.DATABASE_URL!, '-qAt', '-c', 'create table by_app (v text)'])).output).toContain('permission denied');
     const redis = (...args: string[]) => run('redis-cli', ['-p', redisPort, ...args]);
     expect((await psql('create table marker (v text); insert into marker values (\'kept\')')).code).toBe(0);
     expect((await redis('set', 'marker', 'kept')).code).toBe(0);
@@ -69,7 +74,7 @@ describe('scripts/services.sh', () => {
     expect((await redis('get', 'marker')).output.trim()).toBe('kept'); // from the AOF
 
     // Each `npm test` starts from an empty test database and test Redis db; the app's own data stays.
-    const testDb = (q: string) => run('psql', [urls.TEST_DATABASE_URL!, '-qAt', '-c', q]);
+    const testDb = (q: string) => run('psql', [ownerDatabaseUrl(urls.TEST_DATABASE_URL!, owner), '-qAt', '-c', q]);
     expect((await testDb('create table leftover (v text)')).code).toBe(0);
     expect((await run('redis-cli', ['-p', redisPort, '-n', '1', 'set', 'leftover', 'x'])).code).toBe(0);
     expect((await servicesCmd('reset-test')).code).toBe(0);

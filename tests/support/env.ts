@@ -28,3 +28,15 @@ export function testServiceEnv(): ServiceUrls {
   const local = localEnv();
   return { DATABASE_URL: local.TEST_DATABASE_URL!, REDIS_URL: local.TEST_REDIS_URL! };
 }
+
+/**
+ * The role that owns the tables (DATABASE_OWNER_USER/PASSWORD): migrations run as it, and
+ * tests that play a database administrator use it. From the environment, else .data/local.env;
+ * empty when neither names one (one role for everything).
+ */
+export function ownerCredentials(): { DATABASE_OWNER_USER?: string; DATABASE_OWNER_PASSWORD?: string } {
+  if (process.env.DATABASE_OWNER_USER) return { DATABASE_OWNER_USER: process.env.DATABASE_OWNER_USER, DATABASE_OWNER_PASSWORD: process.env.DATABASE_OWNER_PASSWORD };
+  if (givenServiceUrls()) return {};
+  const local = localEnv();
+  return local.DATABASE_OWNER_USER ? { DATABASE_OWNER_USER: local.DATABASE_OWNER_USER, DATABASE_OWNER_PASSWORD: local.DATABASE_OWNER_PASSWORD } : {};
+}

@@ -33,6 +33,7 @@ export default async function setup(project: TestProject) {
     HOST: '127.0.0.1',
     PORT: String(port),
     SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    LEDGER_SIGNING_KEY: process.env.LEDGER_SIGNING_KEY ?? randomBytes(32).toString('hex'),
     SECURE_COOKIES: '0',
     // Tests speak for many clients from one address, each naming itself in X-Forwarded-For.
     TRUST_PROXY: '1',
@@ -48,6 +49,7 @@ export default async function setup(project: TestProject) {
   process.env.REDIS_URL = env.REDIS_URL;
   // Tests that start a second web process need the same secret to share sessions.
   process.env.SESSION_SECRET = env.SESSION_SECRET;
+  process.env.LEDGER_SIGNING_KEY = env.LEDGER_SIGNING_KEY;
   worker = startProcess('workers/index.ts', env);
   web = startProcess('app/server/main.ts', env);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -13,6 +13,19 @@ export const serviceEnvSchema = z.object({
     .string({ required_error: 'is not set; run `npm start` (it starts a local Redis) or set it to redis://host:port/0' })
     .url('must be a URL such as redis://127.0.0.1:6379/0')
     .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://'),
+  /** The role that owns the tables and runs the migrations (the application's role may not alter them, nor the ledger's rows). */
+  DATABASE_OWNER_USER: z.string().min(1).optional(),
+  DATABASE_OWNER_PASSWORD: z.string().optional(),
+  /** The platform's Ed25519 key for ledger checkpoints: 64 hex characters (a 32-byte seed); `npm start` makes one. */
+  LEDGER_SIGNING_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (a 32-byte Ed25519 seed); generate one with `openssl rand -hex 32`').optional(),
+  ),
+  /** Public halves (JWK `x`, comma-separated) of platform keys used before the current one: still published, still trusted for old checkpoints. */
+  LEDGER_PREVIOUS_PUBLIC_KEYS: z
+    .string()
+    .regex(/^([\w-]{43})(,[\w-]{43})*$/, 'must be the `x` of Ed25519 public keys (43 base64url characters each), separated by commas')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Uploads and published video live here (local-disk storage); shared by web and worker nodes. */
   MEDIA_ROOT: z.string().default(path.resolve('.data/media')),

@@ -81,6 +81,8 @@ export async function openCatalogPage(origin: string, params: OpenCatalogParams)
       next: page.page < page.pageCount ? openCatalogPageUrl(origin, params, page.page + 1) : null,
       prev: page.page > 1 ? openCatalogPageUrl(origin, params, Math.min(page.page - 1, page.pageCount)) : null,
       csv: `${origin}/catalog.csv`,
+      /** The credit ledger's signed checkpoints (docs/ledger.md): anyone may keep them. */
+      ledgerCheckpoints: `${origin}/ledger/checkpoints`,
     },
     items,
   };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, ChainVerifier, entryHash, genesisHash, type ChainEntry } from './ledger-chain.js';
+import { canonicalJson, ChainVerifier, entryHash, genesisHash, type ChainCheckpoint, type ChainEntry } from './ledger-chain.js';
 
 function chain(n: number): ChainEntry[] {
   const out: ChainEntry[] = [];
@@ -14,8 +14,8 @@ function chain(n: number): ChainEntry[] {
   return out;
 }
 
-function verify(entries: ChainEntry[], head?: { count: number; hash: string }) {
-  const v = new ChainVerifier();
+function verify(entries: ChainEntry[], head?: { count: number; hash: string }, checkpoints: ChainCheckpoint[] = []) {
+  const v = new ChainVerifier(checkpoints);
   for (const e of entries) if (!v.add(e)) break;
   return v.finish(head);
 }
@@ -73,5 +73,44 @@ describe('hash chain verification', () => {
     const head = { count: 4, hash: entries[3]!.hash };
     expect(verify(entries, head).problem).toEqual({ kind: 'inserted', seq: 5 });
     expect(verify(entries.slice(0, 3), head).problem).toEqual({ kind: 'deleted', beforeSeq: null, missingHash: entries[3]!.hash });
+  });
+});
+
+/** What an administrator with the database does to hide a change: every hash recomputed. */
+function rehash(entries: ChainEntry[]): ChainEntry[] {
+  let prev = genesisHash;
+  return entries.map((e) => {
+    const content = { prevHash: prev, kind: e.kind, payload: e.payload, occurredAt: e.occurredAt };
+    prev = entryHash(content);
+    return { ...content, seq: e.seq, hash: prev };
+  });
+}
+
+describe('consistency with a kept checkpoint', () => {
+  const entries = chain(6);
+  const kept: ChainCheckpoint = { treeSize: 4, headHash: entries[3]!.hash };
+
+  it('holds for the same chain and for the chain grown since', () => {
+    expect(verify(entries.slice(0, 4), undefined, [kept]).ok).toBe(true);
+    expect(verify(entries, undefined, [kept, { treeSize: 0, headHash: genesisHash }]).ok).toBe(true);
+  });
+
+  it('a re-hashed chain with an altered, a deleted or an inserted entry verifies alone but not against the checkpoint', () => {
+    const altered = rehash(entries.map((e, i) => (i === 1 ? { ...e, payload: { requestId: 'r2', credits: '9.0' } } : e)));
+    const deleted = rehash(entries.filter((_, i) => i !== 1));
+    const inserted = rehash([...entries.slice(0, 2), { ...entries[0]!, seq: 99, payload: { requestId: 'forged' } }, ...entries.slice(2)]);
+    for (const rewritten of [altered, deleted, inserted]) {
+      expect(verify(rewritten).ok).toBe(true);
+      expect(verify(rewritten, undefined, [kept]).problem).toEqual({ kind: 'rewritten', treeSize: 4, expected: kept.headHash, found: rewritten[3]!.hash });
+    }
+  });
+
+  it('a chain cut short of the checkpoint is named, with nothing found at its size', () => {
+    expect(verify(entries.slice(0, 3), undefined, [kept]).problem).toEqual({ kind: 'rewritten', treeSize: 4, expected: kept.headHash, found: null });
+  });
+
+  it('an altered entry without re-hashing is still named as altered first', () => {
+    const altered = entries.map((e, i) => (i === 1 ? { ...e, payload: { requestId: 'r2', credits: '9.0' } } : e));
+    expect(verify(altered, undefined, [kept]).problem).toEqual({ kind: 'altered', seq: 2 });
   });
 });

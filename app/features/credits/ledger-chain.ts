@@ -58,21 +58,43 @@ export type ChainProblem =
   /** An entry its successor does not vouch for (the successor links to the entry before it). */
   | { kind: 'inserted'; seq: number }
   /** The entry links to a hash no entry has: the one before it was removed. */
-  | { kind: 'deleted'; beforeSeq: number | null; missingHash: string };
+  | { kind: 'deleted'; beforeSeq: number | null; missingHash: string }
+  /**
+   * A signed checkpoint said the first `treeSize` entries ended in `expected`; today they end
+   * in `found` (null: the chain is shorter). The history was rewritten, even if re-hashed.
+   */
+  | { kind: 'rewritten'; treeSize: number; expected: string; found: string | null };
 
 export type ChainHead = { count: number; hash: string };
+/** What a checkpoint vouches for: the chain's first `treeSize` entries end in `headHash`. */
+export type ChainCheckpoint = { treeSize: number; headHash: string };
 
 /**
  * Verifies entries fed in `seq` order, batch by batch; `finish` checks the end of the chain
  * against a published head (entries after it were inserted; a head never reached means the
- * tail was deleted). Reports only the first problem.
+ * tail was deleted). Checkpoints given up front are checked by position: the entry at each
+ * checkpoint's size must have its head hash (consistency of the kept prefix with today's
+ * chain). Reports only the first problem.
  */
 export class ChainVerifier {
   private lastHash = genesisHash;
   private readonly hashes = new Map<string, number>([[genesisHash, 0]]);
   private order: number[] = [];
+  private readonly checkpoints: Map<number, string[]>;
   count = 0;
   problem: ChainProblem | null = null;
+
+  constructor(checkpoints: readonly ChainCheckpoint[] = []) {
+    this.checkpoints = new Map();
+    for (const c of checkpoints) this.checkpoints.set(c.treeSize, [...(this.checkpoints.get(c.treeSize) ?? []), c.headHash]);
+    this.checkAt(0);
+  }
+
+  /** The chain has `size` entries now, ending in lastHash: does every checkpoint of that size agree? */
+  private checkAt(size: number) {
+    const expected = this.checkpoints.get(size)?.find((h) => h !== this.lastHash);
+    if (expected !== undefined && !this.problem) this.problem = { kind: 'rewritten', treeSize: size, expected, found: this.lastHash };
+  }
 
   add(entry: ChainEntry): boolean {
     if (this.problem) return false;
@@ -90,7 +112,8 @@ export class ChainVerifier {
     this.hashes.set(entry.hash, this.order.length);
     this.lastHash = entry.hash;
     this.count += 1;
-    return true;
+    if (this.checkpoints.size > 0) this.checkAt(this.count);
+    return this.problem === null;
   }
 
   finish(head?: ChainHead): { ok: boolean; count: number; headHash: string; problem: ChainProblem | null } {
@@ -98,6 +121,11 @@ export class ChainVerifier {
       const at = this.hashes.get(head.hash);
       if (at === undefined) this.problem = { kind: 'deleted', beforeSeq: null, missingHash: head.hash };
       else if (at < this.order.length) this.problem = { kind: 'inserted', seq: this.order[at]! };
+    }
+    if (!this.problem) {
+      // A checkpoint beyond today's end: entries it vouched for are gone.
+      const beyond = [...this.checkpoints].filter(([size]) => size > this.count).sort(([a], [b]) => a - b)[0];
+      if (beyond) this.problem = { kind: 'rewritten', treeSize: beyond[0], expected: beyond[1][0]!, found: null };
     }
     return { ok: this.problem === null, count: this.count, headHash: this.lastHash, problem: this.problem };
   }

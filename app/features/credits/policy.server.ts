@@ -3,8 +3,10 @@ import type { Database } from '../../../db/client.js';
 import { creditPolicies, gradeConversionTables, type ConversionDefinition, type GradingScale } from '../../../db/schema/credits.js';
 import { getServices } from '../../services.server.js';
 import { standardBands } from './conversion.js';
+import { appendLedger } from './ledger.server.js';
+import { hash } from 'node:crypto';
 
-type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
+type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute' | 'transaction'>;
 
 export type PolicyView = {
   institutionId: string;
@@ -43,20 +45,25 @@ export async function addTableVersion(
   userId: string | null,
   db: Tx = getServices().db,
 ): Promise<{ id: string; version: number }> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit-policy:${institutionId}`}))`);
-  const [last] = await db
-    .select({ version: gradeConversionTables.version })
-    .from(gradeConversionTables)
-    .where(eq(gradeConversionTables.institutionId, institutionId))
-    .orderBy(desc(gradeConversionTables.version))
-    .limit(1);
-  const version = (last?.version ?? 0) + 1;
-  const [row] = await db.insert(gradeConversionTables).values({ institutionId, version, ...table, createdBy: userId }).returning({ id: gradeConversionTables.id });
-  await db
-    .insert(creditPolicies)
-    .values({ institutionId, currentTableId: row!.id })
-    .onConflictDoUpdate({ target: creditPolicies.institutionId, set: { currentTableId: row!.id, updatedAt: new Date() } });
-  return { id: row!.id, version };
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`credit-policy:${institutionId}`}))`);
+    const [last] = await tx
+      .select({ version: gradeConversionTables.version })
+      .from(gradeConversionTables)
+      .where(eq(gradeConversionTables.institutionId, institutionId))
+      .orderBy(desc(gradeConversionTables.version))
+      .limit(1);
+    const version = (last?.version ?? 0) + 1;
+    const [row] = await tx.insert(gradeConversionTables).values({ institutionId, version, ...table, createdBy: userId }).returning({ id: gradeConversionTables.id });
+    await tx
+      .insert(creditPolicies)
+      .values({ institutionId, currentTableId: row!.id })
+      .onConflictDoUpdate({ target: creditPolicies.institutionId, set: { currentTableId: row!.id, updatedAt: new Date() } });
+    // The definition by its digest: its bands may hold decimals, which ledger payloads never do.
+    const definitionSha256 = hash('sha256', JSON.stringify(table.definition), 'hex');
+    await appendLedger(tx, [{ kind: 'conversion-table.added', payload: { institutionId, tableId: row!.id, version, definitionSha256, createdBy: userId } }]);
+    return { id: row!.id, version };
+  });
 }
 
 export async function savePolicy(institutionId: string, input: { hoursPerCredit: number; gradingScale: GradingScale }): Promise<void> {

@@ -3,6 +3,7 @@ import type { Database } from '../../../db/client.js';
 import { courses, equivalencyRules, equivalencyRuleSources, institutions, type RuleTargetKind } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { parseCreditTenths, parseHundredths } from './credit-units.js';
+import { appendLedger } from './ledger.server.js';
 import { indexRules, matchRecord, ruleCreditsWithinSources, type MatchRule, type MatchResult } from './matcher.js';
 
 type Reader = Pick<Database, 'select' | 'selectDistinct'>;
@@ -35,7 +36,8 @@ export function parseAlternatives(text: string): string[][] {
     .filter((alt) => alt.length > 0);
 }
 
-export async function createRule(input: RuleInput, userId: string, db: Pick<Database, 'select' | 'insert'> = getServices().db): Promise<{ id: string } | RuleRefusal> {
+/** A new equivalency rule and its sources, ledgered in the same transaction. */
+export async function createRule(input: RuleInput, userId: string, db: Pick<Database, 'select' | 'insert' | 'transaction'> = getServices().db): Promise<{ id: string } | RuleRefusal> {
   const creditsTenths = parseCreditTenths(input.credits);
   const minGrade = input.minGrade ? parseHundredths(input.minGrade) : null;
   if (creditsTenths === null || creditsTenths <= 0 || (input.minGrade && (minGrade === null || minGrade > 10000))) return { reason: 'bad-number' };
@@ -47,27 +49,47 @@ export async function createRule(input: RuleInput, userId: string, db: Pick<Data
   const alternatives = input.alternatives.map((alt) => [...new Set(alt.map((s) => bySlug.get(s)!.id))]);
   const sourceCredits = new Map(found.map((c) => [c.id, parseCreditTenths(c.credits) ?? 0]));
   if (!ruleCreditsWithinSources(creditsTenths, alternatives, sourceCredits)) return { reason: 'credits-exceed-source' };
-  const [rule] = await db
-    .insert(equivalencyRules)
-    .values({
-      institutionId: input.institutionId,
-      targetKind: input.targetKind,
-      targetCode: input.targetKind === 'course' ? input.targetCode : '',
-      targetTitleZh: input.targetTitleZh,
-      targetTitleEn: input.targetTitleEn,
-      credits: input.credits,
-      minGrade: input.minGrade || null,
-      effectiveFrom: input.effectiveFrom,
-      effectiveUntil: input.effectiveUntil || null,
-      autoApprove: input.autoApprove,
-      publicNote: input.publicNote,
-      privateNote: input.privateNote,
-      createdBy: userId,
-      fromRequestId: input.fromRequestId ?? null,
-    })
-    .returning({ id: equivalencyRules.id });
-  await db.insert(equivalencyRuleSources).values(alternatives.flatMap((alt, i) => alt.map((courseId) => ({ ruleId: rule!.id, alternative: i + 1, courseId }))));
-  return { id: rule!.id };
+  return db.transaction(async (tx) => {
+    const [rule] = await tx
+      .insert(equivalencyRules)
+      .values({
+        institutionId: input.institutionId,
+        targetKind: input.targetKind,
+        targetCode: input.targetKind === 'course' ? input.targetCode : '',
+        targetTitleZh: input.targetTitleZh,
+        targetTitleEn: input.targetTitleEn,
+        credits: input.credits,
+        minGrade: input.minGrade || null,
+        effectiveFrom: input.effectiveFrom,
+        effectiveUntil: input.effectiveUntil || null,
+        autoApprove: input.autoApprove,
+        publicNote: input.publicNote,
+        privateNote: input.privateNote,
+        createdBy: userId,
+        fromRequestId: input.fromRequestId ?? null,
+      })
+      .returning({ id: equivalencyRules.id });
+    await tx.insert(equivalencyRuleSources).values(alternatives.flatMap((alt, i) => alt.map((courseId) => ({ ruleId: rule!.id, alternative: i + 1, courseId }))));
+    await appendLedger(tx, [
+      {
+        kind: 'rule.created',
+        payload: {
+          ruleId: rule!.id,
+          institutionId: input.institutionId,
+          target: { kind: input.targetKind, code: input.targetKind === 'course' ? input.targetCode : '' },
+          credits: input.credits,
+          minGrade: input.minGrade || null,
+          effectiveFrom: input.effectiveFrom,
+          effectiveUntil: input.effectiveUntil || null,
+          autoApprove: input.autoApprove,
+          alternatives,
+          createdBy: userId,
+          fromRequestId: input.fromRequestId ?? null,
+        },
+      },
+    ]);
+    return { id: rule!.id };
+  });
 }
 
 type RuleRow = typeof equivalencyRules.$inferSelect;
@@ -121,13 +143,18 @@ export async function listRules(institutionId: string) {
   return rules.map((r) => ({ ...r, sources: sources.filter((s) => s.ruleId === r.id) }));
 }
 
-export async function setRuleActive(institutionId: string, ruleId: string, active: boolean): Promise<boolean> {
-  const rows = await getServices()
-    .db.update(equivalencyRules)
-    .set({ active })
-    .where(and(eq(equivalencyRules.id, ruleId), eq(equivalencyRules.institutionId, institutionId)))
-    .returning({ id: equivalencyRules.id });
-  return rows.length > 0;
+/** Withdraws or restores a rule of the institution, ledgered with who did it. */
+export async function setRuleActive(institutionId: string, ruleId: string, active: boolean, actorUserId: string | null = null): Promise<boolean> {
+  return getServices().db.transaction(async (tx) => {
+    const rows = await tx
+      .update(equivalencyRules)
+      .set({ active })
+      .where(and(eq(equivalencyRules.id, ruleId), eq(equivalencyRules.institutionId, institutionId)))
+      .returning({ id: equivalencyRules.id });
+    if (rows.length === 0) return false;
+    await appendLedger(tx, [{ kind: 'rule.changed', payload: { ruleId, institutionId, active, changedBy: actorUserId } }]);
+    return true;
+  });
 }
 
 /** The public "will this course count at my university?" answer, with the published notes only. */

@@ -3,8 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { institutionSigningKeys } from '../../../db/schema/index.js';
 import { getEnv } from '../../env.server.js';
+import { appendLedger } from './ledger.server.js';
 
-type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
+type Tx = Pick<Database, 'select' | 'insert' | 'update' | 'execute' | 'transaction'>;
 
 // Private keys are sealed with AES-256-GCM under a key derived from CREDENTIAL_KEY_SECRET
 // (or SESSION_SECRET): a copy of the database alone cannot sign credentials.
@@ -43,6 +44,7 @@ export async function signingKeyFor(tx: Tx, institutionId: string): Promise<{ id
       // Sealed under another secret (the secret was changed): retire it and make a new key.
       // Its public half stays published, so credentials it signed still verify.
       await tx.update(institutionSigningKeys).set({ active: false }).where(eq(institutionSigningKeys.id, existing.id));
+      await appendLedger(tx, [{ kind: 'signing-key.retired', payload: { keyId: existing.id, institutionId, reason: 'sealed under another secret' } }]);
     }
   }
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -51,5 +53,7 @@ export async function signingKeyFor(tx: Tx, institutionId: string): Promise<{ id
     .insert(institutionSigningKeys)
     .values({ institutionId, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, sealedPrivateKey: seal(privateKey.export({ format: 'der', type: 'pkcs8' })) })
     .returning({ id: institutionSigningKeys.id });
+  // The public half in the ledger: a key slipped into the table later has no entry.
+  await appendLedger(tx, [{ kind: 'signing-key.created', payload: { keyId: row!.id, institutionId, publicKeyX: jwk.x } }]);
   return { id: row!.id, privateKey };
 }
