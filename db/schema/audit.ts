@@ -19,6 +19,7 @@ export const auditActions = [
   'credits.rule-saved',
   'credential.revoked',
   'quiz.regraded',
+  'progress.clipped',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
