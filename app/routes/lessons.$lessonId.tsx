@@ -102,7 +102,7 @@ export default function LessonPage() {
       </p>
       <h1 id="lesson-title">{title}</h1>
       {preview ? <p className="notice warn">{t('lesson.preview')}</p> : null}
-      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : <p>{t('lesson.noVideo')}</p>}
+      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : empty ? null : <p>{t('lesson.noVideo')}</p>}
       {empty ? <p className="notice">{t('lesson.empty')}</p> : null}
       {bodyHtml ? (
         <section aria-labelledby="lesson-text-title" className="lesson-text">

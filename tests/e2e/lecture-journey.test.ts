@@ -302,6 +302,7 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
   });
   it('what a student watched while the link was down reaches the server once it is back', async () => {
     await testSql()`delete from lesson_video_progress where lesson_id = ${lessonId} and user_id = (select id from users where email = 'student@demo.edu.cn')`;
+    const [{ since }] = (await testSql()`select now() as since`) as unknown as [{ since: Date }];
     const { context, page } = await logIn(browser, baseUrl, 'student@demo.edu.cn', { context: { viewport: { width: 1024, height: 800 } } });
     const refused = await dropLink(context, '**/progress');
     await page.goto(`${baseUrl}/lessons/${lessonId}`);
@@ -330,6 +331,13 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
       if (watched < 10) await page.waitForTimeout(250);
     }
     expect(watched).toBeGreaterThanOrEqual(10);
+    // Played at twice the speed and delivered late, all of it counts: the lecture is watched
+    // to the end, and the server clipped nothing (its budget is the run's time since the page).
+    const completedAt = async () =>
+      (await testSql()<{ completed_at: Date | null }[]>`select p.completed_at from lesson_video_progress p join users u on u.id = p.user_id
+        where u.email = 'student@demo.edu.cn' and p.lesson_id = ${lessonId}`)[0]?.completed_at ?? null;
+    await expect.poll(completedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(await testSql()`select 1 from audit_log where action = 'progress.clipped' and occurred_at >= ${since} and details->>'lessonId' = ${lessonId}`).toHaveLength(0);
     await context.close();
   });
 });

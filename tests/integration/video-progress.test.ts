@@ -91,8 +91,10 @@ describe('watched ranges and completion', () => {
   });
 
   it('appears in the student’s own data export', async () => {
-    const body = (await (await student.get('/account/data.json')).json()) as { videoProgress: { lesson: string; completedAt: string | null }[] };
+    const body = (await (await student.get('/account/data.json')).json()) as { videoProgress: { lesson: string; completedAt: string | null }[]; playbackRuns: { lesson: string; acceptedSeconds: number }[] };
     expect(body.videoProgress).toEqual(expect.arrayContaining([expect.objectContaining({ lesson: '进度测试' })]));
+    // And when they opened it, with what the server counted from that viewing.
+    expect(body.playbackRuns).toEqual(expect.arrayContaining([expect.objectContaining({ lesson: '进度测试', acceptedSeconds: 98 })]));
   });
 });
 
@@ -118,6 +120,7 @@ describe('demo student', () => {
     const demo = new FormClient(baseUrl);
     await demo.login('student@demo.edu.cn', demoPassword);
     const demoRun = await openLesson(demo, lessonId, 'student@demo.edu.cn');
+    await ageRun(demoRun, 10);
     expect((await report(demo, [[0, 5]], 5, { run: demoRun })).status).toBe(200);
   });
 });
