@@ -66,11 +66,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnType<typeof findLessonWithVideo>>> & { videoId: string }, learning: boolean) {
   const base = signedMediaBase(lesson.videoId);
-  // A teacher's preview is not learning: no run, and the player reports nothing.
-  const run = learning ? await startPlaybackRun(userId, lesson.id, lesson.videoId) : null;
+  const [run, progress] = await Promise.all([
+    // A teacher's preview is not learning: no run, and the player reports nothing.
+    learning ? startPlaybackRun(userId, lesson.id, lesson.videoId) : null,
+    getVideoProgress(userId, lesson.id),
+  ]);
   const renditions = (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height }));
   // Continue where they stopped, unless that was the very end.
-  const resumeAt = resumePosition((await getVideoProgress(userId, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
+  const resumeAt = resumePosition(progress?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
   const captions = (lesson.captions ?? []).map((c) => ({ language: c.language, label: CAPTION_TRACK_NAMES[c.language], src: `${base}hls/subs/${c.language}.vtt` }));
   return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt), viewerKey: deviceKeyOf(userId), run };
 }

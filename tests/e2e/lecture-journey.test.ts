@@ -316,9 +316,11 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await page.waitForFunction(() => document.querySelector('video')?.ended === true, undefined, { timeout: 30_000 });
     await expect.poll(() => refused.count, { timeout: 10_000 }).toBeGreaterThan(0);
     // Kept on the device under a hash of the viewer (a shared classroom computer), not their id.
-    const kept = await page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('edu.player.unsent.')) ?? '');
+    // (The refused request is counted before the page has handled its failure: wait for that.)
+    const keptKey = () => page.evaluate(() => Object.keys(localStorage).find((k) => k.startsWith('edu.player.unsent.')) ?? '');
+    await expect.poll(keptKey, { timeout: 5_000 }).toMatch(/^edu\.player\.unsent\.[\w-]{16}\.[0-9a-f-]{36}$/);
+    const kept = await keptKey();
     const [student] = await testSql()<{ id: string }[]>`select id from users where email = 'student@demo.edu.cn'`;
-    expect(kept).toMatch(/^edu\.player\.unsent\.[\w-]{16}\.[0-9a-f-]{36}$/);
     expect(kept).not.toContain(student!.id);
     // The link is back; leaving the page sends what was kept.
     await context.unroute('**/progress');

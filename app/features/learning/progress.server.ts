@@ -3,7 +3,7 @@ import { lessonVideoProgress, playbackRuns, videos } from '../../../db/schema/in
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { isWatchableVideo } from './lesson.server.js';
-import { assessReport, remainingBudget, type ClipReason, type RunClock } from './watch-budget.js';
+import { assessReport, remainingBudget, type ClipReason } from './watch-budget.js';
 import { COMPLETION_FRACTION, watchedFraction, type Range } from './watched-ranges.js';
 
 type Tx = Parameters<Parameters<ReturnType<typeof getServices>['db']['transaction']>[0]>[0];
@@ -74,7 +74,7 @@ export async function recordVideoProgress(input: ProgressReport): Promise<Progre
       .select({ elapsedSeconds: elapsed(sql`min(${playbackRuns.startedAt})`), acceptedSeconds: sql<number>`coalesce(sum(${playbackRuns.acceptedSeconds}), 0)::float8` })
       .from(playbackRuns)
       .where(and(eq(playbackRuns.userId, input.userId), eq(playbackRuns.lessonId, input.lessonId)));
-    const result = assessReport({ watched: current!.watchedRanges, claimed: input.ranges, duration, budgetSeconds: remainingBudget(run!, pool as RunClock) });
+    const result = assessReport({ watched: current!.watchedRanges, claimed: input.ranges, duration, budgetSeconds: remainingBudget(run!, pool!) });
     const fraction = watchedFraction(result.ranges, duration);
     const completedAt = current!.completedAt ?? (fraction >= COMPLETION_FRACTION ? new Date() : null);
     await tx
