@@ -135,6 +135,8 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     await student.reload();
     // The page is server-rendered with "auto"; the device's choice is applied once it hydrates.
     await student.waitForFunction(() => (document.querySelector('#quality') as HTMLSelectElement | null)?.value === 'saver', undefined, { timeout: 30_000 });
+    // Left open, this page would go on reporting (its position too) into the later cases.
+    await student.context().close();
   });
 
   it('without MediaSource (iPhones before iOS 17.1) the browser’s own HLS plays it: resume, data saver, sound only', async () => {
@@ -310,6 +312,8 @@ describe('a lecture from the teacher’s studio to a student’s screen', () => 
     // The whole 12 s lecture plays from its buffer (twice as fast) while reports cannot leave.
     await page.getByTestId('lecture-video').evaluate((v: HTMLVideoElement) => {
       v.muted = true;
+      // From the start, wherever an earlier case's last report left the resume position.
+      if (v.currentTime > 0) v.currentTime = 0;
       v.playbackRate = 2;
       return v.play();
     });
