@@ -20,6 +20,8 @@ const rangesJson = z
 
 const progressSchema = z.object({
   videoId: z.string().uuid(),
+  /** The playback run the page was handed (the lesson page's loader records its start). */
+  run: z.string().uuid(),
   positionSeconds: z.coerce.number().finite().min(0).max(14_400),
   ranges: rangesJson,
 });
@@ -28,7 +30,11 @@ export async function loader() {
   throw data({ reason: 'not-found' as const }, { status: 404 });
 }
 
-/** The player's reports: the position to resume from and the ranges watched since the last one. */
+/**
+ * The player's reports: the position to resume from and the ranges watched since the last
+ * one, in a playback run. What exceeds the run's wall-clock budget or the video is clipped
+ * (and audited); `overBudget` tells the player to keep the ranges and send them again later.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireLessonViewer(request, context, params.lessonId);
   // A beacon, not a form a person fills in: plain zod (conform's coercion would rebuild
@@ -38,8 +44,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!report.success) return Response.json({ ok: false }, { status: 400 });
   // A teacher's preview is not learning: nothing is recorded.
   if (viewer.preview) return Response.json({ ok: true, recorded: false });
-  const result = await recordVideoProgress({ userId: viewer.user.id, lessonId: viewer.lesson.id, ...report.data });
-  if (!result) throw data({ reason: 'not-found' as const }, { status: 404 });
+  const { run, ...fields } = report.data;
+  const result = await recordVideoProgress({ ...fields, runId: run, userId: viewer.user.id, lessonId: viewer.lesson.id, institutionId: viewer.lesson.institutionId, ip: context.clientIp });
+  if (result.kind === 'no-video') throw data({ reason: 'not-found' as const }, { status: 404 });
+  // Not a run of this viewer, lesson and video: nothing it says can be placed in time.
+  if (result.kind === 'unknown-run') return Response.json({ ok: false, reason: 'unknown-run' }, { status: 422 });
   const completion = result.completed ? await refreshLessonCompletion(viewer.user.id, viewer.lesson.id) : null;
-  return Response.json({ ok: true, ...result, lessonComplete: completion?.lessonComplete ?? false });
+  return Response.json({
+    ok: true,
+    fraction: result.fraction,
+    completed: result.completed,
+    lessonComplete: completion?.lessonComplete ?? false,
+    clipped: result.clipped.length > 0,
+    overBudget: result.clipped.includes('over-budget'),
+  });
 }

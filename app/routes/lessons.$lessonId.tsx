@@ -15,7 +15,7 @@ import { noteLessonVisit, requireLessonViewer } from '../features/learning/lesso
 import { signedMediaBase } from '../features/learning/media-urls.server.js';
 import { findPlayerStart } from '../features/learning/player-start.server.js';
 import { CAPTION_TRACK_NAMES } from '../../media/hls-subtitles.js';
-import { getVideoProgress } from '../features/learning/progress.server.js';
+import { getVideoProgress, startPlaybackRun } from '../features/learning/progress.server.js';
 
 // The only page that loads the player code, and only after its first frame is on screen.
 export const handle = { hydrate: 'after-first-frame' };
@@ -34,17 +34,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = viewer.user;
   const lessonId = viewer.lesson.id;
   // Independent reads (and the visit's writes) at once: one round of database trips, not six.
-  const [lesson, { bodyZh, bodyEn, ...extras }, materials, quiz, lessonComplete] = await Promise.all([
+  const [lesson, { bodyZh, bodyEn, ...extras }, materials, quiz, completion] = await Promise.all([
     findLessonWithVideo(lessonId),
     lessonPageExtras(lessonId, viewer.lesson.courseId),
     listLessonMaterials(lessonId),
     quizSummaryFor(user.id, lessonId),
     viewer.preview
-      ? false
+      ? null
       : noteLessonVisit(user.id, viewer.lesson)
         // Opening the page shows its text: that part of the lesson is done.
-        .then(() => refreshLessonCompletion(user.id, lessonId, { viewed: true }))
-        .then((result) => result.lessonComplete),
+        .then(() => refreshLessonCompletion(user.id, lessonId, { viewed: true })),
   ]);
   if (!lesson) throw data({ reason: 'not-found' as const }, { status: 404 });
   // The lesson text is rendered here, from a safe Markdown subset: no renderer in the browser.
@@ -56,20 +55,27 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     text,
     materials: materials.map((m) => ({ id: m.id, fileName: m.fileName, sizeBytes: m.sizeBytes })),
     preview: viewer.preview,
-    lessonComplete,
+    lessonComplete: completion?.lessonComplete ?? false,
+    /** A student's lesson without a video, text or quiz: there is nothing to complete yet. */
+    empty: completion ? !completion.completable : false,
     quiz,
-    video: lesson.videoId ? await lessonVideo(user.id, { ...lesson, videoId: lesson.videoId }) : null,
+    video: lesson.videoId ? await lessonVideo(user.id, { ...lesson, videoId: lesson.videoId }, !viewer.preview) : null,
     lessonId: lesson.id,
   };
 }
 
-async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnType<typeof findLessonWithVideo>>> & { videoId: string }) {
+async function lessonVideo(userId: string, lesson: NonNullable<Awaited<ReturnType<typeof findLessonWithVideo>>> & { videoId: string }, learning: boolean) {
   const base = signedMediaBase(lesson.videoId);
+  const [run, progress] = await Promise.all([
+    // A teacher's preview is not learning: no run, and the player reports nothing.
+    learning ? startPlaybackRun(userId, lesson.id, lesson.videoId) : null,
+    getVideoProgress(userId, lesson.id),
+  ]);
   const renditions = (lesson.renditions ?? []).map((r) => ({ name: r.name, height: r.height }));
   // Continue where they stopped, unless that was the very end.
-  const resumeAt = resumePosition((await getVideoProgress(userId, lesson.id))?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
+  const resumeAt = resumePosition(progress?.positionSeconds ?? 0, lesson.durationSeconds ?? 0);
   const captions = (lesson.captions ?? []).map((c) => ({ language: c.language, label: CAPTION_TRACK_NAMES[c.language], src: `${base}hls/subs/${c.language}.vtt` }));
-  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt), viewerKey: deviceKeyOf(userId) };
+  return { id: lesson.videoId, base, renditions, resumeAt, captions, start: await findPlayerStart(lesson.videoId, base, resumeAt), viewerKey: deviceKeyOf(userId), run };
 }
 
 /**
@@ -86,7 +92,7 @@ function resumePosition(position: number, duration: number): number {
 }
 
 export default function LessonPage() {
-  const { lesson, video, lessonId, course, extras, text, materials, preview, lessonComplete, quiz } = useLoaderData<typeof loader>();
+  const { lesson, video, lessonId, course, extras, text, materials, preview, lessonComplete, empty, quiz } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const title = locale === 'en' && lesson.titleEn ? lesson.titleEn : lesson.titleZh;
@@ -99,7 +105,8 @@ export default function LessonPage() {
       </p>
       <h1 id="lesson-title">{title}</h1>
       {preview ? <p className="notice warn">{t('lesson.preview')}</p> : null}
-      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : <p>{t('lesson.noVideo')}</p>}
+      {video ? <LecturePlayer video={video} title={title} progressUrl={`/lessons/${lessonId}/progress`} /> : empty ? null : <p>{t('lesson.noVideo')}</p>}
+      {empty ? <p className="notice">{t('lesson.empty')}</p> : null}
       {bodyHtml ? (
         <section aria-labelledby="lesson-text-title" className="lesson-text">
           <h2 id="lesson-text-title">{t('lesson.text')}</h2>

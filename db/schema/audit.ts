@@ -26,6 +26,7 @@ export const auditActions = [
   'credential.revoked',
   'quiz.regraded',
   'ledger.checkpoint-signed',
+  'progress.clipped',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -138,7 +138,7 @@ describe('enrolment rules', () => {
 describe('completion records', () => {
   it('are issued when every lesson is done, carry a snapshot, and can never be changed or deleted', async () => {
     const c = await course('completable', { titleZh: '可结业课程', credits: '1.5' });
-    await testSql()`insert into lessons (course_id, position, title_zh) values (${c.id}, 2, '第二讲（无正文）')`;
+    await testSql()`insert into lessons (course_id, position, title_zh, body_zh) values (${c.id}, 2, '第二讲', '第二讲的正文')`;
     const lessonIds = (await testSql()<{ id: string }[]>`select id from lessons where course_id = ${c.id} order by position`).map((l) => l.id);
     const student = await signUpStudent('fzu');
     expect((await student.post(`/courses/${c.slug}`, { intent: 'enrol' })).status).toBe(302);

@@ -12,7 +12,7 @@ import { BANDWIDTH_KEY, nativePlaylist, parseQuality, QUALITY_KEY, qualityValue,
 type Rendition = { name: string; height: number | null };
 type Caption = { language: string; label: string; src: string };
 type Start = { initUrl: string; segmentUrl: string; startAt: number; listedSeconds: number; mimeType: string };
-export type PlayerVideo = { id: string; base: string; renditions: Rendition[]; resumeAt: number; captions: Caption[]; start: Start | null; viewerKey: string };
+export type PlayerVideo = { id: string; base: string; renditions: Rendition[]; resumeAt: number; captions: Caption[]; start: Start | null; viewerKey: string; run: string | null };
 
 const VIDEO_ELEMENT_ID = 'lecture-video';
 
@@ -47,7 +47,7 @@ export function LecturePlayer({ video: lecture, title, progressUrl }: { video: P
   const posterUrl = `${base}poster.jpg`;
   const [quality, setQuality] = useState<Quality | null>(null);
   const resumeFrom = start?.startAt ?? resumeAt;
-  useWatchReporting(video, { videoId: lecture.id, viewerKey: lecture.viewerKey, url: progressUrl });
+  useWatchReporting(video, { videoId: lecture.id, viewerKey: lecture.viewerKey, url: progressUrl, run: lecture.run });
   // Read when the source is chosen; a revalidated loader's new array must not restart playback.
   const renditionsRef = useRef(renditions);
   renditionsRef.current = renditions;

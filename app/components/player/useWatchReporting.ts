@@ -1,58 +1,35 @@
 import { useRouteLoaderData } from '@remix-run/react';
 import { useEffect, type RefObject } from 'react';
 import { mergeRanges, type Range } from '../../features/learning/watched-ranges.js';
+import { RANGES_PER_REPORT, unsentReports } from './unsent-reports.js';
 
 const REPORT_EVERY_MS = 15_000;
-/** The server takes at most this many ranges per report; the rest go with the next. */
-const RANGES_PER_REPORT = 200;
 
-/**
- * Ranges not known to have reached the server, kept on the device: a report that failed
- * (the link dropped while the buffer played on) or a beacon, whose fate is never known.
- * Every later report carries them again (the server merges ranges, so a repeat is
- * harmless) until one is answered, on this visit or the next. Kept per viewer (a hash
- * from the server): on a shared computer, nobody sends another student's ranges.
- */
-function unsentStore(viewerKey: string, videoId: string) {
-  const key = `edu.player.unsent.${viewerKey}.${videoId}`;
-  const read = (): Range[] => {
-    try {
-      const value = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown;
-      return Array.isArray(value) ? value.filter((r): r is Range => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'number')) : [];
-    } catch {
-      return [];
-    }
-  };
-  return {
-    read,
-    keep(ranges: Range[]) {
-      try {
-        localStorage.setItem(key, JSON.stringify(mergeRanges([...read(), ...ranges], Infinity).slice(0, RANGES_PER_REPORT)));
-      } catch {
-        // Storage full or blocked: the ranges stay in memory for this visit only.
-      }
-    },
-    clear() {
-      try {
-        localStorage.removeItem(key);
-      } catch {
-        // Blocked storage has nothing to clear.
-      }
-    },
-  };
+function deviceStorage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Collects the stretches actually played (not skipped over) and reports them with the
- * position every 15 s and when the page is hidden or closed (sendBeacon survives that).
- * Nothing played is lost to a dropped link: unanswered ranges are sent again (unsentStore).
+ * position every 15 s and when the page is hidden or closed (sendBeacon survives that),
+ * each under the playback run the page was handed (`run`; null for a teacher's preview,
+ * which reports nothing). Nothing played is lost to a dropped link: unanswered ranges are
+ * kept on the device with their run and sent again, on this visit or the next, under that
+ * same run, so the server can tell they were played back then (unsent-reports.ts).
  */
-export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { videoId, viewerKey, url }: { videoId: string; viewerKey: string; url: string }) {
+export function useWatchReporting(
+  video: RefObject<HTMLVideoElement | null>,
+  { videoId, viewerKey, url, run }: { videoId: string; viewerKey: string; url: string; run: string | null },
+) {
   const root = useRouteLoaderData('root') as { csrfToken?: string } | undefined;
   const csrf = root?.csrfToken ?? '';
   useEffect(() => {
     const el = video.current;
-    if (!el) return;
+    if (!el || !run) return;
     let pending: Range[] = [];
     let start: number | null = null;
     let lastSentPosition = -1;
@@ -63,38 +40,49 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
     const open = () => {
       if (!el.paused && !el.seeking) start = el.currentTime;
     };
-    const unsent = unsentStore(viewerKey, videoId);
+    // Per viewer (a hash from the server): on a shared computer, nobody sends another student's ranges.
+    const unsent = unsentReports(deviceStorage(), `edu.player.unsent.${viewerKey}.${videoId}`);
+    const post = (reportRun: string, ranges: Range[], beacon: boolean) => {
+      const body = new FormData();
+      body.set('csrf', csrf);
+      body.set('videoId', videoId);
+      body.set('run', reportRun);
+      body.set('positionSeconds', el.currentTime.toFixed(1));
+      body.set('ranges', JSON.stringify(ranges.map(([s, e]) => [Number(s.toFixed(1)), Number(e.toFixed(1))])));
+      if (beacon && navigator.sendBeacon) {
+        unsent.keep(reportRun, ranges);
+        navigator.sendBeacon(url, body);
+        return;
+      }
+      const failed = () => {
+        if (reportRun === run) pending = mergeRanges([...pending, ...ranges], Infinity);
+        unsent.keep(reportRun, ranges);
+        lastSentPosition = -1;
+      };
+      const answered = async (res: Response) => {
+        if (res.status >= 500) return failed();
+        // More than twice the run's time so far (a speed above 2x): the same ranges fit later.
+        const answer = res.ok ? ((await res.json().catch(() => ({}))) as { overBudget?: boolean }) : {};
+        // A refusal (4xx) would be refused again; only a lost, failed or early report is retried.
+        if (answer.overBudget) unsent.keep(reportRun, ranges);
+        else unsent.delivered(reportRun, ranges);
+      };
+      // An answer later than the next report counts as lost: the ranges go again with it
+      // (the server merges ranges, so a report that did arrive is not counted twice).
+      void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin', signal: AbortSignal.timeout(REPORT_EVERY_MS) }).then(answered, failed);
+    };
     const send = (beacon: boolean) => {
       const playing = !el.paused;
       closeRange();
       const stored = unsent.read();
-      if (pending.length === 0 && stored.length === 0 && Math.abs(el.currentTime - lastSentPosition) < 1) return void (playing && open());
-      const all = mergeRanges([...stored, ...pending], Infinity);
-      const ranges = all.slice(0, RANGES_PER_REPORT);
+      // Earlier pages' runs first, each in a report of its own.
+      for (const [earlier, ranges] of stored) if (earlier !== run) post(earlier, ranges, beacon);
+      const own = stored.find(([r]) => r === run)?.[1] ?? [];
+      if (pending.length === 0 && own.length === 0 && Math.abs(el.currentTime - lastSentPosition) < 1) return void (playing && open());
+      const all = mergeRanges([...own, ...pending], Infinity);
       pending = all.slice(RANGES_PER_REPORT);
-      const body = new FormData();
-      body.set('csrf', csrf);
-      body.set('videoId', videoId);
-      body.set('positionSeconds', el.currentTime.toFixed(1));
-      body.set('ranges', JSON.stringify(ranges.map(([s, e]) => [Number(s.toFixed(1)), Number(e.toFixed(1))])));
       lastSentPosition = el.currentTime;
-      if (beacon && navigator.sendBeacon) {
-        unsent.keep(ranges);
-        navigator.sendBeacon(url, body);
-      } else {
-        const failed = () => {
-          pending = mergeRanges([...pending, ...ranges], Infinity);
-          unsent.keep(ranges);
-          lastSentPosition = -1;
-        };
-        // An answer later than the next report counts as lost: the ranges go again with it
-        // (the server merges ranges, so a report that did arrive is not counted twice).
-        void fetch(url, { method: 'POST', body, keepalive: true, credentials: 'same-origin', signal: AbortSignal.timeout(REPORT_EVERY_MS) }).then(
-          // A refusal (4xx) would be refused again; only a lost or failed answer is retried.
-          (res) => (res.status >= 500 ? failed() : unsent.clear()),
-          failed,
-        );
-      }
+      post(run, all.slice(0, RANGES_PER_REPORT), beacon);
       if (playing) open();
     };
     const onHidden = () => document.visibilityState === 'hidden' && send(true);
@@ -124,5 +112,5 @@ export function useWatchReporting(video: RefObject<HTMLVideoElement | null>, { v
       window.removeEventListener('pagehide', onPageHide);
       send(true);
     };
-  }, [video, videoId, viewerKey, url, csrf]);
+  }, [video, videoId, viewerKey, url, csrf, run]);
 }

@@ -1,5 +1,5 @@
 import { desc, eq, or } from 'drizzle-orm';
-import { auditLog, institutions, issuedCredentials, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
+import { auditLog, institutions, issuedCredentials, lessons, lessonVideoProgress, memberships, playbackRuns, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { creditDataForExport } from '../credits/personal-data.server.js';
@@ -31,6 +31,14 @@ export async function exportPersonalData(userId: string, ip: string) {
     .from(lessonVideoProgress)
     .innerJoin(lessons, eq(lessons.id, lessonVideoProgress.lessonId))
     .where(eq(lessonVideoProgress.userId, userId));
+  // When they opened a lecture, and what of it the server counted (the evidence behind videoProgress).
+  const playback = await db
+    .select({ lesson: lessons.titleZh, startedAt: playbackRuns.startedAt, acceptedSeconds: playbackRuns.acceptedSeconds, clippedSeconds: playbackRuns.clippedSeconds })
+    .from(playbackRuns)
+    .innerJoin(lessons, eq(lessons.id, playbackRuns.lessonId))
+    .where(eq(playbackRuns.userId, userId))
+    .orderBy(desc(playbackRuns.startedAt))
+    .limit(5_000);
   const credits = await creditDataForExport(userId);
   await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
   return {
@@ -40,6 +48,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     memberships: roles,
     sessions: activeSessions,
     videoProgress: learning,
+    playbackRuns: playback,
     ...credits,
     activity,
   };

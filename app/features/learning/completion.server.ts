@@ -11,7 +11,7 @@ import {
   videos,
 } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
-import { finalGrade, isCourseComplete, isLessonComplete, type GradedQuiz } from './grading.js';
+import { finalGrade, hasParts, isCourseComplete, isLessonComplete, type GradedQuiz } from './grading.js';
 import { isWatchableVideo } from './lesson.server.js';
 import { studentLessonCounts } from './lesson-counts.js';
 
@@ -25,9 +25,15 @@ function chinaDate(at: Date): string {
 /**
  * Re-evaluates one student's lesson after something happened there (a page view, a
  * watched stretch, a quiz submission): marks it complete once each of its parts is, and
- * then checks the whole course. `viewed` records that the lesson's text was shown.
+ * then checks the whole course. `viewed` records the visit, and that the lesson's text
+ * (if it has any) was shown. A lesson without parts cannot be completed (`completable`):
+ * a visit proves nothing, and the lesson stays open for whatever the teacher adds.
  */
-export async function refreshLessonCompletion(userId: string, lessonId: string, opts: { viewed?: boolean } = {}): Promise<{ lessonComplete: boolean; courseCompleted: boolean }> {
+export async function refreshLessonCompletion(
+  userId: string,
+  lessonId: string,
+  opts: { viewed?: boolean } = {},
+): Promise<{ lessonComplete: boolean; courseCompleted: boolean; completable: boolean }> {
   const { db } = getServices();
   const [lesson] = await db
     .select({
@@ -40,12 +46,16 @@ export async function refreshLessonCompletion(userId: string, lessonId: string, 
     .from(lessons)
     .leftJoin(quizzes, eq(quizzes.lessonId, lessons.id))
     .where(eq(lessons.id, lessonId));
-  if (!lesson) return { lessonComplete: false, courseCompleted: false };
+  if (!lesson) return { lessonComplete: false, courseCompleted: false, completable: false };
+  const parts = { hasVideo: lesson.hasVideo, hasText: lesson.hasText, hasQuiz: lesson.quizId !== null };
+  const completable = hasParts(parts);
 
   if (opts.viewed) {
-    await db.insert(lessonCompletions).values({ userId, lessonId, textViewedAt: new Date() }).onConflictDoUpdate({
+    // The row itself records the visit (the studio's "reached" counts it).
+    const textViewedAt = lesson.hasText ? new Date() : null;
+    await db.insert(lessonCompletions).values({ userId, lessonId, textViewedAt }).onConflictDoUpdate({
       target: [lessonCompletions.userId, lessonCompletions.lessonId],
-      set: { textViewedAt: sql`coalesce(${lessonCompletions.textViewedAt}, now())` },
+      set: { textViewedAt: sql`coalesce(${lessonCompletions.textViewedAt}, excluded.text_viewed_at)` },
     });
   }
   const [state] = await db
@@ -53,7 +63,8 @@ export async function refreshLessonCompletion(userId: string, lessonId: string, 
     .from(lessonCompletions)
     .where(and(eq(lessonCompletions.userId, userId), eq(lessonCompletions.lessonId, lessonId)));
   // Already complete: the course may still become complete (a better quiz attempt lifted the grade).
-  if (state?.completedAt) return { lessonComplete: true, courseCompleted: await issueCompletionIfMet(userId, lesson.courseId) };
+  if (state?.completedAt) return { lessonComplete: true, courseCompleted: await issueCompletionIfMet(userId, lesson.courseId), completable };
+  if (!completable) return { lessonComplete: false, courseCompleted: false, completable };
 
   const [video] = await db
     .select({ completedAt: lessonVideoProgress.completedAt })
@@ -62,16 +73,13 @@ export async function refreshLessonCompletion(userId: string, lessonId: string, 
   const quizSubmitted = lesson.quizId
     ? (await db.select({ n: sql<number>`count(*)::int` }).from(quizAttempts).where(and(eq(quizAttempts.quizId, lesson.quizId), eq(quizAttempts.userId, userId))))[0]!.n > 0
     : false;
-  const complete = isLessonComplete(
-    { hasVideo: lesson.hasVideo, hasText: lesson.hasText, hasQuiz: lesson.quizId !== null },
-    { videoWatched: Boolean(video?.completedAt), textViewed: Boolean(state?.textViewedAt), quizSubmitted, visited: state !== undefined },
-  );
-  if (!complete) return { lessonComplete: false, courseCompleted: false };
+  const complete = isLessonComplete(parts, { videoWatched: Boolean(video?.completedAt), textViewed: Boolean(state?.textViewedAt), quizSubmitted });
+  if (!complete) return { lessonComplete: false, courseCompleted: false, completable };
   await db
     .insert(lessonCompletions)
     .values({ userId, lessonId, completedAt: new Date() })
     .onConflictDoUpdate({ target: [lessonCompletions.userId, lessonCompletions.lessonId], set: { completedAt: sql`coalesce(${lessonCompletions.completedAt}, now())` } });
-  return { lessonComplete: true, courseCompleted: await issueCompletionIfMet(userId, lesson.courseId) };
+  return { lessonComplete: true, courseCompleted: await issueCompletionIfMet(userId, lesson.courseId), completable };
 }
 
 /** The course's final grade for a student so far (null for a course without graded quizzes). */

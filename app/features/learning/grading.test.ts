@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finalGrade, isCourseComplete, isLessonComplete, meetsPassGrade } from './grading.js';
+import { finalGrade, hasParts, isCourseComplete, isLessonComplete, meetsPassGrade } from './grading.js';
 
 describe('finalGrade', () => {
   it('is the weighted mean of each quiz, in percent with two decimals', () => {
@@ -43,18 +43,20 @@ describe('finalGrade', () => {
 });
 
 describe('completion rules', () => {
-  const none = { videoWatched: false, textViewed: false, quizSubmitted: false, visited: false };
+  const none = { videoWatched: false, textViewed: false, quizSubmitted: false };
   it('needs every part of a lesson that it has', () => {
     const parts = { hasVideo: true, hasText: true, hasQuiz: true };
     expect(isLessonComplete(parts, { ...none, videoWatched: true, textViewed: true })).toBe(false);
     expect(isLessonComplete(parts, { ...none, videoWatched: true, textViewed: true, quizSubmitted: true })).toBe(true);
     expect(isLessonComplete({ hasVideo: false, hasText: true, hasQuiz: false }, { ...none, textViewed: true })).toBe(true);
-    expect(isLessonComplete({ hasVideo: true, hasText: false, hasQuiz: false }, { ...none, textViewed: true, visited: true })).toBe(false);
+    expect(isLessonComplete({ hasVideo: true, hasText: false, hasQuiz: false }, { ...none, textViewed: true })).toBe(false);
   });
-  it('completes an empty lesson by visiting it', () => {
+  it('never completes a lesson without parts, whatever is claimed done', () => {
     const empty = { hasVideo: false, hasText: false, hasQuiz: false };
+    expect(hasParts(empty)).toBe(false);
     expect(isLessonComplete(empty, none)).toBe(false);
-    expect(isLessonComplete(empty, { ...none, visited: true })).toBe(true);
+    expect(isLessonComplete(empty, { videoWatched: true, textViewed: true, quizSubmitted: true })).toBe(false);
+    expect(hasParts({ ...empty, hasQuiz: true })).toBe(true);
   });
   it('completes a course when every lesson is complete and the grade passes', () => {
     expect(isCourseComplete({ lessonCount: 3, completedLessons: 3, grade: '60.00', passGrade: '60' })).toBe(true);

@@ -60,11 +60,19 @@ export function meetsPassGrade(grade: string | null, passGrade: string): boolean
 }
 
 export type LessonParts = { hasVideo: boolean; hasText: boolean; hasQuiz: boolean };
-export type LessonDone = { videoWatched: boolean; textViewed: boolean; quizSubmitted: boolean; visited: boolean };
+export type LessonDone = { videoWatched: boolean; textViewed: boolean; quizSubmitted: boolean };
 
-/** A lesson is complete once each of its parts is: video ≥ 95 % watched, text viewed, quiz submitted. An empty lesson, once visited. */
+/** Something to do in the lesson: a video, text or a quiz. */
+export function hasParts(parts: LessonParts): boolean {
+  return parts.hasVideo || parts.hasText || parts.hasQuiz;
+}
+
+/**
+ * A lesson is complete once each of its parts is: video ≥ 95 % watched, text viewed, quiz
+ * submitted. A lesson without parts never is: there is nothing to have done.
+ */
 export function isLessonComplete(parts: LessonParts, done: LessonDone): boolean {
-  if (!parts.hasVideo && !parts.hasText && !parts.hasQuiz) return done.visited;
+  if (!hasParts(parts)) return false;
   return (!parts.hasVideo || done.videoWatched) && (!parts.hasText || done.textViewed) && (!parts.hasQuiz || done.quizSubmitted);
 }
 

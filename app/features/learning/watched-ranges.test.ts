@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isComplete, mergeRanges, watchedFraction } from './watched-ranges.js';
+import { isComplete, mergeRanges, subtractRanges, watchedFraction } from './watched-ranges.js';
 
 describe('watched ranges', () => {
   it('merges overlapping and adjacent ranges, and clamps to the video', () => {
@@ -18,5 +18,13 @@ describe('watched ranges', () => {
     expect(isComplete([[0, 94]], 100)).toBe(false);
     expect(isComplete([[0, 95]], 100)).toBe(true);
     expect(isComplete([[0, 10], [90, 100]], 100)).toBe(false);
+  });
+
+  it('subtracts what was delivered from what is kept, leaving what was played since', () => {
+    expect(subtractRanges([[0, 30], [40, 60]], [[0, 30]])).toEqual([[40, 60]]);
+    expect(subtractRanges([[0, 45]], [[0, 30]])).toEqual([[30, 45]]);
+    expect(subtractRanges([[0, 60]], [[10, 20], [30, 40]])).toEqual([[0, 10], [20, 30], [40, 60]]);
+    expect(subtractRanges([[5, 10]], [])).toEqual([[5, 10]]);
+    expect(subtractRanges([[5, 10]], [[0, 100]])).toEqual([]);
   });
 });

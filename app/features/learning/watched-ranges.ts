@@ -32,3 +32,18 @@ export function watchedFraction(ranges: readonly Range[], duration: number): num
 export function isComplete(ranges: readonly Range[], duration: number): boolean {
   return watchedFraction(ranges, duration) >= COMPLETION_FRACTION;
 }
+
+/** What of `ranges` is not covered by `covered` (both as reported, in seconds). */
+export function subtractRanges(ranges: readonly Range[], covered: readonly Range[]): Range[] {
+  let rest: Range[] = ranges.map(([s, e]): Range => [s, e]).filter(([s, e]) => e > s);
+  for (const [cs, ce] of covered) {
+    rest = rest.flatMap(([s, e]): Range[] => {
+      if (ce <= s || cs >= e) return [[s, e]];
+      const parts: Range[] = [];
+      if (cs > s) parts.push([s, cs]);
+      if (ce < e) parts.push([ce, e]);
+      return parts;
+    });
+  }
+  return rest;
+}
