@@ -9,7 +9,7 @@ afterAll(closeTestSql);
 async function newStudent(name = '数据主体') {
   const client = new FormClient(baseUrl);
   const email = uniqueEmail('pd');
-  const res = await client.post('/signup', { displayName: name, email, password: 'my-secret-password', institutionId: await institutionIdBySlug('mq-bandong-primary') });
+  const res = await client.signUp({ displayName: name, email, password: 'my-secret-password', institutionId: await institutionIdBySlug('mq-bandong-primary') });
   expect(res.status).toBe(302);
   const [row] = await testSql()<{ id: string; pseudonym: string }[]>`select id, pseudonym from users where email = ${email}`;
   return { client, email, id: row!.id, pseudonym: row!.pseudonym };
