@@ -9,7 +9,7 @@ import { titleMeta } from '../features/i18n/metaTitle.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'verify.title');
-export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
 
 // The link opens a page with one button: a mail scanner that follows links does not use the token.
 export async function loader({ request }: LoaderFunctionArgs) {

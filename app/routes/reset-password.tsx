@@ -13,8 +13,9 @@ import { endSession } from '../features/identity/session.server.js';
 
 export const handle = { hydrate: true };
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'reset.title');
-// The token is in this page's address: it must not leave in a Referer.
-export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+// The token is in this page's address: it must not leave in a Referer to another site. Not
+// no-referrer: Chromium then sends `Origin: null` with the form's POST, which fails.
+export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
 
 // Opening the link only shows the form (mail scanners open links too); the token is used on submit.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -28,7 +28,7 @@ describe('email verification', () => {
     const page = await client.get(link.pathname + link.search);
     expect(page.status).toBe(200);
     // The site-wide policy comes first; browsers apply the last one they understand.
-    expect(page.headers.get('referrer-policy')).toMatch(/(^|, )no-referrer$/);
+    expect(page.headers.get('referrer-policy')).toMatch(/(^|, )same-origin$/);
     expect((await testSql()`select email_verified_at from users where id = ${id}`)[0]!.email_verified_at).toBeNull();
 
     const done = await client.post('/account/verify-email', { token: tokenOf(link) });
