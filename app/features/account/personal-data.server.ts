@@ -1,5 +1,5 @@
 import { desc, eq, or } from 'drizzle-orm';
-import { auditLog, institutions, issuedCredentials, lessons, lessonVideoProgress, memberships, sessions, users } from '../../../db/schema/index.js';
+import { accountTokens, auditLog, consents, institutions, issuedCredentials, lessons, lessonVideoProgress, mailMessages, memberships, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { creditDataForExport } from '../credits/personal-data.server.js';
@@ -32,6 +32,10 @@ export async function exportPersonalData(userId: string, ip: string) {
     .innerJoin(lessons, eq(lessons.id, lessonVideoProgress.lessonId))
     .where(eq(lessonVideoProgress.userId, userId));
   const credits = await creditDataForExport(userId);
+  const consentsGiven = await db
+    .select({ kind: consents.kind, noticeVersion: consents.noticeVersion, givenBy: consents.givenBy, recordedAt: consents.recordedAt })
+    .from(consents)
+    .where(eq(consents.subjectUserId, userId));
   await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
   return {
     exportedAt: new Date().toISOString(),
@@ -39,6 +43,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     profile,
     memberships: roles,
     sessions: activeSessions,
+    consents: consentsGiven,
     videoProgress: learning,
     ...credits,
     activity,
@@ -53,6 +58,10 @@ export async function exportPersonalData(userId: string, ip: string) {
 export async function eraseAccount(userId: string, ip: string): Promise<void> {
   const { db } = getServices();
   await db.transaction(async (tx) => {
+    const [before] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
+    // Mail we sent or were asked to send to the person holds their address.
+    await tx.delete(accountTokens).where(eq(accountTokens.userId, userId));
+    await tx.delete(mailMessages).where(before?.email ? or(eq(mailMessages.userId, userId), eq(mailMessages.toAddress, before.email)) : eq(mailMessages.userId, userId));
     await tx
       .update(users)
       .set({ email: null, displayName: null, passwordHash: null, erasedAt: new Date(), updatedAt: new Date() })
