@@ -137,7 +137,9 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className="site-footer">
-          <p>{translate(locale, 'footer.privacy')}</p>
+          <p>
+            {translate(locale, 'footer.privacy')} <a href="/privacy">{translate(locale, 'privacy.title')}</a>
+          </p>
         </footer>
         {hydrate === 'now' ? (
           <>

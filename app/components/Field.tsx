@@ -5,7 +5,7 @@ import { translateError, useLocale } from '../features/i18n/i18n.js';
 type Props<Schema> = {
   field: FieldMetadata<Schema>;
   label: string;
-  type?: 'text' | 'email' | 'password';
+  type?: 'text' | 'email' | 'password' | 'date';
   autoComplete?: string;
   hint?: string;
   inputMode?: 'decimal' | 'numeric';

@@ -64,6 +64,16 @@ export default function LoginPage() {
   return (
     <section aria-labelledby="login-title">
       <h1 id="login-title">{t('login.title')}</h1>
+      {searchParams.get('reset') === '1' ? (
+        <p role="status" className="notice ok">
+          {t('login.afterReset')}
+        </p>
+      ) : null}
+      {searchParams.get('verified') === '1' ? (
+        <p role="status" className="notice ok">
+          {t('verify.done')}
+        </p>
+      ) : null}
       <Form method="post" className="stacked" {...getFormProps(form)}>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
@@ -74,6 +84,9 @@ export default function LoginPage() {
           {t('login.submit')}
         </button>
       </Form>
+      <p>
+        <a href="/forgot-password">{t('login.forgot')}</a>
+      </p>
       <p>
         {t('login.noAccount')} <a href="/signup">{t('login.signupLink')}</a>
       </p>

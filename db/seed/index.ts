@@ -41,7 +41,8 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
       if (!user) {
         [user] = await tx
           .insert(users)
-          .values({ email: u.email, displayName: u.displayName, pseudonym: newPseudonym(), passwordHash: await hashPassword(demoPassword) })
+          // Demo addresses are not real mailboxes: they count as verified.
+          .values({ email: u.email, displayName: u.displayName, pseudonym: newPseudonym(), passwordHash: await hashPassword(demoPassword), emailVerifiedAt: new Date() })
           .returning({ id: users.id });
       }
       for (const slug of [u.institutionSlug, ...(u.alsoAt ?? [])]) {

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical findings)', () => {
-  const anonymous = ['/', '/login', '/signup', '/no-such-page', '/courses', `/courses?q=${encodeURIComponent('线代')}`, '/courses?q=zzzz-nothing', '/courses/fzu-linear-algebra-1', '/institutions/fzu'];
+  const anonymous = ['/', '/login', '/signup', '/no-such-page', '/courses', `/courses?q=${encodeURIComponent('线代')}`, '/courses?q=zzzz-nothing', '/courses/fzu-linear-algebra-1', '/institutions/fzu', '/forgot-password', '/reset-password?token=x', '/signup/sent', '/privacy'];
   for (const path of anonymous) {
     it(`anonymous ${path}`, async () => {
       const page = await (await browser.newContext({ bypassCSP: true })).newPage();
@@ -35,7 +35,7 @@ describe('pages pass axe-core’s WCAG 2.1 AA checks (no serious or critical fin
     await page.close();
   });
 
-  const adminPages = ['/', '/account', '/account/delete', '/admin/institutions', '/admin/people?q=demo', '/admin/audit', '/admin/media', '/institutions/fzu/members'];
+  const adminPages = ['/', '/account', '/account/delete', '/admin/institutions', '/admin/people?q=demo', '/admin/audit', '/admin/media', '/admin/mail', '/account/password', '/account/email', '/account/sessions', '/institutions/fzu/members'];
   it(`admin pages: ${adminPages.join(' ')}`, async () => {
     const { context, page } = await logIn(browser, baseUrl, 'admin@demo.edu.cn', { context: { bypassCSP: true } });
     for (const path of adminPages) {

@@ -43,11 +43,19 @@ describe('a student in Chromium', () => {
   it('signs up, finds a course by a Chinese query, enrols, completes its lessons and a quiz, and sees the course complete', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
     await page.goto(`${baseUrl}/signup`);
+    const email = uniqueEmail('journey');
     await page.getByLabel('姓名').fill('旅程学生');
-    await page.getByLabel('电子邮箱').fill(uniqueEmail('journey'));
+    await page.getByLabel('电子邮箱').fill(email);
     await page.getByLabel(/密码/).fill('journey-password-1');
     await page.getByLabel('学校').selectOption({ label: '福州大学' });
+    await page.getByLabel('出生日期').fill('2004-09-01');
+    await page.getByLabel(/我已阅读并同意/).check();
     await page.getByRole('button', { name: '注册' }).click();
+    await page.getByRole('heading', { name: '请查收邮件' }).waitFor();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('电子邮箱').fill(email);
+    await page.getByLabel('密码').fill('journey-password-1');
+    await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: /你好/ }).waitFor();
 
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '课程目录' }).click();

@@ -34,7 +34,7 @@ async function titlesFor(query: string, extra = ''): Promise<string[]> {
 
 async function signUpStudent(institutionSlug: string): Promise<FormClient> {
   const client = new FormClient(baseUrl);
-  const res = await client.post('/signup', { displayName: '测试学生', email: uniqueEmail(`cat-${institutionSlug}`), password: 'catalog-password', institutionId: await institutionIdBySlug(institutionSlug) });
+  const res = await client.signUp({ displayName: '测试学生', email: uniqueEmail(`cat-${institutionSlug}`), password: 'catalog-password', institutionId: await institutionIdBySlug(institutionSlug) });
   expect(res.status).toBe(302);
   return client;
 }

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
 import { FormClient, uniqueEmail } from '../support/browserless.js';
 import { closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
+import { linkIn, waitForMail } from '../support/mailbox.js';
+import { PRIVACY_NOTICE_VERSION } from '../../app/features/accounts/privacy-notice.js';
 
 const baseUrl = inject('baseUrl');
 afterAll(closeTestSql);
@@ -12,17 +14,26 @@ async function signUp(client: FormClient, fields: Partial<Record<string, string>
     email: uniqueEmail('signup'),
     password: 'a-long-enough-password',
     institutionId: await institutionIdBySlug('gz-no1-middle'),
+    birthDate: '2004-05-06',
+    consent: 'on',
+    noticeVersion: PRIVACY_NOTICE_VERSION,
     ...fields,
   } as Record<string, string>);
 }
 
 describe('sign-up', () => {
-  it('creates a student at the chosen institution, logs them in and shows their home page', async () => {
+  it('creates a student at the chosen institution, mails a verification link, and the student can log in', async () => {
     const client = new FormClient(baseUrl);
     const email = uniqueEmail('student');
     const res = await signUp(client, { email, displayName: '山区学生' });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/');
+    expect(res.headers.get('location')).toBe('/signup/sent');
+    expect(client.cookies.has('edu_session')).toBe(false);
+    const mail = await waitForMail(email);
+    expect(mail.subject).toBe('请确认您的邮箱地址');
+    expect(mail.text).toContain('山区学生');
+    expect(linkIn(mail, '/account/verify-email').searchParams.get('token')).toBeTruthy();
+    expect((await client.login(email, 'a-long-enough-password')).status).toBe(302);
     const home = await (await client.get('/')).text();
     expect(home).toContain('你好，山区学生');
     expect(home).toContain('光泽县第一中学 · 学生');
@@ -42,14 +53,21 @@ describe('sign-up', () => {
     expect(html).not.toContain('value="short"');
   });
 
-  it('refuses a second account for the same email with 409 and writes nothing', async () => {
+  it('answers a taken address exactly as a new one, writes nothing, and tells the owner by mail instead', async () => {
     const email = uniqueEmail('dup');
-    expect((await signUp(new FormClient(baseUrl), { email })).status).toBe(302);
-    const again = await signUp(new FormClient(baseUrl), { email: email.toUpperCase() });
-    expect(again.status).toBe(409);
-    expect(await again.text()).toContain('这个邮箱已经注册过了');
+    const first = await signUp(new FormClient(baseUrl), { email });
+    const again = await signUp(new FormClient(baseUrl), { email: email.toUpperCase(), password: 'another-long-password' });
+    for (const res of [first, again]) {
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('/signup/sent');
+      expect(res.headers.getSetCookie().join('\n')).not.toContain('edu_session');
+    }
     const rows = await testSql()`select id from users where email = ${email}`;
     expect(rows).toHaveLength(1);
+    const owner = await waitForMail(email, { subject: /已经有账号/ });
+    expect(linkIn(owner, '/forgot-password')).toBeTruthy();
+    // The first sign-up's password still opens the account; the second one's does not.
+    expect((await new FormClient(baseUrl).login(email, 'another-long-password')).status).toBe(401);
   });
 
   it('does not let a student sign up into the education department', async () => {

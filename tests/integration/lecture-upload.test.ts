@@ -237,7 +237,7 @@ describe('only the course’s teachers may upload', () => {
   it('a teacher of another course is refused, and cannot continue someone else’s upload', async () => {
     const email = uniqueEmail('other-teacher');
     const other = new FormClient(baseUrl);
-    await other.post('/signup', { displayName: '别校老师', email, password: 'another-password', institutionId: await institutionIdBySlug('fzu') });
+    await other.signUp({ displayName: '别校老师', email, password: 'another-password', institutionId: await institutionIdBySlug('fzu') });
     await testSql()`insert into memberships (user_id, institution_id, role) select id, ${await institutionIdBySlug('fzu')}, 'teacher' from users where email = ${email}`;
     const refused = await tusUpload(baseUrl, clip, { ...as(other), metadata: { lessonId } });
     expect(refused.error?.message).toMatch(/response code: 403/);

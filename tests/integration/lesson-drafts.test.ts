@@ -36,7 +36,7 @@ beforeAll(async () => {
   slug = (await testSql()<{ slug: string }[]>`select slug from courses where id = ${courseId}`)[0]!.slug;
 
   const email = uniqueEmail('drafts');
-  expect((await student.post('/signup', { displayName: '草稿测试学生', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug('fzu') })).status).toBe(302);
+  expect((await student.signUp({ displayName: '草稿测试学生', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug('fzu') })).status).toBe(302);
   studentId = (await testSql()<{ id: string }[]>`select id from users where email = ${email}`)[0]!.id;
   await testSql()`insert into enrolments (user_id, course_id) values (${studentId}, ${courseId})`;
 });

@@ -9,7 +9,7 @@ afterAll(closeTestSql);
 async function newStudent(name = '数据主体') {
   const client = new FormClient(baseUrl);
   const email = uniqueEmail('pd');
-  const res = await client.post('/signup', { displayName: name, email, password: 'my-secret-password', institutionId: await institutionIdBySlug('mq-bandong-primary') });
+  const res = await client.signUp({ displayName: name, email, password: 'my-secret-password', institutionId: await institutionIdBySlug('mq-bandong-primary') });
   expect(res.status).toBe(302);
   const [row] = await testSql()<{ id: string; pseudonym: string }[]>`select id, pseudonym from users where email = ${email}`;
   return { client, email, id: row!.id, pseudonym: row!.pseudonym };
@@ -26,6 +26,7 @@ describe('a person’s own data', () => {
     expect(body.profile).toMatchObject({ email: s.email, displayName: '导出测试' });
     expect(body.memberships).toEqual([expect.objectContaining({ role: 'student', institution: '闽清县坂东中心小学' })]);
     expect(body.activity.map((a) => a.action)).toContain('auth.signup');
+    expect((body as unknown as { consents: { kind: string }[] }).consents).toEqual([expect.objectContaining({ kind: 'self' })]);
     expect(JSON.stringify(body)).not.toMatch(/argon2|password_hash|passwordHash/);
     expect(await auditCount('account.exported', { subjectEmail: s.email })).toBe(1);
   });
@@ -51,6 +52,9 @@ describe('a person’s own data', () => {
     expect(user).toMatchObject({ email: null, display_name: null, password_hash: null, pseudonym: s.pseudonym });
     expect(user!.erased_at).not.toBeNull();
     expect(await testSql()`select 1 from sessions where user_id = ${s.id}`).toHaveLength(0);
+    // Mail to the person (the sign-up's verification link) goes with their address.
+    expect(await testSql()`select 1 from mail_messages where user_id = ${s.id} or to_address = ${s.email}`).toHaveLength(0);
+    expect(await testSql()`select 1 from account_tokens where user_id = ${s.id}`).toHaveLength(0);
     // Records that point at the person survive, pointing at the pseudonymous row.
     expect(await testSql()`select 1 from memberships where user_id = ${s.id}`).toHaveLength(1);
     expect((await testSql()`select action from audit_log where subject_user_id = ${s.id}`).map((r) => r.action)).toEqual(

@@ -57,7 +57,7 @@ async function makeCourse(opts: { lessons?: number; attemptsAllowed?: number; it
 async function newStudent(courseId: string | null) {
   const client = new FormClient(baseUrl);
   const email = uniqueEmail('quiz');
-  const res = await client.post('/signup', { displayName: '测验学生', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug('fzu') });
+  const res = await client.signUp({ displayName: '测验学生', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug('fzu') });
   expect(res.status).toBe(302);
   const [user] = await testSql()<{ id: string }[]>`select id from users where email = ${email}`;
   if (courseId) await testSql()`insert into enrolments (user_id, course_id) values (${user!.id}, ${courseId})`;

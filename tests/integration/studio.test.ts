@@ -32,7 +32,7 @@ const edit = (client: FormClient, fields: Record<string, string>) => client.post
 /** A signed-up student of `institution`, optionally made a teacher there too. */
 async function signUp(client: FormClient, institution: string, teacherToo = false): Promise<{ id: string; email: string }> {
   const email = uniqueEmail('studio');
-  const res = await client.post('/signup', { displayName: '测试用户', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug(institution) });
+  const res = await client.signUp({ displayName: '测试用户', email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug(institution) });
   expect(res.status).toBe(302);
   const [user] = await testSql()<{ id: string }[]>`select id from users where email = ${email}`;
   if (teacherToo) await testSql()`insert into memberships (user_id, institution_id, role) values (${user!.id}, ${await institutionIdBySlug(institution)}, 'teacher')`;

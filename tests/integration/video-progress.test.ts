@@ -22,7 +22,7 @@ beforeAll(async () => {
   videoId = video!.id;
   student = new FormClient(baseUrl);
   email = uniqueEmail('progress');
-  await student.post('/signup', { displayName: '进度学生', email, password: 'progress-password', institutionId: await institutionIdBySlug('fzu') });
+  await student.signUp({ displayName: '进度学生', email, password: 'progress-password', institutionId: await institutionIdBySlug('fzu') });
   expect((await student.post('/courses/fzu-linear-algebra-1', { intent: 'enrol' })).status).toBe(302);
   // A page opened long ago: these cases are about ranges, not time (see 'watch evidence').
   run = await openLesson(student, lessonId);

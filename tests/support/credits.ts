@@ -8,7 +8,7 @@ import { institutionIdBySlug, testSql } from './db.js';
 export async function signUpStudent(baseUrl: string, institutionSlug: string, displayName = '转学分学生') {
   const client = new FormClient(baseUrl);
   const email = uniqueEmail('credits');
-  const res = await client.post('/signup', { displayName, email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug(institutionSlug) });
+  const res = await client.signUp({ displayName, email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug(institutionSlug) });
   if (res.status !== 302) throw new Error(`sign-up failed: ${res.status}`);
   const [row] = await testSql()<{ id: string }[]>`select id from users where email = ${email}`;
   return { client, email, userId: row!.id };

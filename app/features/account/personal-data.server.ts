@@ -1,5 +1,5 @@
 import { desc, eq, or } from 'drizzle-orm';
-import { auditLog, institutions, issuedCredentials, lessons, lessonVideoProgress, memberships, playbackRuns, sessions, users } from '../../../db/schema/index.js';
+import { accountTokens, auditLog, consents, institutions, issuedCredentials, lessons, lessonVideoProgress, mailMessages, memberships, playbackRuns, sessions, users } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { creditDataForExport } from '../credits/personal-data.server.js';
@@ -40,6 +40,10 @@ export async function exportPersonalData(userId: string, ip: string) {
     .orderBy(desc(playbackRuns.startedAt))
     .limit(5_000);
   const credits = await creditDataForExport(userId);
+  const consentsGiven = await db
+    .select({ kind: consents.kind, noticeVersion: consents.noticeVersion, givenBy: consents.givenBy, recordedAt: consents.recordedAt })
+    .from(consents)
+    .where(eq(consents.subjectUserId, userId));
   await recordAudit(db, { action: 'account.exported', actorUserId: userId, subjectUserId: userId, ip });
   return {
     exportedAt: new Date().toISOString(),
@@ -47,6 +51,7 @@ export async function exportPersonalData(userId: string, ip: string) {
     profile,
     memberships: roles,
     sessions: activeSessions,
+    consents: consentsGiven,
     videoProgress: learning,
     playbackRuns: playback,
     ...credits,
@@ -62,6 +67,10 @@ export async function exportPersonalData(userId: string, ip: string) {
 export async function eraseAccount(userId: string, ip: string): Promise<void> {
   const { db } = getServices();
   await db.transaction(async (tx) => {
+    const [before] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
+    // Mail we sent or were asked to send to the person holds their address.
+    await tx.delete(accountTokens).where(eq(accountTokens.userId, userId));
+    await tx.delete(mailMessages).where(before?.email ? or(eq(mailMessages.userId, userId), eq(mailMessages.toAddress, before.email)) : eq(mailMessages.userId, userId));
     await tx
       .update(users)
       .set({ email: null, displayName: null, passwordHash: null, erasedAt: new Date(), updatedAt: new Date() })

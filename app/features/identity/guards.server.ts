@@ -4,10 +4,7 @@ import { recordAccessDenied } from '../audit/audit.server.js';
 import { hasPermission, type Permission } from './permissions.js';
 import { getCurrentUser, type CurrentUser } from './session.server.js';
 
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
-}
+export { safeRedirectPath } from './redirect.js';
 
 export async function requireUser(request: Request): Promise<CurrentUser> {
   const user = await getCurrentUser(request);

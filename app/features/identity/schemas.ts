@@ -3,7 +3,7 @@ import { messageWith } from '../i18n/i18n.js';
 
 // One schema per form, shared by conform in the browser and the action on the server.
 // Messages are catalog keys, translated where they are shown.
-const email = z
+export const email = z
   .string({ required_error: 'errors.required' })
   .trim()
   .toLowerCase()
@@ -26,6 +26,11 @@ export const signupSchema = z.object({
   email,
   password: newPasswordSchema,
   institutionId: z.string({ required_error: 'errors.required' }).uuid('errors.invalidChoice'),
+  /** Only to refuse a child under 14 (PIPL art. 31); checked, never stored. */
+  birthDate: z.string({ required_error: 'errors.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'signup.birthDateInvalid'),
+  consent: z.literal('on', { errorMap: () => ({ message: 'signup.consentRequired' }) }),
+  /** The privacy notice version the page showed (app/features/accounts/privacy-notice.ts). */
+  noticeVersion: z.string().max(40),
 });
 
 export const deleteAccountSchema = z.object({

@@ -43,7 +43,7 @@ export async function startSession(request: Request, userId: string): Promise<st
   if (previous) await db.delete(sessions).where(eq(sessions.idHash, hashToken(previous)));
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + getEnv().SESSION_TTL_HOURS * 3600_000);
-  await db.insert(sessions).values({ idHash: hashToken(token), userId, expiresAt, userAgent: request.headers.get('User-Agent')?.slice(0, 300) ?? null });
+  await db.insert(sessions).values({ idHash: hashToken(token), userId, expiresAt, lastSeenAt: new Date(), userAgent: request.headers.get('User-Agent')?.slice(0, 300) ?? null });
   return sessionCookie().serialize(token);
 }
 
@@ -58,11 +58,14 @@ export async function getCurrentUser(request: Request): Promise<CurrentUser | nu
   if (!token) return null;
   const { db } = getServices();
   const [row] = await db
-    .select({ id: users.id, displayName: users.displayName, email: users.email, pseudonym: users.pseudonym, locale: users.locale })
+    .select({ id: users.id, displayName: users.displayName, email: users.email, pseudonym: users.pseudonym, locale: users.locale, lastSeenAt: sessions.lastSeenAt, idHash: sessions.idHash })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, hashToken(token)), gt(sessions.expiresAt, new Date()), isNull(users.erasedAt)));
   if (!row) return null;
+  if (!row.lastSeenAt || Date.now() - row.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
+    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.idHash, row.idHash));
+  }
   const rows = await db
     .select({
       institutionId: memberships.institutionId,
@@ -75,8 +78,18 @@ export async function getCurrentUser(request: Request): Promise<CurrentUser | nu
     .innerJoin(institutions, eq(institutions.id, memberships.institutionId))
     .where(eq(memberships.userId, row.id))
     .orderBy(memberships.createdAt);
-  return { ...row, displayName: row.displayName ?? row.pseudonym, email: row.email ?? '', memberships: rows };
+  const { lastSeenAt: _seen, idHash: _hash, ...person } = row;
+  return { ...person, displayName: row.displayName ?? row.pseudonym, email: row.email ?? '', memberships: rows };
 }
+
+/** The stored hash of this browser's session token, or null when it has none. */
+export async function currentSessionHash(request: Request): Promise<string | null> {
+  const token = await readToken(request);
+  return token ? hashToken(token) : null;
+}
+
+// "Last seen" in the list of one's sessions is written at most this often per session.
+const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
 /** True when the browser sent a session cookie that no longer names a live session. */
 export async function hasStaleSessionCookie(request: Request): Promise<boolean> {

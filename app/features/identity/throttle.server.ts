@@ -8,26 +8,46 @@ export type ThrottleLimits = { perAccount: number; perIp: number; windowSeconds:
 const accountKey = (email: string) => `edu:throttle:login:acct:${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32)}`;
 const ipKey = (ip: string) => `edu:throttle:login:ip:${ip}`;
 
-/** Seconds until another attempt is allowed, or 0 when one is allowed now. */
-export async function loginRetryAfter(redis: Redis, email: string, ip: string, limits: ThrottleLimits): Promise<number> {
-  const [acct, byIp] = await redis.mget(accountKey(email), ipKey(ip));
-  const blocked: string[] = [];
-  if (Number(acct ?? 0) >= limits.perAccount) blocked.push(accountKey(email));
-  if (Number(byIp ?? 0) >= limits.perIp) blocked.push(ipKey(ip));
-  if (blocked.length === 0) return 0;
-  const ttls = await Promise.all(blocked.map((k) => redis.ttl(k)));
-  return Math.max(1, ...ttls);
+/**
+ * Checks every counter and, when all are under their limit, counts the attempt in each,
+ * in one step: N guesses sent at once take N reservations in turn, so no more than the
+ * limit ever reach the password check. Returns 0 when reserved, else the seconds to wait.
+ */
+const reserveScript = `
+for i = 1, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then
+    return math.max(1, redis.call('TTL', KEYS[i]))
+  end
+end
+for i = 1, #KEYS do
+  redis.call('INCR', KEYS[i])
+  if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[#KEYS + 1]) end
+end
+return 0`;
+
+/** Reserves attempts against several fixed-window counters at once (see reserveScript). */
+export async function reserveAttempt(redis: Redis, counters: { key: string; limit: number }[], windowSeconds: number): Promise<number> {
+  const result = await redis.eval(reserveScript, counters.length, ...counters.map((c) => c.key), ...counters.map((c) => c.limit), windowSeconds);
+  return Number(result);
 }
 
-export async function recordLoginFailure(redis: Redis, email: string, ip: string, limits: ThrottleLimits): Promise<void> {
-  const tx = redis.multi();
-  for (const key of [accountKey(email), ipKey(ip)]) {
-    tx.incr(key);
-    tx.expire(key, limits.windowSeconds, 'NX');
-  }
-  await tx.exec();
+/** Reserves one login attempt for this address and this client; 0 when reserved, else seconds to wait. */
+export function reserveLoginAttempt(redis: Redis, email: string, ip: string, limits: ThrottleLimits): Promise<number> {
+  return reserveAttempt(
+    redis,
+    [
+      { key: accountKey(email), limit: limits.perAccount },
+      { key: ipKey(ip), limit: limits.perIp },
+    ],
+    limits.windowSeconds,
+  );
 }
 
-export async function clearAccountFailures(redis: Redis, email: string): Promise<void> {
-  await redis.del(accountKey(email));
+/** A correct password gives its reservation back: the account's failures are forgiven, the client's attempt uncounted. */
+export async function releaseLoginAttempt(redis: Redis, email: string, ip: string): Promise<void> {
+  await redis
+    .multi()
+    .del(accountKey(email))
+    .eval(`if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0`, 1, ipKey(ip))
+    .exec();
 }

@@ -182,7 +182,6 @@ export const en = {
   'signup.institutionPlaceholder': 'Choose an institution',
   'signup.submit': 'Sign up',
   'signup.haveAccount': 'Already have an account?',
-  'signup.emailTaken': 'This email is already registered. Please log in.',
 
   'errors.required': 'This field is required.',
   'errors.email': 'Enter a valid email address, such as name@school.edu.cn.',

@@ -181,7 +181,6 @@ export const zhCN = {
   'signup.institutionPlaceholder': '请选择学校',
   'signup.submit': '注册',
   'signup.haveAccount': '已有账号？',
-  'signup.emailTaken': '这个邮箱已经注册过了，请直接登录。',
 
   'errors.required': '此项必填。',
   'errors.email': '请输入有效的电子邮箱，例如 name@school.edu.cn。',
