@@ -7,7 +7,7 @@ import { translate, useLocale, useT, type MessageKey } from '../features/i18n/i1
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireInstitutionConsole } from '../features/onboarding/console-access.server.js';
 import { PupilCodes } from '../features/onboarding/PupilCodes.js';
-import { ROSTER_LIMITS } from '../features/onboarding/roster-file.js';
+import { ROSTER_LIMITS } from '../features/onboarding/roster-limits.js';
 import { confirmRoster, dryRunRoster, type PupilCode, type RosterSummary } from '../features/onboarding/roster-import.server.js';
 import type { RosterIssue } from '../features/onboarding/roster-rows.js';
 import { rosterActionSchema } from '../features/onboarding/schemas.js';

@@ -1,11 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 
-/**
- * Roster files come from outside (a school office's spreadsheet): every limit here is checked
- * before the file is trusted with more memory or time. A 5,000-pupil roster is ~300 KB as CSV.
- */
-export const ROSTER_LIMITS = { maxBytes: 1024 * 1024, maxRows: 5000, maxColumns: 20, maxCellChars: 200, maxUnzippedBytes: 32 * 1024 * 1024 } as const;
+import { ROSTER_LIMITS } from './roster-limits.js';
+
+export { ROSTER_LIMITS };
 
 export type RosterCell = { value: string; formula: boolean };
 export type RosterTable = { headers: string[]; rows: { line: number; cells: RosterCell[] }[] };

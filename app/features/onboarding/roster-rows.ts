@@ -36,18 +36,19 @@ export type RosterRow = {
 
 const required = (max: number) => z.string().min(1, 'roster.error.required').max(max, 'roster.error.tooLong');
 const optional = (max: number) => z.string().max(max, 'roster.error.tooLong');
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'roster.error.date')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'roster.error.date');
+const isIsoDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const anEmail = z.string().email();
 const yes = ['yes', 'y', 'true', '1', '是', '同意', '已同意'];
 
 const cellsSchema = z.object({
   externalId: required(40).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'roster.error.externalId'),
   name: required(80),
-  email: z.union([z.literal(''), z.string().max(254, 'roster.error.tooLong').email('roster.error.email')]),
+  email: z
+    .string()
+    .max(254, 'roster.error.tooLong')
+    .refine((s) => s === '' || anEmail.safeParse(s).success, 'roster.error.email'),
   className: optional(40),
-  birthDate: z.union([z.literal(''), isoDate]),
+  birthDate: z.string().refine((s) => s === '' || isIsoDate(s), 'roster.error.date'),
   guardianName: optional(80),
   guardianRelation: optional(20),
   guardianConsent: optional(10),
@@ -90,9 +91,13 @@ export function validateRoster(table: RosterTable, kind: RosterKind, today: stri
   for (const { line, cells } of table.rows) {
     const rowIssues: RosterIssue[] = [];
     const raw = Object.fromEntries(rosterFields.map((f) => [f, columns[f] !== undefined ? (cells[columns[f]]?.value ?? '') : ''])) as Record<RosterField, string>;
-    for (const f of rosterFields) if (columns[f] !== undefined && cells[columns[f]]?.formula) rowIssues.push({ line, column: columnName(f), reason: 'roster.error.formula' });
+    const formulas = rosterFields.filter((f) => columns[f] !== undefined && cells[columns[f]]?.formula);
+    for (const f of formulas) rowIssues.push({ line, column: columnName(f), reason: 'roster.error.formula' });
     const parsed = cellsSchema.safeParse(raw);
-    if (!parsed.success) for (const e of parsed.error.issues) rowIssues.push({ line, column: columnName(e.path[0] as RosterField), reason: e.message });
+    if (!parsed.success) {
+      // A formula cell reads as empty; its one issue is the formula.
+      for (const e of parsed.error.issues) if (!formulas.includes(e.path[0] as RosterField)) rowIssues.push({ line, column: columnName(e.path[0] as RosterField), reason: e.message });
+    }
     const v = raw;
     if (kind === 'pupil' && v.className === '') rowIssues.push({ line, column: columnName('className'), reason: 'roster.error.required' });
     if (kind === 'pupil' && v.birthDate === '') rowIssues.push({ line, column: columnName('birthDate'), reason: 'roster.error.required' });
