@@ -12,3 +12,5 @@ export * from './live-broadcasts.js';
 export * from './slides.js';
 export * from './chunk-publications.js';
 export * from './onboarding.js';
+export * from './mail.js';
+export * from './accounts.js';

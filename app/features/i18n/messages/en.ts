@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -6,6 +7,7 @@ import { quizzesEn } from './quizzes.en.js';
 import { onboardingEn } from './onboarding.en.js';
 
 export const en = {
+  ...accountsEn,
   ...studioEn,
   ...slidesEn,
   ...onboardingEn,

@@ -1,3 +1,4 @@
+import { accountsZhCN } from './accounts.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -5,6 +6,7 @@ import { quizzesZhCN } from './quizzes.zh-CN.js';
 import { onboardingZhCN } from './onboarding.zh-CN.js';
 
 export const zhCN = {
+  ...accountsZhCN,
   ...studioZhCN,
   ...slidesZhCN,
   ...onboardingZhCN,
