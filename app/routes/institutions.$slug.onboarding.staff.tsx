@@ -16,7 +16,7 @@ import { inviteStaff, listPendingInvitations, listStaff, revokeInvitation, revok
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'onboard.staff');
 
-type Notice = { ok: boolean; key: MessageKey; link?: string };
+type Notice = { ok: boolean; key: MessageKey };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { institution } = await requireInstitutionConsole(request, context, params.slug);
@@ -31,9 +31,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const v = submission.value;
   const ip = context.clientIp;
   if (v.intent === 'invite') {
-    const outcome = await inviteStaff(institution, admin.id, v.email, v.role, ip);
-    if (outcome.kind === 'already-member') return data({ result: submission.reply({ fieldErrors: { email: ['onboard.staff.alreadyMember'] } }), notice: null }, { status: 409 });
-    const notice: Notice = outcome.delivery === 'sent' ? { ok: true, key: 'onboard.staff.invited' } : { ok: true, key: 'onboard.staff.invitedNoMail', link: outcome.link };
+    const outcome = await inviteStaff(institution, admin, v.email, v.role, ip);
+    if (outcome === 'already-member') return data({ result: submission.reply({ fieldErrors: { email: ['onboard.staff.alreadyMember'] } }), notice: null }, { status: 409 });
+    const notice: Notice = { ok: true, key: 'onboard.staff.invited' };
     return { result: submission.reply({ resetForm: true }), notice };
   }
   const done = v.intent === 'revoke-invitation' ? await revokeInvitation(institution.id, v.invitationId, admin.id, ip) : await revokeStaff(institution.id, v.membershipId, admin.id, ip);
@@ -54,11 +54,6 @@ export default function StaffPage() {
       {notice ? (
         <div className={`notice ${notice.ok ? 'ok' : 'warn'}`} role={notice.ok ? 'status' : 'alert'}>
           <p>{t(notice.key)}</p>
-          {notice.link ? (
-            <p>
-              <code className="hash">{notice.link}</code>
-            </p>
-          ) : null}
         </div>
       ) : null}
       <h2 id="invite-title">{t('onboard.staff.invite')}</h2>

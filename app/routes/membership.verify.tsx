@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { memberships: await listUnverifiedMemberships(user.id) };
 }
 
-const sentStatus = { sent: 200, 'not-member': 404, 'domain-not-registered': 422, 'too-many': 429, 'not-configured': 503 } as const;
+const sentStatus = { sent: 200, 'not-member': 404, 'domain-not-registered': 422, 'too-many': 429 } as const;
 const checkedStatus = { verified: 200, wrong: 422, expired: 410 } as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ key: Object.values(submission.error ?? {}).flat()[0] ?? 'errors.formInvalid', ok: false, institutionId: null as string | null }, { status: 400 });
   const v = submission.value;
   if (v.intent === 'send') {
-    const outcome = await sendMembershipCode(user.id, v.institutionId, v.email);
+    const outcome = await sendMembershipCode(user.id, user.locale, v.institutionId, v.email);
     return data({ key: `onboard.verify.sent.${outcome}`, ok: outcome === 'sent', institutionId: v.institutionId }, { status: sentStatus[outcome] });
   }
   const outcome = await verifyMembershipCode(user.id, v.institutionId, v.code, context.clientIp);

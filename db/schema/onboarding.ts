@@ -24,7 +24,7 @@ export const institutionMailDomains = pgTable(
   (t) => [index('institution_mail_domains_institution_idx').on(t.institutionId)],
 );
 
-/** A staff invitation by mail: the token is single-use and stored only as its sha256. */
+/** A staff invitation by mail: the token is single-use, made by the mail worker, stored only as its sha256. */
 export const staffInvitations = pgTable(
   'staff_invitations',
   {
@@ -34,7 +34,8 @@ export const staffInvitations = pgTable(
       .references(() => institutions.id, { onDelete: 'cascade' }),
     email: text().notNull(),
     role: roleEnum().notNull(),
-    tokenHash: text().notNull().unique(),
+    /** sha256 of the link token, set by the worker that mails it (null until then). */
+    tokenHash: text().unique(),
     invitedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     acceptedAt: timestamp({ withTimezone: true }),
@@ -57,7 +58,8 @@ export const mailDomainCodes = pgTable(
       .notNull()
       .references(() => institutions.id, { onDelete: 'cascade' }),
     email: text().notNull(),
-    codeHash: text().notNull(),
+    /** sha256 of the code, set by the worker that mails it (null until then). */
+    codeHash: text(),
     attempts: integer().notNull().default(0),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),

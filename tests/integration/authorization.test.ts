@@ -123,7 +123,8 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/device', everyone(200)],
   ['/device/00000000-0000-4000-8000-000000000000', everyone('device')],
   ['/membership/verify', signedIn(200)],
-  ['/invitations/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', everyone(410)],
+  ['/invitation?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', everyone(410)],
+  ['/invitation', everyone(410)],
 ];
 
 const clients = new Map<Who, FormClient>();

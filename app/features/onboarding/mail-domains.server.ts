@@ -1,11 +1,11 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { institutionMailDomains, institutions, mailDomainCodes, memberships } from '../../../db/schema/index.js';
-import { getEnv } from '../../env.server.js';
+import { institutionMailDomains, institutions, mailDomainCodes, memberships, type Locale } from '../../../db/schema/index.js';
+import { hashMembershipCode } from '../../../db/onboarding-secrets.js';
+import { queueMail } from '../mail/outbox.server.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
 import { domainCovers } from './mail-domain-match.js';
-import { deliverOnboardingMessage } from './outbox.server.js';
 
 export const MAIL_CODE_LIMITS = { ttlMinutes: 15, attemptsPerCode: 5, sendsPerHour: 3 } as const;
 
@@ -30,8 +30,6 @@ export async function removeMailDomain(institutionId: string, domainId: string, 
   return rows.length > 0;
 }
 
-const hashCode = (codeId: string, code: string) => createHmac('sha256', getEnv().SESSION_SECRET).update(`mail-domain-code:${codeId}:${code}`).digest('hex');
-
 /** The viewer's self-declared memberships, with the domains each institution registered. */
 export async function listUnverifiedMemberships(userId: string) {
   const { db } = getServices();
@@ -45,10 +43,10 @@ export async function listUnverifiedMemberships(userId: string) {
   return rows;
 }
 
-export type CodeSent = 'sent' | 'not-member' | 'domain-not-registered' | 'too-many' | 'not-configured';
+export type CodeSent = 'sent' | 'not-member' | 'domain-not-registered' | 'too-many';
 
 /** Mails a six-digit code to `email` when its domain is one the institution registered. */
-export async function sendMembershipCode(userId: string, institutionId: string, email: string, now = new Date()): Promise<CodeSent> {
+export async function sendMembershipCode(userId: string, locale: Locale, institutionId: string, email: string, now = new Date()): Promise<CodeSent> {
   const { db } = getServices();
   const mine = (await listUnverifiedMemberships(userId)).find((m) => m.institutionId === institutionId);
   if (!mine) return 'not-member';
@@ -56,11 +54,10 @@ export async function sendMembershipCode(userId: string, institutionId: string, 
   const hourAgo = new Date(now.getTime() - 3600_000);
   const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(mailDomainCodes).where(and(eq(mailDomainCodes.userId, userId), gt(mailDomainCodes.createdAt, hourAgo)))) as [{ n: number }];
   if (n >= MAIL_CODE_LIMITS.sendsPerHour) return 'too-many';
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const id = crypto.randomUUID();
-  await db.insert(mailDomainCodes).values({ id, userId, institutionId, email, codeHash: hashCode(id, code), expiresAt: new Date(now.getTime() + MAIL_CODE_LIMITS.ttlMinutes * 60_000) });
-  const delivery = await deliverOnboardingMessage({ kind: 'mail-domain-code', to: email, code, institutionNameZh: mine.nameZh, institutionNameEn: mine.nameEn });
-  return delivery === 'sent' ? 'sent' : 'not-configured';
+  // The code itself is made by the mail worker (it exists only there and in the mail).
+  const [row] = await db.insert(mailDomainCodes).values({ userId, institutionId, email, expiresAt: new Date(now.getTime() + MAIL_CODE_LIMITS.ttlMinutes * 60_000) }).returning({ id: mailDomainCodes.id });
+  await queueMail({ template: 'mail-domain-code', to: email, locale, userId, params: { codeId: row!.id, institutionZh: mine.nameZh, institutionEn: mine.nameEn } });
+  return 'sent';
 }
 
 export type CodeChecked = 'verified' | 'wrong' | 'expired';
@@ -80,8 +77,8 @@ export async function verifyMembershipCode(userId: string, institutionId: string
       .limit(1)
       .for('update');
     if (!row || row.attempts >= MAIL_CODE_LIMITS.attemptsPerCode) return 'expired' as const;
-    const a = Buffer.from(hashCode(row.id, code.trim()), 'hex');
-    if (!/^\d{6}$/.test(code.trim()) || !timingSafeEqual(a, Buffer.from(row.codeHash, 'hex'))) {
+    const a = Buffer.from(hashMembershipCode(row.id, code.trim()), 'hex');
+    if (!row.codeHash || !/^\d{6}$/.test(code.trim()) || !timingSafeEqual(a, Buffer.from(row.codeHash, 'hex'))) {
       await tx.update(mailDomainCodes).set({ attempts: row.attempts + 1 }).where(eq(mailDomainCodes.id, row.id));
       return 'wrong' as const;
     }

@@ -43,7 +43,8 @@ export const pupilLoginSchema = z.object({
   code: z.string({ required_error: 'errors.required' }).trim().regex(/^\d{6}$/, 'device.codeFormat'),
 });
 
+const invitationToken = z.string({ required_error: 'invite.gone' }).max(100, 'invite.gone');
 export const invitationAccountSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('accept') }),
-  z.object({ intent: z.literal('create'), displayName: name(80), password: z.string({ required_error: 'errors.required' }).min(10, 'errors.passwordTooShort').max(200, 'errors.passwordTooLong') }),
+  z.object({ intent: z.literal('accept'), token: invitationToken }),
+  z.object({ intent: z.literal('create'), token: invitationToken, displayName: name(80), password: z.string({ required_error: 'errors.required' }).min(10, 'errors.passwordTooShort').max(200, 'errors.passwordTooLong') }),
 ]);

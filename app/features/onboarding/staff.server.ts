@@ -1,16 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Transaction as Tx } from '../../../db/client.js';
 import { hashPassword } from '../../../db/password.js';
 import { newPseudonym } from '../../../db/pseudonym.js';
 import { institutions, memberships, staffInvitations, users, type InvitableRole, type Locale } from '../../../db/schema/index.js';
-import { publicBaseUrl } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
-import { deliverOnboardingMessage, type Delivery } from './outbox.server.js';
+import { dispatchMail, prepareMail } from '../mail/outbox.server.js';
+import { hashInvitationToken as hashToken } from '../../../db/onboarding-secrets.js';
 
 export const INVITATION_TTL_DAYS = 7;
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function listStaff(institutionId: string) {
   return getServices()
@@ -30,36 +28,35 @@ export async function listPendingInvitations(institutionId: string, now = new Da
     .orderBy(desc(staffInvitations.createdAt));
 }
 
-export type Invited = { kind: 'already-member' } | { kind: 'invited'; delivery: Delivery; link: string };
+export type Invited = 'already-member' | 'invited';
 
 /**
- * A single-use link to the address; an earlier pending invitation of the same address and role
- * stops working. Returns the link so an administrator without mail set up can pass it on.
+ * Records the invitation and mails it; its single-use link token is made by the mail worker
+ * (only its sha256 is kept). An earlier pending invitation of the same address and role stops.
  */
-export async function inviteStaff(institution: { id: string; nameZh: string; nameEn: string }, adminId: string, email: string, role: InvitableRole, ip: string): Promise<Invited> {
+export async function inviteStaff(institution: { id: string; nameZh: string; nameEn: string }, admin: { id: string; locale: Locale }, email: string, role: InvitableRole, ip: string): Promise<Invited> {
   const { db } = getServices();
   const [member] = await db
     .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(users.email, email), eq(memberships.institutionId, institution.id), eq(memberships.role, role)));
-  if (member) return { kind: 'already-member' };
-  const token = randomBytes(32).toString('base64url');
+  if (member) return 'already-member';
   const now = new Date();
-  await db.transaction(async (tx) => {
+  const mailId = await db.transaction(async (tx) => {
     await tx
       .update(staffInvitations)
       .set({ revokedAt: now })
       .where(and(eq(staffInvitations.institutionId, institution.id), eq(staffInvitations.email, email), eq(staffInvitations.role, role), isNull(staffInvitations.acceptedAt), isNull(staffInvitations.revokedAt)));
     const [inv] = await tx
       .insert(staffInvitations)
-      .values({ institutionId: institution.id, email, role, tokenHash: hashToken(token), invitedBy: adminId, expiresAt: new Date(now.getTime() + INVITATION_TTL_DAYS * 24 * 3600_000) })
+      .values({ institutionId: institution.id, email, role, invitedBy: admin.id, expiresAt: new Date(now.getTime() + INVITATION_TTL_DAYS * 24 * 3600_000) })
       .returning({ id: staffInvitations.id });
-    await recordAudit(tx, { action: 'staff.invited', actorUserId: adminId, institutionId: institution.id, ip, details: { invitationId: inv!.id, role } });
+    await recordAudit(tx, { action: 'staff.invited', actorUserId: admin.id, institutionId: institution.id, ip, details: { invitationId: inv!.id, role } });
+    return prepareMail(tx, { template: 'staff-invitation', to: email, locale: admin.locale, params: { invitationId: inv!.id, institutionZh: institution.nameZh, institutionEn: institution.nameEn, role } });
   });
-  const link = `${publicBaseUrl()}/invitations/${token}`;
-  const delivery = await deliverOnboardingMessage({ kind: 'staff-invitation', to: email, link, institutionNameZh: institution.nameZh, institutionNameEn: institution.nameEn, role });
-  return { kind: 'invited', delivery, link };
+  await dispatchMail(mailId);
+  return 'invited';
 }
 
 export async function revokeInvitation(institutionId: string, invitationId: string, adminId: string, ip: string): Promise<boolean> {

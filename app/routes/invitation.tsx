@@ -13,26 +13,31 @@ import { accountExists } from '../features/onboarding/accounts.server.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'invite.title');
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const invitation = await findInvitation(params.token ?? '');
+// The mailed link is /invitation?token=…; forms carry the token back as a field.
+const tokenOf = (request: Request) => new URL(request.url).searchParams.get('token') ?? '';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = tokenOf(request);
+  const invitation = await findInvitation(token);
   if (!invitation) throw data({ reason: 'invitation-gone' as const }, { status: 410 });
   const user = await getCurrentUser(request);
-  const path = new URL(request.url).pathname;
+  const here = `/invitation?token=${encodeURIComponent(token)}`;
   return {
     invitation: { email: invitation.email, role: invitation.role, nameZh: invitation.nameZh, nameEn: invitation.nameEn },
     signedInAs: user?.email ?? null,
     hasAccount: user ? true : await accountExists(invitation.email),
-    loginLink: `/login?redirectTo=${encodeURIComponent(path)}`,
+    token,
+    loginLink: `/login?redirectTo=${encodeURIComponent(here)}`,
   };
 }
 
-export async function action({ request, context, params }: ActionFunctionArgs) {
-  const token = params.token ?? '';
+export async function action({ request, context }: ActionFunctionArgs) {
   const { submission } = await parseForm(request, invitationAccountSchema);
   if (submission.status !== 'success') return data({ error: Object.values(submission.error ?? {}).flat()[0] ?? 'errors.formInvalid' }, { status: 400 });
+  const token = submission.value.token;
   if (submission.value.intent === 'accept') {
     const user = await getCurrentUser(request);
-    if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+    if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/invitation?token=${encodeURIComponent(token)}`)}`);
     const outcome = await acceptInvitation(token, user, context.clientIp);
     if (outcome === 'wrong-account') return data({ error: 'invite.wrongAccount' }, { status: 403 });
     if (outcome === 'used') return data({ error: 'invite.gone' }, { status: 410 });
@@ -45,7 +50,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function InvitationPage() {
-  const { invitation, signedInAs, hasAccount, loginLink } = useLoaderData<typeof loader>();
+  const { invitation, signedInAs, hasAccount, loginLink, token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -64,6 +69,7 @@ export default function InvitationPage() {
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="accept" />
+          <input type="hidden" name="token" value={token} />
           <button type="submit" className="button">
             {t('invite.accept')}
           </button>
@@ -81,6 +87,7 @@ export default function InvitationPage() {
           <h2 id="create-title">{t('invite.create')}</h2>
           <CsrfInput />
           <input type="hidden" name="intent" value="create" />
+          <input type="hidden" name="token" value={token} />
           <div className="field">
             <label htmlFor="invite-name">{t('signup.displayName')}</label>
             <input id="invite-name" name="displayName" required maxLength={80} autoComplete="name" />
