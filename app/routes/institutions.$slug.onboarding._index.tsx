@@ -32,7 +32,7 @@ export default function ConsoleOverview() {
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">{t('onboard.title', { institution: pick(locale, institution.nameZh, institution.nameEn) })}</h1>
-      <ul className="facts">
+      <ul className="plain-list">
         <li>
           <a href={`${base}/staff`}>{t('onboard.overview.staff', { n: overview.staff, pending: overview.pendingInvitations })}</a>
         </li>
