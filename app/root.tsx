@@ -170,7 +170,7 @@ export function ErrorBoundary() {
         : status === 413
           ? [t('errors.server.title'), t('errors.payloadTooLarge')]
           : status === 410
-            ? [t('errors.gone.title'), t('errors.gone.credential')]
+            ? [t('errors.gone.title'), reason === 'invitation-gone' ? t('invite.gone') : t('errors.gone.credential')]
             : [t('errors.server.title'), t('errors.server.body')];
   return (
     <section className="error-page" aria-labelledby="error-title">

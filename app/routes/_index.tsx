@@ -129,6 +129,15 @@ function RolePanel({ role, memberships, teaches, myCourses }: { role: Role; memb
           <a href="/credits">{t('home.student.credits')}</a>
         </p>
       ) : null}
+      {role === 'institution_admin' ? (
+        <ul>
+          {memberships.map((m) => (
+            <li key={m.institutionSlug}>
+              <a href={`/institutions/${m.institutionSlug}/onboarding`}>{t('home.institution_admin.link', { institution: name(m) })}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {role === 'admin' ? (
         <p>
           <a className="button" href="/admin">
@@ -172,11 +181,18 @@ function Landing() {
 export default function Home() {
   const { user, teaches, myCourses } = useLoaderData<typeof loader>();
   const t = useT();
+  const [searchParams] = useSearchParams();
+  const joined = searchParams.get('joined') === '1';
   if (!user) return <Landing />;
   const roles = [...new Set(user.memberships.map((m) => m.role))];
   return (
     <section aria-labelledby="home-title">
       <h1 id="home-title">{t('home.title', { name: user.displayName })}</h1>
+      {joined ? (
+        <p className="notice ok" role="status">
+          {t('home.joined')}
+        </p>
+      ) : null}
       {user.memberships.length === 0 ? (
         <p>{t('home.noRoles')}</p>
       ) : (

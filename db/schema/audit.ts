@@ -27,6 +27,18 @@ export const auditActions = [
   'quiz.regraded',
   'ledger.checkpoint-signed',
   'progress.clipped',
+  'staff.invited',
+  'staff.invitation-accepted',
+  'staff.invitation-revoked',
+  'staff.revoked',
+  'mail-domain.added',
+  'mail-domain.removed',
+  'membership.verified',
+  'classroom.saved',
+  'roster.imported',
+  'roster.codes-issued',
+  'auth.pupil-login',
+  'auth.pupil-login-failed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

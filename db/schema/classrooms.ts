@@ -15,6 +15,8 @@ export const classrooms = pgTable(
     nameZh: text().notNull(),
     nameEn: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** An archived room keeps its history (sessions, attendance) but takes no new classes or pupils. */
+    archivedAt: timestamp({ withTimezone: true }),
   },
   (t) => [unique('classrooms_institution_name_key').on(t.institutionId, t.nameZh)],
 );

@@ -11,5 +11,6 @@ export * from './ledger.js';
 export * from './live-broadcasts.js';
 export * from './slides.js';
 export * from './chunk-publications.js';
+export * from './onboarding.js';
 export * from './mail.js';
 export * from './accounts.js';

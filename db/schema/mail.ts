@@ -6,7 +6,7 @@ import { users, type Locale } from './identity.js';
  * (`tokenPurpose` in workers/mail/templates.ts) gets its token made by the worker that
  * sends it, so the secret never sits in a job payload or in this table.
  */
-export const mailTemplates = ['verify-email', 'password-reset', 'account-exists', 'password-changed'] as const;
+export const mailTemplates = ['verify-email', 'password-reset', 'account-exists', 'password-changed', 'staff-invitation', 'mail-domain-code'] as const;
 export type MailTemplate = (typeof mailTemplates)[number];
 
 export const mailStatuses = ['queued', 'sent', 'skipped', 'failed'] as const;

@@ -35,6 +35,8 @@ export const demoUsers: { email: string; displayName: string; role: Role; instit
   { email: 'assistant@demo.edu.cn', displayName: '黄丽华', role: 'assistant', institutionSlug: 'gz-no1-middle' },
   { email: 'registrar@demo.edu.cn', displayName: '王志明', role: 'registrar', institutionSlug: 'fjnu', alsoAt: ['fzu'] },
   { email: 'admin@demo.edu.cn', displayName: '张海燕', role: 'admin', institutionSlug: 'fj-edu-dept' },
+  // Guangze No. 1 Middle School's own administrator: its 专递课堂 classrooms, staff and roster.
+  { email: 'inst-admin@demo.edu.cn', displayName: '郑晓东', role: 'institution_admin', institutionSlug: 'gz-no1-middle' },
 ];
 
 export type DemoLesson = { titleZh: string; titleEn: string; bodyZh?: string; quiz?: DemoQuiz };

@@ -149,7 +149,7 @@ export function demoLoginLines(baseUrl: string): string[] {
   return [
     `Open ${baseUrl}`,
     `Demo logins (password for all: ${demoPassword}):`,
-    ...demoUsers.map((u) => `  ${u.role.padEnd(10)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
+    ...demoUsers.map((u) => `  ${u.role.padEnd(17)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
   ];
 }
 

@@ -31,6 +31,7 @@ const panelTitles = {
   teacher: ['教师：我的课程', 'Teacher: my courses'],
   assistant: ['助教：接收教室', 'Assistant: receiving classroom'],
   registrar: ['教务：学分认定', 'Registrar: credit recognition'],
+  institution_admin: ['机构管理员：入驻与名册', 'Institution administrator: onboarding and rosters'],
   admin: ['管理员：全省平台', 'Administrator: the provincial platform'],
 } as const;
 

@@ -7,12 +7,12 @@ import { FormClient } from '../support/browserless.js';
 import { auditCount, closeTestSql, institutionIdBySlug, testSql } from '../support/db.js';
 
 const baseUrl = inject('baseUrl');
-const roles = ['anonymous', 'student', 'teacher', 'assistant', 'registrar', 'admin'] as const;
+const roles = ['anonymous', 'student', 'teacher', 'assistant', 'registrar', 'institution_admin', 'admin'] as const;
 type Who = (typeof roles)[number];
 
 // What each kind of visitor gets for each page. `login` means redirected to /login;
 // `home` redirected to /. The demo registrar works at fjnu (福建师范大学) and fzu, not mju.
-type Outcome = 200 | 400 | 403 | 404 | 405 | 'login' | 'home' | 'admin-home' | 'enrol';
+type Outcome = 200 | 400 | 403 | 404 | 405 | 410 | 'login' | 'device' | 'home' | 'admin-home' | 'enrol';
 const everyone = (o: Outcome) => Object.fromEntries(roles.map((r) => [r, o])) as Record<Who, Outcome>;
 const signedIn = (o: Outcome) => ({ ...everyone(o), anonymous: 'login' as Outcome });
 const adminOnly = { ...signedIn(403), admin: 200 as Outcome };
@@ -118,6 +118,23 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/credentials/issuers/fjnu', everyone(200)],
   ['/credentials/status/fjnu', everyone(200)],
   ['/api/credentials/verify', everyone(405)],
+  // The institution administrator's console: the demo one runs Guangze No. 1 Middle School
+  // (gz-no1-middle); a provincial administrator may act there too; nobody else, nowhere else.
+  ['/institutions/gz-no1-middle/onboarding', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/gz-no1-middle/onboarding/staff', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/gz-no1-middle/onboarding/domains', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/gz-no1-middle/onboarding/classrooms', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/gz-no1-middle/onboarding/rosters', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/gz-no1-middle/members', { ...signedIn(403), institution_admin: 200, admin: 200 }],
+  ['/institutions/fjnu/onboarding', { ...signedIn(403), admin: 200 }],
+  ['/institutions/fjnu/onboarding/rosters', { ...signedIn(403), admin: 200 }],
+  ['/institutions/no-such-school/onboarding', everyone(404)],
+  // A browser not set up as a classroom device lists no class and no pupil.
+  ['/device', everyone(200)],
+  ['/device/00000000-0000-4000-8000-000000000000', everyone('device')],
+  ['/membership/verify', signedIn(200)],
+  ['/invitation?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', everyone(410)],
+  ['/invitation', everyone(410)],
 ];
 
 const clients = new Map<Who, FormClient>();
@@ -167,6 +184,8 @@ function expectOutcome(res: Response, expected: Outcome, label: string) {
   } else if (expected === 'enrol') {
     expect(res.status, label).toBe(302);
     expect(location, label).toMatch(/^\/courses\/[a-z0-9-]+\?enrol=required$/);
+  } else if (expected === 'device') {
+    expect([res.status, location], label).toEqual([302, '/device']);
   } else if (expected === 'admin-home') {
     expect([res.status, location], label).toEqual([302, '/admin/institutions']);
   } else {

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { createAccountToken } from '../../db/account-tokens.js';
+import { issueOnboardingSecret } from '../../db/onboarding-secrets.js';
 import type { Database } from '../../db/client.js';
 import { accountTokens, mailMessages, users, type MailMessage } from '../../db/schema/index.js';
 import type { Logger } from '../runtime/logger.js';
@@ -37,7 +38,17 @@ export async function sendMail(ctx: MailJobContext, job: Job<JobPayloads['send-m
     await db.update(accountTokens).set({ usedAt: new Date() }).where(and(eq(accountTokens.mailId, message.id), isNull(accountTokens.usedAt)));
     token = await createAccountToken(db, { purpose: definition.tokenPurpose, userId: recipient.userId, email: message.toAddress, mailId: message.id });
   }
-  const mail = renderMail(message.template, recipient.locale, message.params, mailLink(message.linkBase, message.template, token));
+  let secretWords: Record<string, string> = {};
+  if (definition.onboardingSecret) {
+    const secret = await issueOnboardingSecret(db, definition.onboardingSecret, message.params);
+    if (!secret) {
+      await db.update(mailMessages).set({ status: 'skipped' }).where(eq(mailMessages.id, message.id));
+      return { status: 'skipped' };
+    }
+    token = secret.token;
+    if (secret.code) secretWords = { code: secret.code };
+  }
+  const mail = renderMail(message.template, recipient.locale, { ...message.params, ...secretWords }, mailLink(message.linkBase, message.template, token));
   await db.update(mailMessages).set({ attempts: message.attempts + 1 }).where(eq(mailMessages.id, message.id));
   try {
     await deliverMail(ctx.transport, ctx.from, message.toAddress, { ...mail, messageId: `<${message.id}@edu.invalid>` });

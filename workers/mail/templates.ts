@@ -1,3 +1,4 @@
+import type { OnboardingSecretKind } from '../../db/onboarding-secrets.js';
 import type { AccountTokenPurpose, Locale, MailTemplate } from '../../db/schema/index.js';
 
 // Mail texts in both languages; a message goes out in its recipient's locale. Plain text
@@ -8,6 +9,8 @@ type Words = { subject: string; greeting: string; lines: string[]; action?: stri
 type TemplateDefinition = {
   /** The worker makes a token of this purpose and puts it in the link. */
   tokenPurpose?: AccountTokenPurpose;
+  /** The worker makes an onboarding secret (invitation token or membership code) for it. */
+  onboardingSecret?: OnboardingSecretKind;
   /** Path of the link in the mail (the token, when there is one, follows as ?token=). */
   linkPath?: string;
   words: Record<Locale, (p: Record<string, string>) => Words>;
@@ -91,6 +94,43 @@ export const templates: Record<MailTemplate, TemplateDefinition> = {
         lines: ['The password of your account was just changed, and every other device was signed out.'],
         action: 'Not you? Reset your password now',
         after: ['If it was you, there is nothing to do.'],
+      }),
+    },
+  },
+  'staff-invitation': {
+    onboardingSecret: 'staff-invitation',
+    linkPath: '/invitation',
+    words: {
+      'zh-CN': (p) => ({
+        subject: `${p.institutionZh ?? ''}邀请您加入八闽云课堂`,
+        greeting: '您好：',
+        lines: [`${p.institutionZh ?? ''}的管理员邀请您以${p.role === 'assistant' ? '助教' : '教师'}身份加入。请打开下面的链接，登录或创建账号后接受邀请。链接 7 天内有效，只能使用一次。`],
+        action: '接受邀请',
+        after: ['如果您不认识发出邀请的机构，请忽略这封邮件。'],
+      }),
+      en: (p) => ({
+        subject: `${p.institutionEn ?? ''} invites you to Bamin Cloud Classroom`,
+        greeting: 'Hello,',
+        lines: [`The administrator of ${p.institutionEn ?? ''} invites you to join as ${p.role === 'assistant' ? 'an assistant' : 'a teacher'}. Open the link below, sign in or create an account, and accept. It works once, within 7 days.`],
+        action: 'Accept the invitation',
+        after: ['If you do not know the institution, ignore this message.'],
+      }),
+    },
+  },
+  'mail-domain-code': {
+    onboardingSecret: 'mail-domain-code',
+    words: {
+      'zh-CN': (p) => ({
+        subject: `${p.institutionZh ?? ''}成员验证码：${p.code ?? ''}`,
+        greeting: '您好：',
+        lines: [`您在八闽云课堂申请验证${p.institutionZh ?? ''}的成员身份。验证码：${p.code ?? ''}`, '验证码 15 分钟内有效。'],
+        after: ['如果不是您本人的操作，请忽略这封邮件。'],
+      }),
+      en: (p) => ({
+        subject: `${p.institutionEn ?? ''} membership code: ${p.code ?? ''}`,
+        greeting: 'Hello,',
+        lines: [`You asked to verify your membership of ${p.institutionEn ?? ''} on Bamin Cloud Classroom. Your code: ${p.code ?? ''}`, 'It works for 15 minutes.'],
+        after: ['If it was not you, ignore this message.'],
       }),
     },
   },

@@ -15,6 +15,7 @@ describe('hasPermission', () => {
     const admin = [{ institutionId: 'dept', role: 'admin' as const }];
     expect(hasPermission(admin, 'institution:members', fjnu)).toBe(true);
     expect(hasPermission(admin, 'admin:roles')).toBe(true);
+    expect(hasPermission(admin, 'institution:onboard', fjnu)).toBe(true);
   });
 
   it('gives students and teachers no administrative permission', () => {
@@ -33,5 +34,12 @@ describe('hasPermission', () => {
     expect(hasPermission(m, 'studio:teach', fzu)).toBe(true);
     expect(hasPermission(m, 'studio:teach', fjnu)).toBe(false);
     expect(hasPermission(m, 'credits:decide', fjnu)).toBe(true);
+  });
+
+  it('lets an institution administrator onboard at their own institution only', () => {
+    const own = [{ institutionId: 'school-a', role: 'institution_admin' as const }];
+    expect(hasPermission(own, 'institution:onboard', 'school-a')).toBe(true);
+    expect(hasPermission(own, 'institution:onboard', 'school-b')).toBe(false);
+    expect(hasPermission([{ institutionId: 'school-a', role: 'registrar' as const }], 'institution:onboard', 'school-a')).toBe(false);
   });
 });

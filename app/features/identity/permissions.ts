@@ -23,7 +23,7 @@ export const permissionsByRole: Record<Role, readonly Permission[]> = {
   registrar: ['institution:members', 'credits:decide'],
   // A university's or school's own administrator: staff, mail domains, SSO, classrooms, rosters.
   institution_admin: ['institution:members', 'institution:onboard'],
-  admin: ['admin:institutions', 'admin:roles', 'admin:people', 'admin:audit', 'institution:members'],
+  admin: ['admin:institutions', 'admin:roles', 'admin:people', 'admin:audit', 'institution:members', 'institution:onboard'],
 };
 
 export type MembershipGrant = { institutionId: string; role: Role };

@@ -4,11 +4,13 @@ import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
 import { studioEn } from './studio.en.js';
 import { quizzesEn } from './quizzes.en.js';
+import { onboardingEn } from './onboarding.en.js';
 
 export const en = {
   ...accountsEn,
   ...studioEn,
   ...slidesEn,
+  ...onboardingEn,
   'site.name': 'Bamin Cloud Classroom',
   'site.tagline': "The province's best courses, shared with every rural school",
   'nav.skip': 'Skip to main content',

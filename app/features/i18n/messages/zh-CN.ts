@@ -3,11 +3,13 @@ import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
 import { quizzesZhCN } from './quizzes.zh-CN.js';
+import { onboardingZhCN } from './onboarding.zh-CN.js';
 
 export const zhCN = {
   ...accountsZhCN,
   ...studioZhCN,
   ...slidesZhCN,
+  ...onboardingZhCN,
   'site.name': '八闽云课堂',
   'site.tagline': '全省共享的优质课程，送到每一所乡村学校',
   'nav.skip': '跳到主要内容',
