@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { creditRequestStatuses } from '../../db/schema/credits.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { MembershipVerification } from '../components/MembershipVerification.js';
 import { TableScroll } from '../components/TableScroll.js';
 import { requireRegistrar } from '../features/credits/access.server.js';
 import { bulkApproveByRule } from '../features/credits/decisions.server.js';
@@ -117,6 +118,7 @@ export default function RegistrarQueue() {
             <thead>
               <tr>
                 <th scope="col">{t('registrar.queue.student')}</th>
+                <th scope="col">{t('credits.queue.verification')}</th>
                 <th scope="col">{t('registrar.queue.course')}</th>
                 <th scope="col">{t('registrar.queue.grade')}</th>
                 <th scope="col">{t('registrar.queue.submitted')}</th>
@@ -127,6 +129,9 @@ export default function RegistrarQueue() {
               {queue.rows.map((r) => (
                 <tr key={r.id}>
                   <td>{r.student ?? r.pseudonym}</td>
+                  <td>
+                    <MembershipVerification facts={r} />
+                  </td>
                   <td>
                     <a href={`/institutions/${institution.slug}/credits/requests/${r.id}`}>{pick(r.courseTitleZh, r.courseTitleEn)}</a>
                     <br />

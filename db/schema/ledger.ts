@@ -2,7 +2,7 @@ import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, un
 import { users } from './identity.js';
 import { institutions } from './places.js';
 
-export const ledgerEntryKinds = ['credit.decided', 'credit.posted', 'credential.issued', 'credential.revoked'] as const;
+export const ledgerEntryKinds = ['credit.decided', 'credit.posted', 'credential.issued', 'credential.revoked', 'role.granted', 'role.revoked'] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
 /**

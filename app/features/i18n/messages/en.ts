@@ -1,3 +1,4 @@
+import { trustEn } from './trust.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -496,4 +497,5 @@ export const en = {
   'home.classroom.link': 'Synchronised classroom timetable',
   ...creditsEn,
   ...quizzesEn,
+  ...trustEn,
 } satisfies Record<MessageKey, string>;
