@@ -134,6 +134,10 @@ describe('role grants', () => {
     await testSql()`insert into memberships (user_id, institution_id, role, verification, verified_at) values (${secondAdmin.userId}, ${deptId}, 'admin', 'roster', now())`;
     await secondAdmin.client.enrolSecondFactor(secondAdmin.email);
   });
+  // Other files expect the seed's single administrator.
+  afterAll(async () => {
+    await testSql()`delete from memberships where role = 'admin' and user_id in (select id from users where display_name in ('第二位管理员', '第三位管理员'))`;
+  });
 
   const ledgerRows = (kind: string, userId: string) => testSql()<{ payload: Record<string, string> }[]>`select payload from ledger_entries where kind = ${kind} and payload->>'userId' = ${userId} order by seq`;
 
