@@ -118,7 +118,6 @@ export default function RegistrarQueue() {
             <thead>
               <tr>
                 <th scope="col">{t('registrar.queue.student')}</th>
-                <th scope="col">{t('credits.queue.verification')}</th>
                 <th scope="col">{t('registrar.queue.course')}</th>
                 <th scope="col">{t('registrar.queue.grade')}</th>
                 <th scope="col">{t('registrar.queue.submitted')}</th>
@@ -128,9 +127,13 @@ export default function RegistrarQueue() {
             <tbody>
               {queue.rows.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.student ?? r.pseudonym}</td>
                   <td>
-                    <MembershipVerification facts={r} />
+                    {r.student ?? r.pseudonym}
+                    <br />
+                    <small className="muted">
+                      <span className="visually-hidden">{t('credits.queue.verification')}: </span>
+                      <MembershipVerification facts={r} />
+                    </small>
                   </td>
                   <td>
                     <a href={`/institutions/${institution.slug}/credits/requests/${r.id}`}>{pick(r.courseTitleZh, r.courseTitleEn)}</a>
