@@ -51,6 +51,13 @@ export default function AccountPage() {
       </section>
       <h2>{t('account.memberships')}</h2>
       <MembershipList memberships={user.memberships} />
+      <section className="panel" aria-labelledby="second-factor-title">
+        <h2 id="second-factor-title">{t('account.secondFactor')}</h2>
+        <p>{t(user.secondFactor.enrolled ? 'account.secondFactor.on' : 'account.secondFactor.off')}</p>
+        <a className="button secondary" href="/account/second-factor">
+          {t('account.secondFactor.manage')}
+        </a>
+      </section>
       <section className="panel" aria-labelledby="data-title">
         <h2 id="data-title">{t('account.data.title')}</h2>
         <p>{t('account.data.body')}</p>

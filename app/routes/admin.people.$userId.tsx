@@ -5,8 +5,10 @@ import { roles } from '../../db/schema/identity.js';
 import { CsrfInput } from '../components/CsrfInput.js';
 import { IntentButton } from '../components/IntentButton.js';
 import { listInstitutionsWithCounts } from '../features/admin/institutions.server.js';
-import { grantRole, revokeRole, viewPerson } from '../features/admin/people.server.js';
-import { grantRoleSchema, revokeRoleSchema } from '../features/admin/schemas.js';
+import { viewPerson } from '../features/admin/people.server.js';
+import { PendingRoleGrants } from '../features/admin/PendingRoleGrants.js';
+import { decideRoleGrant, grantRole, listPendingGrants, revokeRole, type DecisionOutcome, type GrantOutcome } from '../features/admin/role-grants.server.js';
+import { decideGrantSchema, grantRoleSchema, revokeRoleSchema } from '../features/admin/schemas.js';
 import { parseForm } from '../features/forms.server.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
@@ -14,7 +16,7 @@ import { requirePermission } from '../features/identity/guards.server.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'admin.people');
 
-const roleFormSchema = z.discriminatedUnion('intent', [grantRoleSchema, revokeRoleSchema]);
+const roleFormSchema = z.discriminatedUnion('intent', [grantRoleSchema, revokeRoleSchema, ...decideGrantSchema.options]);
 const userIdSchema = z.string().uuid();
 
 function parseUserId(params: { userId?: string }): string {
@@ -25,10 +27,26 @@ function parseUserId(params: { userId?: string }): string {
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, context, 'admin:people');
-  const view = await viewPerson(parseUserId(params), admin.id, context.clientIp);
+  const userId = parseUserId(params);
+  const view = await viewPerson(userId, admin.id, context.clientIp);
   if (!view) throw data({ reason: 'not-found' as const }, { status: 404 });
-  return { ...view, institutions: await listInstitutionsWithCounts() };
+  return { ...view, viewerId: admin.id, pending: await listPendingGrants(userId), institutions: await listInstitutionsWithCounts() };
 }
+
+const grantAnswers: Record<Exclude<GrantOutcome, 'not-found'>, [MessageKey, number]> = {
+  granted: ['admin.people.granted', 200],
+  proposed: ['admin.people.proposed', 202],
+  exists: ['admin.people.alreadyHas', 409],
+  'already-proposed': ['admin.people.alreadyProposed', 409],
+  self: ['admin.people.selfGrant', 403],
+};
+const decisionAnswers: Record<DecisionOutcome, [MessageKey, number]> = {
+  approved: ['admin.people.approved', 200],
+  rejected: ['admin.people.rejected', 200],
+  'own-proposal': ['admin.people.approveOwnProposal', 403],
+  'own-role': ['admin.people.approveOwnRole', 403],
+  gone: ['admin.people.proposalGone', 409],
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requirePermission(request, context, 'admin:roles');
@@ -38,9 +56,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const v = submission.value;
   if (v.intent === 'grant') {
     const outcome = await grantRole({ userId, institutionId: v.institutionId, role: v.role }, admin.id, context.clientIp);
-    if (outcome === 'exists') return data({ notice: 'admin.people.alreadyHas' as MessageKey, ok: false }, { status: 409 });
     if (outcome === 'not-found') throw data({ reason: 'not-found' as const }, { status: 404 });
-    return { notice: 'admin.people.granted' as MessageKey, ok: true };
+    const [notice, status] = grantAnswers[outcome];
+    return data({ notice, ok: status < 300 }, { status });
+  }
+  if (v.intent === 'approve-grant' || v.intent === 'reject-grant') {
+    const outcome = await decideRoleGrant(v.proposalId, v.intent === 'approve-grant' ? 'approve' : 'reject', admin.id, context.clientIp);
+    const [notice, status] = decisionAnswers[outcome];
+    return data({ notice, ok: status < 300 }, { status });
   }
   const outcome = await revokeRole(v.membershipId, admin.id, context.clientIp);
   if (outcome === 'last-admin') return data({ notice: 'admin.people.lastAdmin' as MessageKey, ok: false }, { status: 409 });
@@ -49,7 +72,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PersonAdmin() {
-  const { person, roles: memberships, institutions } = useLoaderData<typeof loader>();
+  const { person, roles: memberships, institutions, pending, viewerId } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -80,9 +103,11 @@ export default function PersonAdmin() {
           </li>
         ))}
       </ul>
-      {person.erasedAt ? null : (
+      <PendingRoleGrants grants={pending} viewerId={viewerId} />
+      {person.erasedAt || person.id === viewerId ? null : (
         <>
           <h2 id="grant-title">{t('admin.people.grant')}</h2>
+          <p className="muted">{t('admin.people.twoAdminsNote')}</p>
           <Form method="post" className="row-form" aria-labelledby="grant-title">
             <CsrfInput />
             <input type="hidden" name="intent" value="grant" />

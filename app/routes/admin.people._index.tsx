@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData } from '@remix-run/react';
 import { peopleSearchSchema } from '../features/admin/schemas.js';
 import { searchPeople } from '../features/admin/people.server.js';
+import { PendingRoleGrants } from '../features/admin/PendingRoleGrants.js';
+import { listPendingGrants } from '../features/admin/role-grants.server.js';
 import { useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requirePermission } from '../features/identity/guards.server.js';
@@ -9,14 +11,14 @@ import { requirePermission } from '../features/identity/guards.server.js';
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'admin.people');
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(request, context, 'admin:people');
+  const admin = await requirePermission(request, context, 'admin:people');
   const parsed = peopleSearchSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const q = parsed.success ? (parsed.data.q ?? '') : '';
-  return { q, people: q ? await searchPeople(q) : null };
+  return { q, people: q ? await searchPeople(q) : null, pending: await listPendingGrants(), viewerId: admin.id };
 }
 
 export default function PeopleAdmin() {
-  const { q, people } = useLoaderData<typeof loader>();
+  const { q, people, pending, viewerId } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <>
@@ -43,6 +45,7 @@ export default function PeopleAdmin() {
           ))}
         </ul>
       )}
+      <PendingRoleGrants grants={pending} viewerId={viewerId} />
     </>
   );
 }

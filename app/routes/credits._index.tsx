@@ -9,6 +9,7 @@ import { completionCredentialsOf, issueCompletionCredential } from '../features/
 import { StatusBadge } from '../features/credits/ReasonList.js';
 import { listMyCompletionRecords, listMyRequests, requestedRecordIds, submitCreditRequest } from '../features/credits/requests.server.js';
 import { parseForm } from '../features/forms.server.js';
+import { isVerifiedMembership } from '../features/identity/verified-membership.js';
 import { formatDateTime, useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 
@@ -43,11 +44,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success' || submission.value.intent !== 'request') return data({ error: 'errors.formInvalid' as MessageKey }, { status: 400 });
   const outcome = await submitCreditRequest(
     user.id,
-    studentAt.map((m) => m.institutionId),
+    studentAt,
     { ...submission.value, targetCode: submission.value.targetCode ?? '', targetTitle: submission.value.targetTitle ?? '', note: submission.value.note ?? '' },
   );
   if ('refused' in outcome) {
-    const status = { 'record-not-yours': 404, 'not-your-institution': 403, duplicate: 409, 'grade-out-of-range': 422 }[outcome.refused];
+    const status = { 'record-not-yours': 404, 'not-your-institution': 403, 'membership-unverified': 403, duplicate: 409, 'grade-out-of-range': 422 }[outcome.refused];
     return data({ error: `credits.refused.${outcome.refused}` as MessageKey }, { status });
   }
   return redirect(`/credits/requests/${outcome.id}?submitted=1`);
@@ -59,6 +60,8 @@ export default function CreditsHome() {
   const t = useT();
   const locale = useLocale();
   const pick = (zh: string, en: string | null) => (locale === 'en' && en ? en : zh);
+  const askable = studentAt.filter(isVerifiedMembership);
+  const unverified = studentAt.filter((m) => !isVerifiedMembership(m));
   return (
     <section aria-labelledby="credits-title">
       <h1 id="credits-title">{t('credits.title')}</h1>
@@ -66,6 +69,12 @@ export default function CreditsHome() {
       <p>
         <a href="/credits/transcript">{t('credits.transcriptLink')}</a> · <a href="/credits/lookup">{t('credits.lookupLink')}</a>
       </p>
+      {unverified.length ? (
+        <p className="notice warn">
+          {t('credits.request.unverified', { institutions: unverified.map((m) => pick(m.institutionNameZh, m.institutionNameEn)).join(t('common.listSeparator')) })}{' '}
+          {t('membership.howToVerify')}
+        </p>
+      ) : null}
       {actionData?.error ? (
         <p className="notice warn" role="alert">
           {t(actionData.error)}
@@ -103,7 +112,7 @@ export default function CreditsHome() {
           </p>
           {r.requested ? (
             <p className="muted">{t('credits.request.already')}</p>
-          ) : studentAt.length ? (
+          ) : askable.length ? (
             <details>
               <summary>{t('credits.request.title')}</summary>
               <Form method="post" className="stacked">
@@ -113,7 +122,7 @@ export default function CreditsHome() {
                 <div className="field">
                   <label htmlFor={`inst-${r.id}`}>{t('credits.request.institution')}</label>
                   <select id={`inst-${r.id}`} name="institutionId">
-                    {studentAt.map((m) => (
+                    {askable.map((m) => (
                       <option key={m.institutionId} value={m.institutionId}>
                         {pick(m.institutionNameZh, m.institutionNameEn)}
                       </option>

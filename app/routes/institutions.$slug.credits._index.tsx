@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { creditRequestStatuses } from '../../db/schema/credits.js';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { MembershipVerification } from '../components/MembershipVerification.js';
 import { TableScroll } from '../components/TableScroll.js';
 import { requireRegistrar } from '../features/credits/access.server.js';
 import { bulkApproveByRule } from '../features/credits/decisions.server.js';
@@ -126,7 +127,14 @@ export default function RegistrarQueue() {
             <tbody>
               {queue.rows.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.student ?? r.pseudonym}</td>
+                  <td>
+                    {r.student ?? r.pseudonym}
+                    <br />
+                    <small className="muted">
+                      <span className="visually-hidden">{t('credits.queue.verification')}: </span>
+                      <MembershipVerification facts={r} />
+                    </small>
+                  </td>
                   <td>
                     <a href={`/institutions/${institution.slug}/credits/requests/${r.id}`}>{pick(r.courseTitleZh, r.courseTitleEn)}</a>
                     <br />

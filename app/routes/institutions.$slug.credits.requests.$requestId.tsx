@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { CsrfInput } from '../components/CsrfInput.js';
+import { MembershipVerification } from '../components/MembershipVerification.js';
 import { requireRegistrar } from '../features/credits/access.server.js';
 import { convertGrade } from '../features/credits/conversion.js';
 import { parseCreditTenths, parseHundredths } from '../features/credits/credit-units.js';
@@ -126,7 +127,7 @@ function ReasonForm({ intent, version, label, submit, danger = false }: { intent
 }
 
 export default function RegistrarRequest() {
-  const { institution, request, record, rule, timeline, reasons, conversion, tableVersion, student } = useLoaderData<typeof loader>();
+  const { institution, request, record, rule, timeline, reasons, conversion, tableVersion, student, membership } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -153,6 +154,10 @@ export default function RegistrarRequest() {
           <h3 id="rec-title">{t('registrar.detail.record')}</h3>
           <RecordFacts record={record} />
           <dl className="facts">
+            <dt>{t('credits.detail.verification')}</dt>
+            <dd>
+              <MembershipVerification facts={membership} />
+            </dd>
             <dt>{t('credits.detail.target')}</dt>
             <dd>{request.targetKind === 'elective' ? t('credits.elective') : t('credits.target.line', { code: request.targetCode, title: request.targetTitle })}</dd>
           </dl>

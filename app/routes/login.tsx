@@ -1,17 +1,16 @@
 import { getFormProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useSearchParams } from '@remix-run/react';
 import { CsrfInput } from '../components/CsrfInput.js';
 import { Field, FormErrors } from '../components/Field.js';
 import { parseForm } from '../features/forms.server.js';
 import { messageWith, useT } from '../features/i18n/i18n.js';
-import { localeCookie } from '../features/i18n/locale.server.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { requireAnonymous, safeRedirectPath } from '../features/identity/guards.server.js';
 import { attemptLogin } from '../features/identity/login.server.js';
 import { loginSchema } from '../features/identity/schemas.js';
-import { startSession } from '../features/identity/session.server.js';
+import { continueAfterPassword } from '../features/identity/second-factor/sign-in.server.js';
 
 export const handle = { hydrate: true };
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'login.title');
@@ -44,10 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (outcome.kind === 'invalid') {
     return data({ result: submission.reply({ formErrors: ['login.invalid'], hideFields: ['password'] }) }, { status: 401 });
   }
-  const headers = new Headers();
-  headers.append('Set-Cookie', await startSession(request, outcome.userId));
-  headers.append('Set-Cookie', await localeCookie.serialize(outcome.locale));
-  return redirect(safeRedirectPath(redirectTo), { headers });
+  return continueAfterPassword(request, outcome, safeRedirectPath(redirectTo));
 }
 
 export default function LoginPage() {

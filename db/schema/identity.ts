@@ -68,6 +68,8 @@ export const sessions = pgTable(
     userAgent: text(),
     /** Updated at most every few minutes (session.server.ts), for the list of one's sessions. */
     lastSeenAt: timestamp({ withTimezone: true }),
+    /** When this session gave its second factor (or enrolled one); null: password only. */
+    secondFactorAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );

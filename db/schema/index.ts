@@ -14,3 +14,4 @@ export * from './chunk-publications.js';
 export * from './onboarding.js';
 export * from './mail.js';
 export * from './accounts.js';
+export * from './second-factor.js';

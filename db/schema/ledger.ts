@@ -13,6 +13,8 @@ export const ledgerEntryKinds = [
   'rule.created',
   'rule.changed',
   'conversion-table.added',
+  'role.granted',
+  'role.revoked',
 ] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 

@@ -78,6 +78,17 @@ const twoLectures = (topicZh: string, topicEn: string): DemoCourse['modules'] =>
 ];
 
 /** Published demo catalog; the first course is taught by the demo teacher (lectures go there). */
+/**
+ * The demo registrar's and administrator's authenticator keys (TOTP, base32), enrolled by the
+ * seed so the demo needs no phone: add a key to any authenticator app, or print the current
+ * codes with `npm run demo:codes`. Tests compute codes from them with otplib. Demo only: a real
+ * person enrols their own at /account/second-factor.
+ */
+export const demoTotpSecrets: Record<string, string> = {
+  'registrar@demo.edu.cn': 'JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK',
+  'admin@demo.edu.cn': 'KRSXG5CTMVRXEZLUNBXW4ZLSMFWGSY3F',
+};
+
 export const demoCourses: DemoCourse[] = [
   {
     slug: 'fzu-linear-algebra-1',

@@ -4,14 +4,15 @@ import { connectDatabaseOrExit } from '../connect.js';
 import { hashPassword } from '../password.js';
 import { newPseudonym } from '../pseudonym.js';
 import { refreshCourseSearch } from '../course-search.js';
-import { courseModules, coursePartners, courses, courseTeachers, enrolments, institutions, lessons, memberships, quizItems, quizzes, regions, users } from '../schema/index.js';
+import { courseModules, coursePartners, courses, courseTeachers, enrolments, institutions, lessons, memberships, quizItems, quizzes, regions, users, userSecondFactors } from '../schema/index.js';
+import { sealTotpSecret, unsealTotpSecret } from '../second-factor-seal.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { seedDemoClassrooms } from './classrooms.js';
 import { seedCreditsDemo } from './credits-demo.js';
-import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
+import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoTotpSecrets, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
-export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean }) {
+export async function seedDemo(db: Database, { withUsers, siteSecret }: { withUsers: boolean; siteSecret?: string }) {
   await db.transaction(async (tx) => {
     const regionIds = new Map<string, string>();
     for (const r of demoRegions) {
@@ -51,8 +52,11 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
           .select({ id: memberships.id })
           .from(memberships)
           .where(and(eq(memberships.userId, user!.id), eq(memberships.institutionId, institutionId), eq(memberships.role, u.role)));
-        if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role });
+        // Demo people are on their institutions' rosters: verified members, as real ones would be.
+        if (existing.length === 0) await tx.insert(memberships).values({ userId: user!.id, institutionId, role: u.role, verification: 'roster', verifiedAt: new Date() });
+        else await tx.update(memberships).set({ verification: 'roster', verifiedAt: new Date() }).where(and(eq(memberships.id, existing[0]!.id), eq(memberships.verification, 'self-declared')));
       }
+      await seedDemoSecondFactor(tx, user!.id, u.email, siteSecret);
     }
     for (const c of demoCourses) await seedCourse(tx, c, institutionIds);
     // The demo student has started the demo course, so "continue where you left off" shows.
@@ -150,7 +154,23 @@ export function demoLoginLines(baseUrl: string): string[] {
     `Open ${baseUrl}`,
     `Demo logins (password for all: ${demoPassword}):`,
     ...demoUsers.map((u) => `  ${u.role.padEnd(17)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
+    'registrar and admin also give a two-step code: `npm run demo:codes` prints the current ones,',
+    `or add the key to an authenticator app: ${Object.entries(demoTotpSecrets).map(([email, key]) => `${email.split('@')[0]} ${key}`).join(', ')}`,
   ];
+}
+
+/**
+ * The demo registrar and administrator get a known authenticator, sealed under the site's
+ * SESSION_SECRET (without it they enrol their own at first sign-in). A key sealed under an
+ * earlier secret is sealed again.
+ */
+async function seedDemoSecondFactor(tx: Tx, userId: string, email: string, siteSecret: string | undefined) {
+  const secret = demoTotpSecrets[email];
+  if (!secret || !siteSecret) return;
+  const [row] = await tx.select({ sealed: userSecondFactors.sealedSecret }).from(userSecondFactors).where(eq(userSecondFactors.userId, userId));
+  if (row?.sealed && unsealTotpSecret(siteSecret, row.sealed) === secret) return;
+  const values = { sealedSecret: sealTotpSecret(siteSecret, secret), confirmedAt: new Date(), pendingSealedSecret: null, pendingCreatedAt: null, lastUsedStep: null };
+  await tx.insert(userSecondFactors).values({ userId, ...values }).onConflictDoUpdate({ target: userSecondFactors.userId, set: values });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -159,7 +179,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { db, sql } = createDatabase(env.DATABASE_URL, { max: 1 });
   await connectDatabaseOrExit(sql, env.DATABASE_URL);
   try {
-    await seedDemo(db, { withUsers });
+    const siteSecret = process.env.SESSION_SECRET;
+    if (withUsers && !siteSecret) console.error('[edu] SESSION_SECRET is not set: the demo registrar and admin will enrol an authenticator at first sign-in');
+    await seedDemo(db, { withUsers, siteSecret });
     console.error(`[edu] demo data seeded${withUsers ? ' (with demo users)' : ' (no demo users in production)'}`);
   } finally {
     await sql.end();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword, demoUsers } from '../../db/seed/demo-data.js';
-import { launchChromium } from '../support/chromium.js';
+import { answerSecondFactor, launchChromium } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 
@@ -44,6 +44,7 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
       await page.getByLabel('电子邮箱').fill(user.email);
       await page.getByLabel('密码').fill(demoPassword);
       await page.getByRole('button', { name: '登录' }).click();
+      await answerSecondFactor(page, user.email);
       // Hydrated pages update the URL a moment before React commits the new page: wait for the page itself.
       await page.getByRole('heading', { name: `你好，${user.displayName}` }).waitFor({ timeout: 30_000 });
       expect(page.url()).toBe(`${baseUrl}/`);
@@ -72,6 +73,7 @@ describe('each demo role logs in and sees its own home page, in Chinese and in E
       await p2.getByLabel('电子邮箱').fill(user.email);
       await p2.getByLabel('密码').fill(demoPassword);
       await p2.getByRole('button', { name: '登录' }).click();
+      await answerSecondFactor(p2, user.email);
       await p2.waitForURL(`${baseUrl}/`);
       // The login page is hydrated, so the home page arrives by client-side navigation.
       await p2.getByRole('heading', { name: `Hello, ${user.displayName}` }).waitFor({ timeout: 30_000 });

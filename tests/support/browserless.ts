@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PRIVACY_NOTICE_VERSION } from '../../app/features/accounts/privacy-notice.js';
+import { currentTotpCode, currentTotpStep, freshTotpCode, rememberTotpSecret, totpSecretOf } from './totp.js';
 
 /**
  * A minimal HTTP client that behaves like a browser without JavaScript: it keeps
@@ -86,8 +87,44 @@ export class FormClient {
     return this.login(fields.email!.toLowerCase(), fields.password!);
   }
 
-  async login(email: string, password: string): Promise<Response> {
-    return this.post('/login', { email, password });
+  /**
+   * Signs in through the real form. Someone with an authenticator the tests know (the demo
+   * registrar and admin, people enrolled with `enrolSecondFactor`) answers the second step too,
+   * so the answer is the final redirect, as for anyone else.
+   */
+  async login(email: string, password: string, fields: Record<string, string> = {}): Promise<Response> {
+    const res = await this.post('/login', { email, password, ...fields });
+    const location = res.headers.get('location') ?? '';
+    if (res.status !== 302 || !location.startsWith('/login/second-factor') || !totpSecretOf(email)) return res;
+    return this.giveSecondFactor(email, location);
+  }
+
+  /** Answers /login/second-factor with a fresh code (a code refused as already used is retried with the next step). */
+  async giveSecondFactor(email: string, location = '/login/second-factor'): Promise<Response> {
+    const redirectTo = new URL(location, this.baseUrl).searchParams.get('redirectTo') ?? '/';
+    let res: Response | undefined;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      res = await this.post('/login/second-factor', { code: await freshTotpCode(email), redirectTo });
+      if (res.status !== 401) return res;
+    }
+    return res!;
+  }
+
+  /**
+   * Enrols an authenticator for the signed-in person through /account/second-factor, as a
+   * registrar does at first sign-in; the tests remember its key to sign in later.
+   */
+  async enrolSecondFactor(email: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+    const page = await (await this.get('/account/second-factor')).text();
+    const key = /class="manual-key">([A-Z2-7 ]+)</.exec(page)?.[1];
+    if (!key) throw new Error('no manual key on /account/second-factor');
+    const secret = key.replace(/\s/g, '');
+    const step = currentTotpStep();
+    const res = await this.post('/account/second-factor', { intent: 'confirm', code: await currentTotpCode(secret) });
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`second-factor enrolment answered ${res.status}`);
+    rememberTotpSecret(email, secret, step);
+    return { secret, recoveryCodes: [...html.matchAll(/<code>([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})<\/code>/g)].map((m) => m[1]!) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { demoPassword } from '../../db/seed/demo-data.js';
+import { freshTotpCode, totpSecretOf } from './totp.js';
 
 /** Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network. */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
@@ -21,6 +22,21 @@ export async function logIn(browser: Browser, baseUrl: string, email: string, op
   await page.getByLabel('电子邮箱').fill(email);
   await page.getByLabel('密码').fill(opts.password ?? demoPassword);
   await page.getByRole('button', { name: '登录' }).click();
+  await answerSecondFactor(page, email);
   await page.getByRole('heading', { name: /你好/ }).waitFor();
   return { context, page };
+}
+
+/**
+ * After the password: the demo registrar and admin (and people the tests enrolled) are asked
+ * for their authenticator's code; everyone else is already on their way.
+ */
+export async function answerSecondFactor(page: Page, email: string): Promise<void> {
+  if (!totpSecretOf(email)) return;
+  await page.waitForURL((url) => url.pathname !== '/login');
+  if (new URL(page.url()).pathname !== '/login/second-factor') return;
+  // By id: the page speaks the account's language, which may be English by now.
+  await page.locator('#second-factor-code').fill(await freshTotpCode(email));
+  await page.locator('form:has(#second-factor-code) button[type=submit]').click();
+  await page.waitForURL((url) => url.pathname !== '/login/second-factor');
 }

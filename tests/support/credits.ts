@@ -5,22 +5,28 @@ import { institutionIdBySlug, testSql } from './db.js';
 // Arranging credit-transfer cases: completion records are inputs the catalog issues; here
 // they are inserted directly, as the course-completion code would.
 
-export async function signUpStudent(baseUrl: string, institutionSlug: string, displayName = '转学分学生') {
+/**
+ * A student who signed up at /signup; unless `selfDeclared`, the institution has since verified
+ * them (as its roster import does), so they may ask its registrar for credit.
+ */
+export async function signUpStudent(baseUrl: string, institutionSlug: string, displayName = '转学分学生', opts: { selfDeclared?: boolean } = {}) {
   const client = new FormClient(baseUrl);
   const email = uniqueEmail('credits');
   const res = await client.signUp({ displayName, email, password: 'a-long-enough-password', institutionId: await institutionIdBySlug(institutionSlug) });
   if (res.status !== 302) throw new Error(`sign-up failed: ${res.status}`);
   const [row] = await testSql()<{ id: string }[]>`select id from users where email = ${email}`;
+  if (!opts.selfDeclared) await testSql()`update memberships set verification = 'roster', verified_at = now() where user_id = ${row!.id}`;
   return { client, email, userId: row!.id };
 }
 
-/** A fresh registrar of `institutionSlug`, logged in. */
+/** A fresh registrar of `institutionSlug`, logged in, with the authenticator registrars must enrol. */
 export async function newRegistrar(baseUrl: string, institutionSlug: string, displayName = '教务老师') {
   const person = await signUpStudent(baseUrl, institutionSlug, displayName);
   const institutionId = await institutionIdBySlug(institutionSlug);
   await testSql()`delete from memberships where user_id = ${person.userId}`;
-  await testSql()`insert into memberships (user_id, institution_id, role) values (${person.userId}, ${institutionId}, 'registrar')`;
-  return person;
+  await testSql()`insert into memberships (user_id, institution_id, role, verification, verified_at) values (${person.userId}, ${institutionId}, 'registrar', 'roster', now())`;
+  const { recoveryCodes } = await person.client.enrolSecondFactor(person.email);
+  return { ...person, recoveryCodes };
 }
 
 export async function newCourse(institutionSlug: string, credits: string, classHours = 48) {

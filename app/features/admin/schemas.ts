@@ -39,3 +39,8 @@ export const revokeRoleSchema = z.object({
 });
 
 export const peopleSearchSchema = z.object({ q: z.string().trim().max(100).optional() });
+
+export const decideGrantSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('approve-grant'), proposalId: z.string().uuid() }),
+  z.object({ intent: z.literal('reject-grant'), proposalId: z.string().uuid() }),
+]);

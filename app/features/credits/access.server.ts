@@ -10,7 +10,7 @@ export async function requireRegistrar(request: Request, context: AppLoadContext
   return { user, institution: { ...institution, slug: slug! } };
 }
 
-/** The signed-in user and the institutions where they study (whose registrars they may ask). */
+/** The signed-in user and the institutions where they study (whose registrars they may ask once verified). */
 export async function requireStudent(request: Request) {
   const user = await requireUser(request);
   const studentAt = user.memberships.filter((m) => m.role === 'student');

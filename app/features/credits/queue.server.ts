@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import { completionRecords, courses, creditRequests, equivalencyRules, institutions, users, type CreditRequestStatus } from '../../../db/schema/index.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { completionRecords, courses, creditRequests, equivalencyRules, institutions, memberships, users, type CreditRequestStatus } from '../../../db/schema/index.js';
 import { getServices } from '../../services.server.js';
 
 export const queuePageSize = 25;
@@ -12,6 +13,15 @@ export type QueueFilter = {
   minAgeDays?: number | undefined;
   page: number;
 };
+
+const verifier = alias(users, 'verifier');
+
+/** The requesting student's membership at the institution asked: registrars see how it was verified. */
+export const studentMembershipOfRequest = and(
+  eq(memberships.userId, creditRequests.userId),
+  eq(memberships.institutionId, creditRequests.institutionId),
+  eq(memberships.role, 'student'),
+);
 
 /** One page of an institution's queue, oldest first; one extra row tells whether a next page exists. */
 export async function listQueue(institutionId: string, filter: QueueFilter) {
@@ -39,10 +49,15 @@ export async function listQueue(institutionId: string, filter: QueueFilter) {
       credits: completionRecords.credits,
       ruleId: creditRequests.ruleId,
       suggestedCredits: creditRequests.awardedCredits,
+      verification: memberships.verification,
+      verifiedAt: memberships.verifiedAt,
+      verifiedByName: verifier.displayName,
     })
     .from(creditRequests)
     .innerJoin(completionRecords, eq(completionRecords.id, creditRequests.completionRecordId))
     .innerJoin(users, eq(users.id, creditRequests.userId))
+    .leftJoin(memberships, studentMembershipOfRequest)
+    .leftJoin(verifier, eq(verifier.id, memberships.verifiedBy))
     .where(where)
     .orderBy(asc(creditRequests.submittedAt), asc(creditRequests.id))
     .limit(queuePageSize + 1)

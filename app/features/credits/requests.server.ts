@@ -1,5 +1,8 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { completionRecords, creditRequestEvents, creditRequests, equivalencyRules, users, type RuleTargetKind } from '../../../db/schema/index.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { completionRecords, creditRequestEvents, creditRequests, equivalencyRules, memberships, users, type MembershipVerification, type RuleTargetKind } from '../../../db/schema/index.js';
+import { isVerifiedMembership } from '../identity/verified-membership.js';
+import { studentMembershipOfRequest } from './queue.server.js';
 import { getServices } from '../../services.server.js';
 import { formatCreditTenths, parseCreditTenths, parseHundredths } from './credit-units.js';
 import { approveRequests, transitionRequest, type DecisionRefusal } from './decisions.server.js';
@@ -7,7 +10,7 @@ import { indexRules, matchRecord, type MatchRecord } from './matcher.js';
 import { loadMatchRules } from './rules.server.js';
 
 export type NewCreditRequest = { completionRecordId: string; institutionId: string; targetKind: RuleTargetKind; targetCode: string; targetTitle: string; note: string };
-export type RequestRefusal = 'record-not-yours' | 'not-your-institution' | 'duplicate' | 'grade-out-of-range';
+export type RequestRefusal = 'record-not-yours' | 'not-your-institution' | 'membership-unverified' | 'duplicate' | 'grade-out-of-range';
 
 type CompletionRow = typeof completionRecords.$inferSelect;
 
@@ -20,9 +23,16 @@ export function toMatchRecord(r: Pick<CompletionRow, 'id' | 'courseId' | 'credit
  * rules are matched at once: an auto-approved match is approved and posted in the same
  * transaction; anything else waits in review with the matcher's reasons.
  */
-export async function submitCreditRequest(userId: string, studentInstitutionIds: string[], input: NewCreditRequest): Promise<{ id: string } | { refused: RequestRefusal }> {
+export async function submitCreditRequest(
+  userId: string,
+  studentAt: readonly { institutionId: string; verification: MembershipVerification }[],
+  input: NewCreditRequest,
+): Promise<{ id: string } | { refused: RequestRefusal }> {
   const { db } = getServices();
-  if (!studentInstitutionIds.includes(input.institutionId)) return { refused: 'not-your-institution' };
+  const membership = studentAt.find((m) => m.institutionId === input.institutionId);
+  if (!membership) return { refused: 'not-your-institution' };
+  // Only a member the institution has verified may ask it to recognise credits.
+  if (!isVerifiedMembership(membership)) return { refused: 'membership-unverified' };
   const mine = await db.select().from(completionRecords).where(eq(completionRecords.userId, userId));
   const record = mine.find((r) => r.id === input.completionRecordId);
   if (!record) return { refused: 'record-not-yours' };
@@ -90,14 +100,23 @@ export async function listMyRequests(userId: string) {
     .orderBy(desc(creditRequests.submittedAt));
 }
 
+const verifier = alias(users, 'verifier');
+
 /** One request with its record, matched rule and timeline; `scope` limits who may see it. */
 export async function getRequestDetail(requestId: string, scope: { userId: string } | { institutionId: string }) {
   const { db } = getServices();
   const [row] = await db
-    .select({ request: creditRequests, record: completionRecords, student: { displayName: users.displayName, pseudonym: users.pseudonym } })
+    .select({
+      request: creditRequests,
+      record: completionRecords,
+      student: { displayName: users.displayName, pseudonym: users.pseudonym },
+      membership: { verification: memberships.verification, verifiedAt: memberships.verifiedAt, verifiedByName: verifier.displayName },
+    })
     .from(creditRequests)
     .innerJoin(completionRecords, eq(completionRecords.id, creditRequests.completionRecordId))
     .innerJoin(users, eq(users.id, creditRequests.userId))
+    .leftJoin(memberships, studentMembershipOfRequest)
+    .leftJoin(verifier, eq(verifier.id, memberships.verifiedBy))
     .where(and(eq(creditRequests.id, requestId), 'userId' in scope ? eq(creditRequests.userId, scope.userId) : eq(creditRequests.institutionId, scope.institutionId)));
   if (!row) return null;
   const [rule] = row.request.ruleId ? await db.select().from(equivalencyRules).where(eq(equivalencyRules.id, row.request.ruleId)) : [];

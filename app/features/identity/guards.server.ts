@@ -4,6 +4,9 @@ import { recordAccessDenied } from '../audit/audit.server.js';
 import { hasPermission, type Permission } from './permissions.js';
 import { getCurrentUser, type CurrentUser } from './session.server.js';
 
+/** Where a person enrols, re-enrols or resets their authenticator. */
+export const SECOND_FACTOR_PAGE = '/account/second-factor';
+
 export { safeRedirectPath } from './redirect.js';
 
 export async function requireUser(request: Request): Promise<CurrentUser> {
@@ -32,6 +35,10 @@ export async function requirePermission(
   const user = await requireUser(request);
   if (hasPermission(user.memberships, permission, scope.institutionId)) return user;
   const url = new URL(request.url);
+  // A privileged role this session has not yet backed with a second factor: enrol one first.
+  if (hasPermission(user.awaitingSecondFactor, permission, scope.institutionId)) {
+    throw redirect(`${SECOND_FACTOR_PAGE}?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
   await recordAccessDenied(getServices().db, { userId: user.id, institutionId: scope.institutionId, ip: context.clientIp, permission, method: request.method, path: url.pathname });
   throw data({ reason: 'forbidden' as const }, { status: 403 });
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../../../db/schema/identity.js';
+import type { MembershipVerification, Role } from '../../../db/schema/identity.js';
 
 // One list; the type is derived from it. Scoped permissions apply at the institution
 // of the membership that grants them; an admin membership applies province-wide.
@@ -26,7 +26,13 @@ export const permissionsByRole: Record<Role, readonly Permission[]> = {
   admin: ['admin:institutions', 'admin:roles', 'admin:people', 'admin:audit', 'institution:members', 'institution:onboard'],
 };
 
-export type MembershipGrant = { institutionId: string; role: Role };
+/** Roles whose holders must give a second factor (TOTP) before the role grants anything. */
+export const privilegedRoles = ['registrar', 'institution_admin', 'admin'] as const satisfies readonly Role[];
+export function isPrivilegedRole(role: Role): boolean {
+  return (privilegedRoles as readonly Role[]).includes(role);
+}
+
+export type MembershipGrant = { institutionId: string; role: Role; verification?: MembershipVerification };
 
 /** Whether these memberships grant `permission`, at `institutionId` when given. */
 export function hasPermission(memberships: readonly MembershipGrant[], permission: Permission, institutionId?: string): boolean {

@@ -1,4 +1,5 @@
 import { accountsEn } from './accounts.en.js';
+import { trustEn } from './trust.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -501,4 +502,5 @@ export const en = {
   'home.classroom.link': 'Synchronised classroom timetable',
   ...creditsEn,
   ...quizzesEn,
+  ...trustEn,
 } satisfies Record<MessageKey, string>;

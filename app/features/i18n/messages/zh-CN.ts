@@ -1,4 +1,5 @@
 import { accountsZhCN } from './accounts.zh-CN.js';
+import { trustZhCN } from './trust.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -500,4 +501,5 @@ export const zhCN = {
   'home.classroom.link': '同步课堂课表',
   ...creditsZhCN,
   ...quizzesZhCN,
+  ...trustZhCN,
 } as const;
