@@ -19,6 +19,10 @@ export const auditActions = [
   'credits.rule-saved',
   'credential.revoked',
   'quiz.regraded',
+  'sso.signed-in',
+  'sso.refused',
+  'sso.linked',
+  'sso.settings-saved',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -11,3 +11,4 @@ export * from './ledger.js';
 export * from './live-broadcasts.js';
 export * from './slides.js';
 export * from './chunk-publications.js';
+export * from './federation.js';

@@ -1,3 +1,4 @@
+import { federationEn } from './federation.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -6,6 +7,7 @@ import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
   ...studioEn,
+  ...federationEn,
   ...slidesEn,
   'site.name': 'Bamin Cloud Classroom',
   'site.tagline': "The province's best courses, shared with every rural school",

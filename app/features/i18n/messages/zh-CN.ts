@@ -1,3 +1,4 @@
+import { federationZhCN } from './federation.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -5,6 +6,7 @@ import { quizzesZhCN } from './quizzes.zh-CN.js';
 
 export const zhCN = {
   ...studioZhCN,
+  ...federationZhCN,
   ...slidesZhCN,
   'site.name': '八闽云课堂',
   'site.tagline': '全省共享的优质课程，送到每一所乡村学校',

@@ -1,0 +1,21 @@
+import type { IdentityProvider } from '../../../db/schema/index.js';
+import type { SsoFlow } from './flows.server.js';
+import { startOidc } from './oidc.server.js';
+import { SsoRefusal } from './refusals.js';
+
+/** Where to send the browser for this provider, and the checks its answer must later pass. */
+export async function startSignIn(provider: IdentityProvider, slug: string): Promise<{ url: string; checks: Pick<SsoFlow, 'oidc' | 'samlRequestId'> }> {
+  try {
+    switch (provider.protocol) {
+      case 'oidc': {
+        const { url, oidc } = await startOidc(provider, slug);
+        return { url, checks: { oidc } };
+      }
+      default:
+        throw new SsoRefusal('not-configured', `protocol ${provider.protocol} not available`);
+    }
+  } catch (error) {
+    if (error instanceof SsoRefusal) throw error;
+    throw new SsoRefusal('idp-unreachable', error instanceof Error ? error.message : String(error));
+  }
+}

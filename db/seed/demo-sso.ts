@@ -1,0 +1,23 @@
+// The demo institution that signs in through a local OpenID Connect provider (scripts/idp/oidc-provider.ts),
+// started beside the site by `npm start`. Nothing here is used outside the demo.
+import { demoPassword } from './demo-data.js';
+
+export const demoSso = {
+  institutionSlug: 'mju',
+  port: Number(process.env.DEMO_OIDC_PORT ?? 3101),
+  clientId: 'bamin-cloud-classroom',
+  /** A demo value: real institutions' secrets are typed into the admin console and sealed. */
+  clientSecret: process.env.DEMO_OIDC_CLIENT_SECRET ?? 'demo-oidc-client-secret-not-for-production',
+  scopes: ['mju.edu.cn'],
+  displayNameZh: '闽江学院统一身份认证（演示）',
+  displayNameEn: 'Minjiang University sign-in (demo)',
+};
+
+export const demoSsoIssuer = (): string => `http://127.0.0.1:${demoSso.port}`;
+
+export type OidcDemoAccount = { username: string; password: string; sub: string; email: string; name: string; affiliations: string[] };
+
+export const demoSsoAccounts: OidcDemoAccount[] = [
+  { username: '20230158', password: demoPassword, sub: 'mju-20230158', email: '20230158@stu.mju.edu.cn', name: '郑雨桐', affiliations: ['student@mju.edu.cn', 'member@mju.edu.cn'] },
+  { username: 't0042', password: demoPassword, sub: 'mju-t0042', email: 't0042@mju.edu.cn', name: '罗文斌', affiliations: ['staff@mju.edu.cn', 'member@mju.edu.cn'] },
+];
