@@ -10,7 +10,7 @@ import { findInstitutionBySlug, providerSettings, saveProviderSettings } from '.
 import { providerSettingsSchema } from '../features/federation/schemas.js';
 import { serviceEndpoints } from '../features/federation/endpoints.server.js';
 import { parseForm } from '../features/forms.server.js';
-import { useLocale, useT } from '../features/i18n/i18n.js';
+import { translate, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'sso.settings.title', { institution: '' });
@@ -51,8 +51,8 @@ export default function SsoSettingsPage() {
     defaultValue: {
       protocol: settings?.protocol ?? 'oidc',
       enabled: settings?.enabled ? 'on' : undefined,
-      displayNameZh: settings?.displayNameZh ?? `${institution.nameZh}统一身份认证`,
-      displayNameEn: settings?.displayNameEn ?? `${institution.nameEn} sign-in`,
+      displayNameZh: settings?.displayNameZh ?? translate('zh-CN', 'sso.settings.defaultLabel', { name: institution.nameZh }),
+      displayNameEn: settings?.displayNameEn ?? translate('en', 'sso.settings.defaultLabel', { name: institution.nameEn }),
       scopes: settings?.scopes.join('\n') ?? '',
       staffRole: settings?.staffRole ?? '',
       samlMetadataUrl: settings?.samlMetadataUrl ?? '',

@@ -66,5 +66,6 @@ export const federationEn: Record<keyof typeof federationZhCN, string> = {
   'sso.settings.badUrl': 'Enter a full address starting with http:// or https://.',
   'sso.settings.badScope': 'Scopes are domains (e.g. fzu.edu.cn), at most 20.',
   'sso.settings.requiredForProtocol': 'The chosen protocol needs this.',
+  'sso.settings.defaultLabel': '{name} sign-in',
   'sso.settings.link': 'Institution sign-in',
 };

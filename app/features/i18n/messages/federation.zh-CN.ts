@@ -64,5 +64,6 @@ export const federationZhCN = {
   'sso.settings.badUrl': '请输入以 http:// 或 https:// 开头的完整地址。',
   'sso.settings.badScope': '作用域须为域名（如 fzu.edu.cn），最多 20 个。',
   'sso.settings.requiredForProtocol': '所选协议需要填写此项。',
+  'sso.settings.defaultLabel': '{name}统一身份认证',
   'sso.settings.link': '统一身份认证',
 } as const;
