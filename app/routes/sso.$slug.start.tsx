@@ -1,5 +1,5 @@
 import { data, redirect, type LoaderFunctionArgs } from '@remix-run/node';
-import { beginFlow } from '../features/federation/flows.server.js';
+import { beginFlow, newFlowId } from '../features/federation/flows.server.js';
 import { enabledProviderFor } from '../features/federation/providers.server.js';
 import { refusedResponse } from '../features/federation/responses.server.js';
 import { SsoRefused } from '../features/federation/SsoRefused.js';
@@ -13,8 +13,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'));
   const { institution, provider } = found;
   try {
-    const { url, checks } = await startSignIn(provider, institution.slug);
-    const { setCookie } = await beginFlow({ institutionId: institution.id, slug: institution.slug, protocol: provider.protocol, redirectTo, ...checks });
+    const flowId = newFlowId();
+    const { url, checks } = await startSignIn(provider, institution.slug, flowId);
+    const { setCookie } = await beginFlow(flowId, { institutionId: institution.id, slug: institution.slug, protocol: provider.protocol, redirectTo, ...checks });
     return redirect(url, { headers: { 'Set-Cookie': setCookie, 'Cache-Control': 'no-store' } });
   } catch (error) {
     return refusedResponse(error, { institutionId: institution.id, slug: institution.slug, protocol: provider.protocol, ip: context.clientIp });

@@ -1,10 +1,20 @@
-import { useLoaderData } from '@remix-run/react';
+import { useActionData, useLoaderData } from '@remix-run/react';
 import { useT } from '../i18n/i18n.js';
 import type { SsoRefusedData } from './responses.server.js';
 
-/** The page an IdP's refused answer lands on: what went wrong, and the way back to the login page. */
+/** The page an IdP's refused answer lands on (from a loader): what went wrong, and the way back. */
 export function SsoRefused() {
-  const { refused, institutionSlug } = useLoaderData<SsoRefusedData>();
+  return <SsoRefusedView {...useLoaderData<SsoRefusedData>()} />;
+}
+
+/** The same page for an answer posted to an action (a SAML response); the loader's data for a plain GET. */
+export function SsoRefusedAfterPost() {
+  const posted = useActionData<SsoRefusedData>();
+  const fallback = useLoaderData<SsoRefusedData>();
+  return <SsoRefusedView {...(posted ?? fallback)} />;
+}
+
+function SsoRefusedView({ refused, institutionSlug }: SsoRefusedData) {
   const t = useT();
   return (
     <section aria-labelledby="sso-refused-title">
