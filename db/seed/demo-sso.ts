@@ -1,5 +1,8 @@
 // The demo institution that signs in through a local OpenID Connect provider (scripts/idp/oidc-provider.ts),
 // started beside the site by `npm start`. Nothing here is used outside the demo.
+import type { Transaction } from '../client.js';
+import { identityProviders } from '../schema/index.js';
+import { OIDC_CLIENT_SECRET_PURPOSE, sealSecret } from '../sealed-secret.js';
 import { demoPassword } from './demo-data.js';
 
 export const demoSso = {
@@ -21,3 +24,27 @@ export const demoSsoAccounts: OidcDemoAccount[] = [
   { username: '20230158', password: demoPassword, sub: 'mju-20230158', email: '20230158@stu.mju.edu.cn', name: '郑雨桐', affiliations: ['student@mju.edu.cn', 'member@mju.edu.cn'] },
   { username: 't0042', password: demoPassword, sub: 'mju-t0042', email: 't0042@mju.edu.cn', name: '罗文斌', affiliations: ['staff@mju.edu.cn', 'member@mju.edu.cn'] },
 ];
+
+/**
+ * The demo institution's provider settings, once (an administrator's later edits are kept).
+ * Skipped without SESSION_SECRET: the client secret is sealed under it, as the web process reads it.
+ */
+export async function seedDemoSso(tx: Transaction, institutionId: string): Promise<void> {
+  const serverSecret = process.env.SESSION_SECRET;
+  if (!serverSecret) return;
+  await tx
+    .insert(identityProviders)
+    .values({
+      institutionId,
+      protocol: 'oidc',
+      enabled: true,
+      displayNameZh: demoSso.displayNameZh,
+      displayNameEn: demoSso.displayNameEn,
+      scopes: demoSso.scopes,
+      staffRole: 'teacher',
+      oidcIssuer: demoSsoIssuer(),
+      oidcClientId: demoSso.clientId,
+      oidcClientSecretSealed: sealSecret(demoSso.clientSecret, serverSecret, OIDC_CLIENT_SECRET_PURPOSE),
+    })
+    .onConflictDoNothing({ target: identityProviders.institutionId });
+}

@@ -8,6 +8,7 @@ import { courseModules, coursePartners, courses, courseTeachers, enrolments, ins
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { seedDemoClassrooms } from './classrooms.js';
 import { seedCreditsDemo } from './credits-demo.js';
+import { demoSso, demoSsoAccounts, demoSsoIssuer, seedDemoSso } from './demo-sso.js';
 import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
@@ -60,6 +61,7 @@ export async function seedDemo(db: Database, { withUsers }: { withUsers: boolean
     await tx.insert(enrolments).values({ userId: student!.id, courseId: linearAlgebra!.id, viaInstitutionId: institutionIds.get('fzu')! }).onConflictDoNothing();
     await seedDemoClassrooms(tx);
     await seedCreditsDemo(tx, true);
+    await seedDemoSso(tx, institutionIds.get(demoSso.institutionSlug)!);
   });
 }
 
@@ -149,6 +151,8 @@ export function demoLoginLines(baseUrl: string): string[] {
     `Open ${baseUrl}`,
     `Demo logins (password for all: ${demoPassword}):`,
     ...demoUsers.map((u) => `  ${u.role.padEnd(10)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
+    `Institution sign-in (SSO): on ${baseUrl}/login choose "${demoSso.displayNameZh}",`,
+    `  then at the demo IdP (${demoSsoIssuer()}) sign in as ${demoSsoAccounts[0]!.username} (a student) or ${demoSsoAccounts[1]!.username} (staff), password ${demoPassword}`,
   ];
 }
 
