@@ -46,17 +46,28 @@ export type Child = {
   logFile: string;
   /** The log so far (for error messages when a server does not come up). */
   log(): Promise<string>;
+  /** Settles when the process has ended (by stop() or by itself). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 };
 
 const running = new Set<ChildProcess>();
+
+/** Signals the child's whole process group (php -S and Plack fork workers). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Whatever way the parent ends, its identity providers end with it.
   process.on('exit', () => {
-    for (const c of running) c.kill('SIGTERM');
+    for (const c of running) killGroup(c, 'SIGTERM');
   });
 }
 
@@ -74,34 +85,30 @@ export function spawnLogged(cmd: string, args: string[], opts: { env?: Record<st
   child.stderr!.pipe(out);
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => running.delete(child));
+  // Kept in `running` until stop(): workers of a leader that ended by itself still go at exit.
   return {
     child,
     logFile: opts.logFile,
     log: () => readFile(opts.logFile, 'utf8').catch(() => ''),
+    exited,
     async stop() {
+      // The group even when its leader has ended: its workers may outlive it.
+      killGroup(child, 'SIGTERM');
+      running.delete(child);
       if (child.exitCode !== null || child.signalCode !== null) return;
-      // The whole group: php -S and the FastCGI server fork workers.
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        child.kill('SIGTERM');
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }, 5000);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },
   };
 }
 
-/** Polls `url` until it answers 200 with `expect` in its body (or the child dies, or time runs out). */
-export async function waitForHttp(url: string, child: Child, what: string, expect: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `url` until it answers 200 with `expect` in its body; gives up at once when the
+ * child dies or a body matches `fatal` (a server that reports it cannot start), else after
+ * `timeoutMs`. The error carries the end of the server's log.
+ */
+export async function waitForHttp(url: string, child: Child, what: string, expect: string, timeoutMs = 30_000, fatal?: RegExp): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -113,13 +120,14 @@ export async function waitForHttp(url: string, child: Child, what: string, expec
       const body = await res.text();
       if (res.status === 200 && body.includes(expect)) return;
       last = `HTTP ${res.status}: ${body.slice(0, 300)}`;
+      if (fatal?.test(body)) break;
     } catch (error) {
       last = String(error);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   await child.stop();
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms (last: ${last}); its log (${child.logFile}):\n${(await child.log()).slice(-4000)}`);
+  throw new Error(`${what} did not start at ${url} (last answer: ${last}); the start of its log (${child.logFile}):\n${(await child.log()).slice(0, 6000)}`);
 }
 
 /** Checks that each program exists, naming the script that installs them when one does not. */

@@ -1,5 +1,6 @@
 import type { IdentityProvider } from '../../../db/schema/index.js';
 import type { SsoFlow } from './flows.server.js';
+import { startCas } from './cas.server.js';
 import { startOidc } from './oidc.server.js';
 import { startSaml } from './saml.server.js';
 import { SsoRefusal } from './refusals.js';
@@ -16,6 +17,8 @@ export async function startSignIn(provider: IdentityProvider, slug: string, flow
         const { url, samlRequestId } = await startSaml(provider, slug, flowId);
         return { url, checks: { samlRequestId } };
       }
+      case 'cas':
+        return { url: startCas(provider, slug), checks: {} };
       default:
         throw new SsoRefusal('not-configured', `protocol ${provider.protocol} not available`);
     }
