@@ -1,5 +1,6 @@
 // The demo institution that signs in through a local OpenID Connect provider (scripts/idp/oidc-provider.ts),
 // started beside the site by `npm start`. Nothing here is used outside the demo.
+import { sql } from 'drizzle-orm';
 import type { Transaction } from '../client.js';
 import { identityProviders } from '../schema/index.js';
 import { OIDC_CLIENT_SECRET_PURPOSE, sealSecret } from '../sealed-secret.js';
@@ -46,5 +47,10 @@ export async function seedDemoSso(tx: Transaction, institutionId: string): Promi
       oidcClientId: demoSso.clientId,
       oidcClientSecretSealed: sealSecret(demoSso.clientSecret, serverSecret, OIDC_CLIENT_SECRET_PURPOSE),
     })
-    .onConflictDoNothing({ target: identityProviders.institutionId });
+    // Only the demo IdP's address follows DEMO_OIDC_PORT; an administrator's other edits stay.
+    .onConflictDoUpdate({
+      target: identityProviders.institutionId,
+      set: { oidcIssuer: demoSsoIssuer() },
+      setWhere: sql`${identityProviders.oidcClientId} = ${demoSso.clientId} and ${identityProviders.oidcIssuer} like 'http://127.0.0.1:%'`,
+    });
 }
