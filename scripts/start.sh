@@ -36,8 +36,15 @@ start_mail_capture
 web_pid=$!
 "$(bin tsx)" workers/index.ts &
 worker_pid=$!
+# The demo institution's identity provider (OpenID Connect, db/seed/demo-sso.ts), so "sign in
+# with 闽江学院" works out of the box; DEMO_OIDC_PORT moves it (default 3101).
+idp_pid=""
+if [[ "$SEED_DEMO_USERS" == 1 ]]; then
+  "$(bin tsx)" scripts/idp/oidc-provider.ts &
+  idp_pid=$!
+fi
 
-stop_all() { kill -TERM "$web_pid" "$worker_pid" ${demo_pid:+"$demo_pid"} ${mail_pid:+"$mail_pid"} 2>/dev/null || true; }
+stop_all() { kill -TERM "$web_pid" "$worker_pid" ${demo_pid:+"$demo_pid"} ${mail_pid:+"$mail_pid"} ${idp_pid:+"$idp_pid"} 2>/dev/null || true; }
 trap stop_all INT TERM
 
 "$(bin tsx)" scripts/announce.ts || warn "the site did not report healthy yet; see the logs above"

@@ -84,6 +84,7 @@ export default function InstitutionsAdmin() {
                 <td>{locale === 'en' ? i.regionNameEn : i.regionNameZh}</td>
                 <td>{i.members}</td>
                 <td>
+                  <a href={`/institutions/${i.slug}/sso`}>{t('sso.settings.link')}</a>
                   <details>
                     <summary>{t('admin.institutions.editToggle')}</summary>
                     <Form method="post" className="stacked">

@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { CsrfInput } from '../components/CsrfInput.js';
 import { Field, FormErrors } from '../components/Field.js';
 import { parseForm } from '../features/forms.server.js';
@@ -11,6 +11,8 @@ import { requireAnonymous, safeRedirectPath } from '../features/identity/guards.
 import { attemptLogin } from '../features/identity/login.server.js';
 import { loginSchema } from '../features/identity/schemas.js';
 import { continueAfterPassword } from '../features/identity/second-factor/sign-in.server.js';
+import { listSsoButtons } from '../features/federation/providers.server.js';
+import { SSO_LIST_LIMIT, SsoChoices } from '../features/federation/SsoChoices.js';
 
 export const handle = { hydrate: true };
 export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'login.title');
@@ -23,7 +25,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return null;
+  const query = (new URL(request.url).searchParams.get('q') ?? '').slice(0, 80);
+  return { sso: { query, ...(await listSsoButtons(query, SSO_LIST_LIMIT)) } };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,6 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function LoginPage() {
   const t = useT();
   const actionData = useActionData<typeof action>();
+  const { sso } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: 'login',
@@ -80,6 +84,7 @@ export default function LoginPage() {
           {t('login.submit')}
         </button>
       </Form>
+      <SsoChoices {...sso} redirectTo={searchParams.get('redirectTo') ?? '/'} />
       <p>
         <a href="/forgot-password">{t('login.forgot')}</a>
       </p>

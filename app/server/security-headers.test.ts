@@ -67,6 +67,18 @@ describe('request gates', () => {
     expect(run(mw, req('GET', { origin: 'https://evil.example', host: 'edu.example' })).passed).toBe(true);
   });
 
+  it('lets an IdP post a SAML answer to an ACS from its own origin, and only there', () => {
+    const mw = rejectCrossOriginWrites();
+    const posted = (path: string) => {
+      const h: Record<string, string> = { origin: 'https://idp.fjnu.edu.cn', host: 'edu.example' };
+      return { method: 'POST', path, headers: h, get: (k: string) => h[k.toLowerCase()] } as unknown as Request;
+    };
+    const acs = posted('/sso/fjnu/saml/acs');
+    expect(run(mw, acs).passed).toBe(true);
+    expect(acs.headers.origin).toBeUndefined();
+    expect(run(mw, posted('/sso/fjnu/saml/finish')).status).toBe(403);
+  });
+
   it('answers 413 for a form body over the limit and 411 for a chunked one', () => {
     const mw = limitFormBodies(1024);
     expect(run(mw, req('POST', { 'content-length': '2048' })).status).toBe(413);

@@ -38,6 +38,8 @@ export function securityHeaders({ production, devServer }: { production: boolean
   };
 }
 
+const SAML_ACS = /^\/sso\/[a-z0-9-]+\/saml\/acs$/;
+
 /**
  * Defence in depth beside the CSRF token: a state-changing request whose Origin names
  * another site is refused before it reaches Remix.
@@ -45,6 +47,13 @@ export function securityHeaders({ production, devServer }: { production: boolean
 export function rejectCrossOriginWrites() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    // An institution's IdP posts its signed SAML answer from its own origin (HTTP-POST binding).
+    // The answer's signature, InResponseTo and the browser's flow cookie (checked at /saml/finish)
+    // stand in for the origin check here; Remix's own origin check is told nothing of the origin.
+    if (req.method === 'POST' && SAML_ACS.test(req.path ?? '')) {
+      delete req.headers.origin;
+      return next();
+    }
     const origin = req.get('origin');
     if (!origin || origin === 'null') return next();
     let originHost: string;

@@ -45,6 +45,10 @@ export const auditActions = [
   'roster.codes-issued',
   'auth.pupil-login',
   'auth.pupil-login-failed',
+  'sso.signed-in',
+  'sso.refused',
+  'sso.linked',
+  'sso.settings-saved',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -15,3 +15,4 @@ export * from './onboarding.js';
 export * from './mail.js';
 export * from './accounts.js';
 export * from './second-factor.js';
+export * from './federation.js';

@@ -9,6 +9,7 @@ import { sealTotpSecret, unsealTotpSecret } from '../second-factor-seal.js';
 import { parseEnvOrExit, serviceEnvSchema } from '../../workers/runtime/env.js';
 import { seedDemoClassrooms } from './classrooms.js';
 import { seedCreditsDemo } from './credits-demo.js';
+import { demoSso, demoSsoAccounts, demoSsoIssuer, seedDemoSso } from './demo-sso.js';
 import { demoCourses, demoInstitutions, demoPassword, demoRegions, demoTotpSecrets, demoUsers, type DemoCourse, type DemoQuiz } from './demo-data.js';
 
 /** Idempotent: running it again changes nothing and never duplicates a row. */
@@ -65,6 +66,7 @@ export async function seedDemo(db: Database, { withUsers, siteSecret }: { withUs
     await tx.insert(enrolments).values({ userId: student!.id, courseId: linearAlgebra!.id, viaInstitutionId: institutionIds.get('fzu')! }).onConflictDoNothing();
     await seedDemoClassrooms(tx);
     await seedCreditsDemo(tx, true);
+    await seedDemoSso(tx, institutionIds.get(demoSso.institutionSlug)!);
   });
 }
 
@@ -156,6 +158,8 @@ export function demoLoginLines(baseUrl: string): string[] {
     ...demoUsers.map((u) => `  ${u.role.padEnd(17)} ${u.email}${u.alsoAt ? `   (at ${[u.institutionSlug, ...u.alsoAt].join(' and ')})` : ''}`),
     'registrar and admin also give a two-step code: `npm run demo:codes` prints the current ones,',
     `or add the key to an authenticator app: ${Object.entries(demoTotpSecrets).map(([email, key]) => `${email.split('@')[0]} ${key}`).join(', ')}`,
+    `Institution sign-in (SSO): on ${baseUrl}/login choose "${demoSso.displayNameZh}",`,
+    `  then at the demo IdP (${demoSsoIssuer()}) sign in as ${demoSsoAccounts[0]!.username} (a student) or ${demoSsoAccounts[1]!.username} (staff), password ${demoPassword}`,
   ];
 }
 

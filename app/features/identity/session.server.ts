@@ -152,12 +152,6 @@ export async function getCurrentUser(request: Request): Promise<CurrentUser | nu
   };
 }
 
-/** The stored hash of this browser's session token, or null when it has none. */
-export async function currentSessionHash(request: Request): Promise<string | null> {
-  const token = await readToken(request);
-  return token ? hashToken(token) : null;
-}
-
 // "Last seen" in the list of one's sessions is written at most this often per session.
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 

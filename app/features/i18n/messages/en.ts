@@ -1,5 +1,6 @@
 import { accountsEn } from './accounts.en.js';
 import { trustEn } from './trust.en.js';
+import { federationEn } from './federation.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -10,6 +11,7 @@ import { onboardingEn } from './onboarding.en.js';
 export const en = {
   ...accountsEn,
   ...studioEn,
+  ...federationEn,
   ...slidesEn,
   ...onboardingEn,
   'site.name': 'Bamin Cloud Classroom',

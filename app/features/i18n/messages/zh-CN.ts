@@ -1,5 +1,6 @@
 import { accountsZhCN } from './accounts.zh-CN.js';
 import { trustZhCN } from './trust.zh-CN.js';
+import { federationZhCN } from './federation.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -9,6 +10,7 @@ import { onboardingZhCN } from './onboarding.zh-CN.js';
 export const zhCN = {
   ...accountsZhCN,
   ...studioZhCN,
+  ...federationZhCN,
   ...slidesZhCN,
   ...onboardingZhCN,
   'site.name': '八闽云课堂',

@@ -10,17 +10,17 @@ import { startSession } from '../session.server.js';
 export const SECOND_FACTOR_LOGIN_PAGE = '/login/second-factor';
 
 /**
- * After a correct password: a person with an authenticator gets a session that grants nothing
- * and is asked for the code; a registrar or administrator without one is sent to enrol it;
- * everyone else is signed in.
+ * After a first factor (a correct password, or an institution's SSO): a person with an
+ * authenticator gets a session that grants nothing and is asked for the code; a registrar or
+ * administrator without one is sent to enrol it; everyone else is signed in. `headers` carries
+ * any other cookies the caller sets on the same answer.
  */
-export async function continueAfterPassword(request: Request, user: { userId: string; locale: 'zh-CN' | 'en' }, target: string): Promise<Response> {
+export async function continueAfterPassword(request: Request, user: { userId: string; locale: 'zh-CN' | 'en' }, target: string, headers = new Headers()): Promise<Response> {
   const { db } = getServices();
   const [enrolled] = await db
     .select({ userId: userSecondFactors.userId })
     .from(userSecondFactors)
     .where(and(eq(userSecondFactors.userId, user.userId), isNotNull(userSecondFactors.confirmedAt)));
-  const headers = new Headers();
   headers.append('Set-Cookie', await startSession(request, user.userId, { awaitingSecondFactor: Boolean(enrolled) }));
   headers.append('Set-Cookie', await localeCookie.serialize(user.locale));
   const next = encodeURIComponent(target);
