@@ -3,8 +3,10 @@
 # ffmpeg/ffprobe, poppler-utils (pdftoppm/pdfinfo: PDF slide pages), PostgreSQL 15 and Redis (always); for the tests (--for-tests) also Debian's
 # chromium with CJK fonts, and strace (a test watches which files ffprobe opens).
 # Always: the demo identity providers the tests and the `npm start` demo run project-locally
-# (scripts/idp/): SimpleSAMLphp with PHP (nginx only stands in for the web server Debian's
-# packages ask for, which would otherwise be apache2: we never start it).
+# (scripts/idp/): SimpleSAMLphp with PHP (SAML 2.0), LemonLDAP::NG's portal (CAS 3.0) with
+# SQLite for its user table and the Perl modules its portal loads at start that Debian only
+# recommends. nginx only stands in for the web server both packages ask for, which would
+# otherwise be apache2: we never start it (the servers run on PHP's and Plack's own).
 # Uses apt-get on Debian/Ubuntu; elsewhere it stops with a message naming what to install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,8 +20,11 @@ packages_postgres=(postgresql-15) # contrib modules (pg_trgm, ...) ship inside i
 packages_redis=(redis-server)
 packages_tests=(chromium fonts-noto-cjk strace)
 packages_saml_idp=(php-cli php-cgi php-xml php-mbstring nginx simplesamlphp)
+packages_cas_idp=(nginx lemonldap-ng-fastcgi-server liblemonldap-ng-portal-perl libplack-perl libdbd-sqlite3-perl
+  libxml-simple-perl libio-string-perl libgd-securityimage-perl libimage-magick-perl libipc-run-perl
+  libconvert-base32-perl libmime-tools-perl libunicode-string-perl libio-socket-timeout-perl)
 if [[ "${1:-}" == "--list" ]]; then
-  echo "${packages_ffmpeg[*]} ${packages_poppler[*]} ${packages_postgres[*]} ${packages_redis[*]} ${packages_tests[*]} ${packages_saml_idp[*]}"
+  echo "${packages_ffmpeg[*]} ${packages_poppler[*]} ${packages_postgres[*]} ${packages_redis[*]} ${packages_tests[*]} ${packages_saml_idp[*]} ${packages_cas_idp[*]}"
   exit 0
 fi
 for_tests=0
@@ -38,13 +43,16 @@ fi
 [[ -x /usr/bin/php && -f /usr/share/simplesamlphp/www/module.php ]] \
   && /usr/bin/php -r 'exit(extension_loaded("dom") && extension_loaded("mbstring") ? 0 : 1);' 2>/dev/null \
   || missing+=("${packages_saml_idp[@]}")
+[[ -x /usr/bin/plackup ]] \
+  && perl -MLemonldap::NG::Portal::Issuer::CAS -MLemonldap::NG::Portal::Auth::DBI -MDBD::SQLite -MGD::SecurityImage=use_magick,1 -e 1 2>/dev/null \
+  || missing+=("${packages_cas_idp[@]}")
 if [[ $for_tests == 1 ]]; then
   [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-noto-cjk)
   command -v strace >/dev/null 2>&1 || missing+=(strace)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  log "system programs present (ffmpeg, poppler, postgresql, redis, simplesamlphp$([[ $for_tests == 1 ]] && echo ', chromium, strace'))"
+  log "system programs present (ffmpeg, poppler, postgresql, redis, simplesamlphp, lemonldap-ng$([[ $for_tests == 1 ]] && echo ', chromium, strace'))"
   exit 0
 fi
 

@@ -100,8 +100,12 @@ export function spawnLogged(cmd: string, args: string[], opts: { env?: Record<st
   };
 }
 
-/** Polls `url` until it answers 200 with `expect` in its body (or the child dies, or time runs out). */
-export async function waitForHttp(url: string, child: Child, what: string, expect: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `url` until it answers 200 with `expect` in its body; gives up at once when the
+ * child dies or a body matches `fatal` (a server that reports it cannot start), else after
+ * `timeoutMs`. The error carries the end of the server's log.
+ */
+export async function waitForHttp(url: string, child: Child, what: string, expect: string, timeoutMs = 30_000, fatal?: RegExp): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -113,13 +117,14 @@ export async function waitForHttp(url: string, child: Child, what: string, expec
       const body = await res.text();
       if (res.status === 200 && body.includes(expect)) return;
       last = `HTTP ${res.status}: ${body.slice(0, 300)}`;
+      if (fatal?.test(body)) break;
     } catch (error) {
       last = String(error);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   await child.stop();
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms (last: ${last}); its log (${child.logFile}):\n${(await child.log()).slice(-4000)}`);
+  throw new Error(`${what} did not start at ${url} (last answer: ${last}); the start of its log (${child.logFile}):\n${(await child.log()).slice(0, 6000)}`);
 }
 
 /** Checks that each program exists, naming the script that installs them when one does not. */

@@ -2,6 +2,7 @@
 // CAS 3.0) for tests, and the steps a person's browser takes at their login pages, done
 // with fetch and a small cookie jar. The servers themselves: scripts/idp/.
 export { startSamlIdp, samlAttributeNames, type RunningSamlIdp, type SamlIdpOptions } from '../../scripts/idp/simplesamlphp.js';
+export { startCasServer, casAttributeNames, type RunningCasServer, type CasServerOptions } from '../../scripts/idp/lemonldap.js';
 export { demoScope, demoUsers, type IdpUser } from '../../scripts/idp/demo-users.js';
 
 /** A cookie jar per origin for fetch: enough for an identity provider's session cookies. */
@@ -108,4 +109,34 @@ export async function signInAtSamlIdp(ssoRedirectUrl: string, username: string, 
   const post = parseForm(page, /<form\b[^>]*method=["']post["'][\s\S]*?<\/form>/i);
   if (!post.fields.SAMLResponse) throw new Error(`no SAMLResponse on ${page.url} (HTTP ${page.status}):\n${page.body.slice(0, 2000)}`);
   return { acsUrl: post.action, samlResponse: post.fields.SAMLResponse, relayState: post.fields.RelayState };
+}
+
+/** The login <form> of a page (the one with a password field). */
+const loginForm = /<form\b(?:(?!<\/form>)[\s\S])*?name=["']password["'][\s\S]*?<\/form>/i;
+
+/**
+ * Signs a person in at the CAS server: opens `${casBaseUrl}/login?service=...`, fills the
+ * login form and returns the service URL the server redirects the browser to, with its
+ * `ticket`. Throws when the server answers with a page instead (wrong password, service
+ * not allowed): the error carries the page's text.
+ */
+export async function signInAtCas(loginUrl: string, username: string, password: string, jar = new CookieJar()): Promise<{ serviceUrl: string; ticket: string }> {
+  const service = new URL(loginUrl).searchParams.get('service');
+  if (!service) throw new Error(`${loginUrl} has no service parameter`);
+  const stopAtOrigin = new URL(service).origin;
+  let page = await browse(jar, loginUrl, { stopAtOrigin });
+  if (!page.location && loginForm.test(page.body)) {
+    const form = parseForm(page, loginForm);
+    page = await browse(jar, form.action, { form: { ...form.fields, user: username, password }, stopAtOrigin });
+  }
+  if (!page.location) {
+    const text = page.body.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    // LemonLDAP::NG names its message by number (translated in the browser): PE_BADCREDENTIALS
+    // is 5, PE_UNKNOWNPARTNER 107 (see Lemonldap::NG::Portal::Main::Constants).
+    const codes = [...page.body.matchAll(/\btrmsg=["'](\d+)["']/g)].map((m) => m[1]);
+    throw new Error(`the CAS server did not send ${username} back to the service (HTTP ${page.status} at ${page.url}; portal message ${codes.join(', ') || 'none'}): ${text.slice(0, 400)}`);
+  }
+  const ticket = new URL(page.location).searchParams.get('ticket');
+  if (!ticket) throw new Error(`the CAS server sent ${username} back without a ticket: ${page.location}`);
+  return { serviceUrl: page.location, ticket };
 }
