@@ -46,17 +46,28 @@ export type Child = {
   logFile: string;
   /** The log so far (for error messages when a server does not come up). */
   log(): Promise<string>;
+  /** Settles when the process has ended (by stop() or by itself). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 };
 
 const running = new Set<ChildProcess>();
+
+/** Signals the child's whole process group (php -S and Plack fork workers). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Whatever way the parent ends, its identity providers end with it.
   process.on('exit', () => {
-    for (const c of running) c.kill('SIGTERM');
+    for (const c of running) killGroup(c, 'SIGTERM');
   });
 }
 
@@ -74,26 +85,18 @@ export function spawnLogged(cmd: string, args: string[], opts: { env?: Record<st
   child.stderr!.pipe(out);
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => running.delete(child));
+  // Kept in `running` until stop(): workers of a leader that ended by itself still go at exit.
   return {
     child,
     logFile: opts.logFile,
     log: () => readFile(opts.logFile, 'utf8').catch(() => ''),
+    exited,
     async stop() {
+      // The group even when its leader has ended: its workers may outlive it.
+      killGroup(child, 'SIGTERM');
+      running.delete(child);
       if (child.exitCode !== null || child.signalCode !== null) return;
-      // The whole group: php -S and the FastCGI server fork workers.
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        child.kill('SIGTERM');
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }, 5000);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },

@@ -40,6 +40,8 @@ export type RunningCasServer = {
   portalUrl: string;
   folder: string;
   logFile: string;
+  /** Settles when the server has ended (by stop() or by itself). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -195,5 +197,5 @@ export async function startCasServer(options: CasServerOptions): Promise<Running
   });
   await waitForHttp(portalUrl, server, 'LemonLDAP::NG', 'name="password"', 60_000, /Initialization failed/);
   const casBaseUrl = `http://127.0.0.1:${port}/cas`;
-  return { casBaseUrl, loginUrl: `${casBaseUrl}/login`, portalUrl, folder, logFile, stop: () => server.stop() };
+  return { casBaseUrl, loginUrl: `${casBaseUrl}/login`, portalUrl, folder, logFile, exited: server.exited, stop: () => server.stop() };
 }

@@ -79,8 +79,12 @@ async function main() {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  // Either server ending by itself ends the demo identity providers (with a message).
-  setInterval(() => undefined, 1 << 30);
+  // Either server ending by itself ends the demo identity providers, with a message.
+  void Promise.race([saml.exited.then(() => saml), cas.exited.then(() => cas)]).then(async (gone) => {
+    if (stopping) return;
+    console.error(`[idp] an identity provider ended by itself; its log: ${gone.logFile}`);
+    await stop();
+  });
 }
 
 main().catch((error: unknown) => {

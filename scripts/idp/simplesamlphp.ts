@@ -58,6 +58,8 @@ export type RunningSamlIdp = {
   /** Where the server's configuration, key, sessions and logs are. */
   folder: string;
   logFile: string;
+  /** Settles when the server has ended (by stop() or by itself). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -266,6 +268,7 @@ export async function startSamlIdp(options: SamlIdpOptions): Promise<RunningSaml
     baseUrl,
     folder,
     logFile,
+    exited: server.exited,
     stop: () => server.stop(),
   };
 }
