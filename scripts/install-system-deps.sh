@@ -44,7 +44,7 @@ fi
   && /usr/bin/php -r 'exit(extension_loaded("dom") && extension_loaded("mbstring") ? 0 : 1);' 2>/dev/null \
   || missing+=("${packages_saml_idp[@]}")
 [[ -x /usr/bin/plackup ]] \
-  && perl -MLemonldap::NG::Portal::Issuer::CAS -MLemonldap::NG::Portal::Auth::DBI -MDBD::SQLite -MGD::SecurityImage=use_magick,1 -e 1 2>/dev/null \
+  && /usr/bin/perl -MLemonldap::NG::Portal::Issuer::CAS -MLemonldap::NG::Portal::Auth::DBI -MDBD::SQLite -MGD::SecurityImage=use_magick,1 -e 1 2>/dev/null \
   || missing+=("${packages_cas_idp[@]}")
 if [[ $for_tests == 1 ]]; then
   [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-noto-cjk)
@@ -57,7 +57,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  die "missing system packages: ${missing[*]}. This system has no apt-get: install them with your package manager (PostgreSQL 15, Redis 7, ffmpeg 5+, poppler-utils, Chromium), or point DATABASE_URL / REDIS_URL at running services, then run the command again."
+  die "missing system packages: ${missing[*]}. This system has no apt-get: install them with your package manager (PostgreSQL 15, Redis 7, ffmpeg 5+, poppler-utils, Chromium; SimpleSAMLphp with PHP, LemonLDAP::NG with DBD::SQLite for the demo identity providers), or point DATABASE_URL / REDIS_URL at running services, then run the command again."
 fi
 
 sudo_cmd=()
