@@ -24,6 +24,11 @@ export const webEnvSchema = serviceEnvSchema
     MATERIAL_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
     /** How long anonymous visitors share a rendered catalog, course or institution page (0: never). */
     PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    /**
+     * Set only by the scripts that run the local capture SMTP server (no SMTP_URL given):
+     * where it keeps mail, shown to administrators at /admin/mail. Unset with a real relay.
+     */
+    MAIL_CAPTURE_DIR: z.string().min(1).optional(),
   })
   .superRefine(requireS3Settings)
   .transform((env) => ({ ...env, SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === 'production' }));

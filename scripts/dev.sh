@@ -9,7 +9,8 @@ prepare_machine
 load_local_env
 export NODE_ENV=development SECURE_COOKIES="${SECURE_COOKIES:-0}"
 migrate_and_seed
+start_mail_capture
 "$(bin tsx)" workers/index.ts &
 worker_pid=$!
-trap 'kill -TERM "$worker_pid" 2>/dev/null || true' EXIT
+trap 'kill -TERM "$worker_pid" ${mail_pid:+"$mail_pid"} 2>/dev/null || true' EXIT
 "$(bin tsx)" app/server/main.ts --dev

@@ -63,3 +63,17 @@ migrate_and_seed() {
   "$(bin tsx)" "$project_root/db/migrate.ts"
   "$(bin tsx)" "$project_root/db/seed/index.ts"
 }
+
+# Without an SMTP_URL of the operator's, mail goes to the local capture server
+# (scripts/mail-capture.ts): it keeps every message in .data/mail, prints its links in
+# this log, and admins read it at /admin/mail. Sets mail_pid (empty when a relay is given).
+start_mail_capture() {
+  mail_pid=""
+  [[ -n "${SMTP_URL:-}" ]] && return 0
+  local port="${MAIL_CAPTURE_PORT:-2525}"
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  export MAIL_CAPTURE_DIR="${MAIL_CAPTURE_DIR:-$data_dir/mail}" MAIL_CAPTURE_PORT="$port"
+  export SMTP_URL="smtp://127.0.0.1:$port"
+  "$(bin tsx)" "$project_root/scripts/mail-capture.ts" &
+  mail_pid=$!
+}

@@ -31,12 +31,13 @@ fi
 log "building the site"
 build_site
 
+start_mail_capture
 "$(bin tsx)" app/server/main.ts &
 web_pid=$!
 "$(bin tsx)" workers/index.ts &
 worker_pid=$!
 
-stop_all() { kill -TERM "$web_pid" "$worker_pid" ${demo_pid:+"$demo_pid"} 2>/dev/null || true; }
+stop_all() { kill -TERM "$web_pid" "$worker_pid" ${demo_pid:+"$demo_pid"} ${mail_pid:+"$mail_pid"} 2>/dev/null || true; }
 trap stop_all INT TERM
 
 "$(bin tsx)" scripts/announce.ts || warn "the site did not report healthy yet; see the logs above"
@@ -45,5 +46,5 @@ set +e
 wait -n "$web_pid" "$worker_pid"
 status=$?
 stop_all
-wait "$web_pid" "$worker_pid" 2>/dev/null
+wait "$web_pid" "$worker_pid" ${mail_pid:+"$mail_pid"} 2>/dev/null
 exit "$status"

@@ -18,7 +18,9 @@ import { checkVideoFiles } from './handlers/check-video-files.js';
 import { transcodeChunk } from './handlers/transcode-chunk.js';
 import { transcodeVideo } from './handlers/transcode-video.js';
 import { createQueue, jobId, queueNames, type JobName, type QueueName } from './queues.js';
-import { parseEnvOrExit, requireS3Settings, serviceEnvSchema } from './runtime/env.js';
+import { mailEnvSchema, parseEnvOrExit, requireS3Settings, serviceEnvSchema } from './runtime/env.js';
+import { sendMail, type MailJobContext } from './handlers/send-mail.js';
+import { createMailTransport, describeSmtpUrl } from './mail/transport.js';
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from './runtime/heartbeat.js';
 import { createLogger } from './runtime/logger.js';
 import { createRedis } from './runtime/redis.js';
@@ -46,7 +48,7 @@ const env = parseEnvOrExit(
     VIDEO_CHUNK_SECONDS: z.coerce.number().int().min(4).default(DEFAULT_CHUNK_SETTINGS.chunkSeconds),
     /** Live broadcasts this worker packages at once (each is one light ffmpeg for the whole lesson). */
     LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
-  }).superRefine(requireS3Settings),
+  }).merge(mailEnvSchema).superRefine(requireS3Settings),
 );
 const log = createLogger('worker', env.LOG_LEVEL);
 const workerId = `${hostname()}-${process.pid}`;
@@ -69,6 +71,8 @@ const videoContext: VideoJobContext = {
 };
 const liveContext: LiveJobContext = { ...videoContext, redis, redisUrl: env.REDIS_URL };
 const slideContext: SlideJobContext = { db, log, storage, publisher, shutdown: stopSignal.signal, ffmpegBin: videoContext.ffmpegBin, fence: detectPdfFence() };
+const mailContext: MailJobContext = { db, log, transport: env.SMTP_URL ? createMailTransport({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM }) : null, from: env.MAIL_FROM };
+if (!env.SMTP_URL) log.warn('SMTP_URL is not set: mail (address checks, password resets) is not sent');
 if (!slideContext.fence.unshareNet) log.warn('no user namespaces here: the PDF renderer runs without its network fence');
 
 const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
@@ -84,6 +88,7 @@ const handlers: Record<JobName, (job: Job, token?: string) => Promise<unknown>> 
   'check-video-files': (job) => checkVideoFiles(videoContext, job),
   'package-live': (job, token) => packageLive(liveContext, job, token),
   'render-slides': (job) => renderSlides(slideContext, job),
+  'send-mail': (job) => sendMail(mailContext, job),
 };
 
 function startWorker(queue: QueueName, concurrency: number, lockDuration: number): Worker {
@@ -107,7 +112,7 @@ function startWorker(queue: QueueName, concurrency: number, lockDuration: number
 // the lock lapses and another worker takes the stalled job over.
 // Slides get their own queue so a teacher's PDF never waits behind an hour of transcoding; a live packager runs as
 // long as the broadcast, and its short lock lets another worker resume it soon after this one dies.
-const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('slides', 1, 60_000), startWorker('live', env.LIVE_CONCURRENCY, 15_000)];
+const workers = [startWorker('maintenance', env.WORKER_CONCURRENCY, 60_000), startWorker('video', env.VIDEO_CONCURRENCY, env.VIDEO_LOCK_MS), startWorker('slides', 1, 60_000), startWorker('live', env.LIVE_CONCURRENCY, 15_000), startWorker('mail', 2, 60_000)];
 
 // Idempotent schedulers: the same ids across restarts and processes.
 await queues.maintenance.upsertJobScheduler(jobId('purge-expired-sessions', 'hourly'), { every: 3600_000 }, { name: 'purge-expired-sessions', data: { olderThanHours: 24 } });
@@ -122,7 +127,7 @@ const copySweep = setInterval(sweepCopies, 3600_000);
 
 await beat(redis, workerId);
 const heartbeat = setInterval(() => void beat(redis, workerId).catch((e: Error) => log.warn({ err: e.message }, 'heartbeat failed')), HEARTBEAT_INTERVAL_MS);
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind, uploadStorage: uploadStore.kind }, 'worker started');
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, videoConcurrency: env.VIDEO_CONCURRENCY, mediaStorage: storage.kind, uploadStorage: uploadStore.kind, smtp: env.SMTP_URL ? describeSmtpUrl(env.SMTP_URL) : null }, 'worker started');
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -1,10 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 // The one registry of queues and job types. Payloads carry ids, never secrets or blobs.
-export const queueNames = ['maintenance', 'video', 'slides', 'live'] as const;
+export const queueNames = ['maintenance', 'video', 'slides', 'live', 'mail'] as const;
 export type QueueName = (typeof queueNames)[number];
 
-export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live'] as const;
+export const jobNames = ['purge-expired-sessions', 'purge-abandoned-uploads', 'sweep-replaced-videos', 'check-video-files', 'probe-video', 'transcode-video', 'transcode-chunk', 'join-chunks', 'publish-video', 'remove-video-files', 'render-slides', 'package-live', 'send-mail'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export type JobPayloads = {
@@ -25,6 +25,8 @@ export type JobPayloads = {
   'render-slides': { deckId: string };
   /** Runs for the whole broadcast: the teacher's chunks into ffmpeg, HLS out, the recording after. */
   'package-live': { broadcastId: string };
+  /** One outbox row (db/schema/mail.ts); a token the mail needs is made by the worker, never carried here. */
+  'send-mail': { mailId: string };
 };
 
 export const queueOfJob: Record<JobName, QueueName> = {
@@ -40,6 +42,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   'publish-video': 'video',
   'render-slides': 'slides',
   'package-live': 'live',
+  'send-mail': 'mail',
 };
 
 /** Adds a job to its queue under a deterministic id, so adding it twice runs it once. */

@@ -31,6 +31,9 @@ export default function AdminLayout() {
             <NavLink to="/admin/media">{t('admin.media')}</NavLink>
           </li>
           <li>
+            <NavLink to="/admin/mail">{t('admin.mail')}</NavLink>
+          </li>
+          <li>
             {/* Bull Board is served beside Remix, not by it: a plain link. */}
             <a href="/admin/queues">{t('admin.queues')}</a>
           </li>

@@ -23,6 +23,8 @@ export const users = pgTable('users', {
   email: text().unique(),
   displayName: text(),
   passwordHash: text(),
+  /** When the person proved they read mail at `email` (a mailed link); null until then and after a change. */
+  emailVerifiedAt: timestamp({ withTimezone: true }),
   locale: text().$type<Locale>().notNull().default('zh-CN'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -64,6 +66,8 @@ export const sessions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     userAgent: text(),
+    /** Updated at most every few minutes (session.server.ts), for the list of one's sessions. */
+    lastSeenAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );

@@ -11,3 +11,5 @@ export * from './ledger.js';
 export * from './live-broadcasts.js';
 export * from './slides.js';
 export * from './chunk-publications.js';
+export * from './mail.js';
+export * from './accounts.js';

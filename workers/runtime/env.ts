@@ -35,6 +35,20 @@ export const serviceEnvSchema = z.object({
   S3_KEY_PREFIX: z.string().regex(/^([\w-]+\/)+$/, 'must look like edu/ or prod/media/').optional(),
 });
 
+/**
+ * Outgoing mail, read by the worker (which sends it). Unset SMTP_URL: mail is not sent,
+ * each message is marked failed and the worker says so at start. `npm start` and the
+ * tests run a local capture server (scripts/mail-capture.ts) and set it.
+ */
+export const mailEnvSchema = z.object({
+  SMTP_URL: z
+    .string()
+    .url('must be a URL such as smtp://user:pass@smtp.example.cn:587 or smtps://smtp.example.cn:465')
+    .refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Provincial Online Education <no-reply@edu.invalid>'),
+});
+
 export type MediaStorageEnv = Pick<ServiceEnv, 'MEDIA_ROOT' | 'MEDIA_STORAGE' | 'UPLOAD_STORAGE' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE' | 'S3_KEY_PREFIX'>;
 
 /** Uploads go where published media goes unless UPLOAD_STORAGE says otherwise (decision 022). */

@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -5,6 +6,7 @@ import { studioEn } from './studio.en.js';
 import { quizzesEn } from './quizzes.en.js';
 
 export const en = {
+  ...accountsEn,
   ...studioEn,
   ...slidesEn,
   'site.name': 'Bamin Cloud Classroom',

@@ -1,9 +1,11 @@
+import { accountsZhCN } from './accounts.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
 import { quizzesZhCN } from './quizzes.zh-CN.js';
 
 export const zhCN = {
+  ...accountsZhCN,
   ...studioZhCN,
   ...slidesZhCN,
   'site.name': '八闽云课堂',
