@@ -5,7 +5,17 @@
 import { createServer, type Server } from 'node:http';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, demoUsers, samlAttributeNames, signInAtSamlIdp, startSamlIdp, type RunningSamlIdp } from '../support/idp-servers.js';
+import {
+  CookieJar,
+  demoUsers,
+  samlAttributeNames,
+  signInAtCas,
+  signInAtSamlIdp,
+  startCasServer,
+  startSamlIdp,
+  type RunningCasServer,
+  type RunningSamlIdp,
+} from '../support/idp-servers.js';
 
 const spEntityId = 'http://127.0.0.1:3999/sso/fjnu/saml/metadata';
 const acsUrl = 'http://127.0.0.1:3999/sso/fjnu/saml/acs';
@@ -151,5 +161,76 @@ describe('SimpleSAMLphp (SAML 2.0 identity provider)', () => {
       await byUrl.stop();
       server.close();
     }
+  });
+});
+
+/** The parts of a CAS 3.0 serviceValidate answer a client reads. */
+function parseServiceResponse(xml: string): { user?: string; failure?: string; attributes: Record<string, string[]> } {
+  const attributes: Record<string, string[]> = {};
+  const block = xml.match(/<cas:attributes>([\s\S]*?)<\/cas:attributes>/)?.[1] ?? '';
+  for (const m of block.matchAll(/<cas:([A-Za-z]+)>([^<]*)<\/cas:\1>/g)) (attributes[m[1]!] ??= []).push(m[2]!);
+  return {
+    user: xml.match(/<cas:authenticationSuccess>\s*<cas:user>([^<]*)<\/cas:user>/)?.[1],
+    failure: xml.match(/<cas:authenticationFailure code="([A-Z_]+)"/)?.[1],
+    attributes,
+  };
+}
+
+describe('LemonLDAP::NG (CAS 3.0 server)', () => {
+  const service = 'http://127.0.0.1:3999/sso/fjnu/cas/callback';
+  let cas: RunningCasServer;
+  const login = (svc = service) => `${cas.loginUrl}?service=${encodeURIComponent(svc)}`;
+  const validate = async (ticket: string, svc = service) => {
+    const res = await fetch(`${cas.casBaseUrl}/p3/serviceValidate?service=${encodeURIComponent(svc)}&ticket=${encodeURIComponent(ticket)}`);
+    expect(res.status).toBe(200);
+    return parseServiceResponse(await res.text());
+  };
+
+  beforeAll(async () => {
+    cas = await startCasServer({ serviceUrlPrefix: 'http://127.0.0.1:3999/sso/' });
+  });
+  afterAll(async () => {
+    await cas?.stop();
+  });
+
+  it('gives a demo person a service ticket that /p3/serviceValidate turns into the user and attributes, once', async () => {
+    const { serviceUrl, ticket } = await signInAtCas(login(), 'alice', demoUsers[0]!.password);
+    expect(serviceUrl.startsWith(`${service}?ticket=ST-`)).toBe(true);
+
+    const answer = await validate(ticket);
+    expect(answer.failure).toBeUndefined();
+    expect(answer.user).toBe('alice');
+    expect(answer.attributes).toEqual({
+      uid: ['alice'],
+      displayName: ['林晓雨'],
+      mail: ['alice@fjnu.edu.cn'],
+      eduPersonPrincipalName: ['alice@fjnu.edu.cn'],
+      eduPersonScopedAffiliation: ['student@fjnu.edu.cn', 'member@fjnu.edu.cn'],
+    });
+
+    // A ticket is good for one validation only.
+    expect(await validate(ticket)).toMatchObject({ user: undefined, failure: 'INVALID_TICKET' });
+  });
+
+  it('refuses a ticket presented for another service', async () => {
+    const { ticket } = await signInAtCas(login(), 'bob', demoUsers[1]!.password);
+    const answer = await validate(ticket, 'http://127.0.0.1:3999/sso/other/cas/callback');
+    expect(answer.user).toBeUndefined();
+    expect(answer.failure).toMatch(/^INVALID_(SERVICE|TICKET)$/);
+  });
+
+  it('keeps the person signed in (single sign-on) and releases staff attributes', async () => {
+    const jar = new CookieJar();
+    await signInAtCas(login(), 'bob', demoUsers[1]!.password, jar);
+    const again = await signInAtCas(login(), 'bob', 'unused', jar);
+    const answer = await validate(again.ticket);
+    expect(answer.user).toBe('bob');
+    expect(answer.attributes.displayName).toEqual(['陈建国']);
+    expect(answer.attributes.eduPersonScopedAffiliation).toEqual(['staff@fjnu.edu.cn', 'faculty@fjnu.edu.cn', 'member@fjnu.edu.cn']);
+  });
+
+  it('refuses a wrong password and a service outside the registered prefix, with no ticket', async () => {
+    await expect(signInAtCas(login(), 'alice', 'not-her-password')).rejects.toThrow(/portal message 5\b/);
+    await expect(signInAtCas(login('http://evil.example/sso/fjnu/cas/callback'), 'alice', demoUsers[0]!.password)).rejects.toThrow(/portal message 107\b/);
   });
 });
