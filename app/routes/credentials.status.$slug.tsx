@@ -1,9 +1,20 @@
-import { data, type LoaderFunctionArgs } from '@remix-run/node';
-import { statusListJwt } from '../features/credits/credentials.server.js';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { statusListTtlMs } from '../features/credits/credential-document.js';
+import { preflight, publicReadCors } from '../features/credits/cors.js';
+import { servedStatusList } from '../features/credits/status-lists.server.js';
 
-/** The institution's Bitstring Status List credential (revocation), as a signed vc+jwt. */
-export async function loader({ params }: LoaderFunctionArgs) {
-  const jwt = await statusListJwt(params.slug ?? '');
-  if (!jwt) throw data({ reason: 'not-found' as const }, { status: 404 });
-  return new Response(jwt, { headers: { 'Content-Type': 'application/vc+jwt', 'Cache-Control': 'max-age=60' } });
+/**
+ * The institution's BitstringStatusListCredential (revocation), from memory: signed when a status
+ * changes, never per request. JSON-LD with a Data Integrity proof, or vc+jwt on `Accept: application/vc+jwt`.
+ */
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const list = await servedStatusList(params.slug ?? '');
+  if (!list) throw data({ reason: 'not-found' as const }, { status: 404 });
+  const jwt = (request.headers.get('Accept') ?? '').includes('application/vc+jwt');
+  const etag = jwt ? `${list.etag.slice(0, -1)}-jwt"` : list.etag;
+  const headers = { ...publicReadCors, ETag: etag, Vary: 'Accept', 'Cache-Control': `public, max-age=${statusListTtlMs / 1000}` };
+  if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
+  return new Response(jwt ? list.jwt : list.json, { headers: { ...headers, 'Content-Type': jwt ? 'application/vc+jwt' : 'application/vc+ld+json' } });
 }
+
+export const action = ({ request }: ActionFunctionArgs) => (request.method === 'OPTIONS' ? preflight() : new Response(null, { status: 405 }));

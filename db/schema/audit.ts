@@ -18,6 +18,7 @@ export const auditActions = [
   'credits.decided',
   'credits.rule-saved',
   'credential.revoked',
+  'credential.key-rotated',
   'quiz.regraded',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -1,3 +1,4 @@
+import { credentialsEn } from './credentials.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -495,5 +496,6 @@ export const en = {
   'classroom.no': 'No',
   'home.classroom.link': 'Synchronised classroom timetable',
   ...creditsEn,
+  ...credentialsEn,
   ...quizzesEn,
 } satisfies Record<MessageKey, string>;

@@ -1,3 +1,4 @@
+import { credentialsZhCN } from './credentials.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -494,5 +495,6 @@ export const zhCN = {
   'classroom.no': '否',
   'home.classroom.link': '同步课堂课表',
   ...creditsZhCN,
+  ...credentialsZhCN,
   ...quizzesZhCN,
 } as const;
