@@ -29,6 +29,8 @@ export async function action({ request }: ActionFunctionArgs) {
   return json(publicOutcome(await verifyAnyCredential(input)));
 }
 
-export function loader(_: LoaderFunctionArgs) {
+/** Remix hands OPTIONS (the browser's CORS preflight) to the loader. */
+export function loader({ request }: LoaderFunctionArgs) {
+  if (request.method === 'OPTIONS') return preflight(verifyApiCors);
   return json({ error: 'use POST' }, 405);
 }

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { data, type LoaderFunctionArgs } from '@remix-run/node';
 import { statusListTtlMs } from '../features/credits/credential-document.js';
 import { preflight, publicReadCors } from '../features/credits/cors.js';
 import { servedStatusList } from '../features/credits/status-lists.server.js';
@@ -8,6 +8,7 @@ import { servedStatusList } from '../features/credits/status-lists.server.js';
  * changes, never per request. JSON-LD with a Data Integrity proof, or vc+jwt on `Accept: application/vc+jwt`.
  */
 export async function loader({ params, request }: LoaderFunctionArgs) {
+  if (request.method === 'OPTIONS') return preflight();
   const list = await servedStatusList(params.slug ?? '');
   if (!list) throw data({ reason: 'not-found' as const }, { status: 404 });
   const jwt = (request.headers.get('Accept') ?? '').includes('application/vc+jwt');
@@ -17,4 +18,3 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   return new Response(jwt ? list.jwt : list.json, { headers: { ...headers, 'Content-Type': jwt ? 'application/vc+jwt' : 'application/vc+ld+json' } });
 }
 
-export const action = ({ request }: ActionFunctionArgs) => (request.method === 'OPTIONS' ? preflight() : new Response(null, { status: 405 }));

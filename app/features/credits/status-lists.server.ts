@@ -4,7 +4,7 @@ import type { Database } from '../../../db/client.js';
 import { credentialStatusLists, institutions, issuedCredentials } from '../../../db/schema/index.js';
 import { publicBaseUrl } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
-import { signVcJwt, statusListCredential } from './credential-document.js';
+import { signVcJwt, statusListCredential, statusListUrl } from './credential-document.js';
 import { signWithDataIntegrity } from './data-integrity.server.js';
 import { institutionDid, jwkMethodId, multikeyMethodId } from './did-web.js';
 import { credentialDocumentLoader } from './issuer-documents.server.js';
@@ -80,8 +80,9 @@ export async function servedStatusList(slug: string): Promise<ServedStatusList |
   }
   let row = await loadStored(slug);
   if (!row) return null;
-  // Credentials issued before stored lists existed, or a list near its end: sign once, with the existing key.
-  if (!row.document || row.validUntil!.getTime() - now <= renewBeforeMs) {
+  // Credentials issued before stored lists existed, a list near its end, or one signed under another
+  // PUBLIC_URL (its id and issuer name the old address): sign once, with the existing key.
+  if (!row.document || row.validUntil!.getTime() - now <= renewBeforeMs || row.document.id !== statusListUrl(publicBaseUrl(), slug)) {
     const issued = await getServices().db.select({ id: issuedCredentials.id }).from(issuedCredentials).where(eq(issuedCredentials.institutionId, row.institutionId)).limit(1);
     if (issued.length && (await rebuildNow(row.institutionId))) row = await loadStored(slug);
   }
