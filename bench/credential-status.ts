@@ -25,7 +25,7 @@ const { rebuildStatusList } = await import('../app/features/credits/status-lists
 const { sql: appSql, db } = getServices();
 
 const slug = `csbench-${randomBytes(3).toString('hex')}`;
-const [inst] = await appSql<{ id: string }[]>`insert into institutions (slug, name_zh, name_en, kind) values (${slug}, '状态列表基准大学', 'Status List Bench University', 'university') returning id`;
+const [inst] = await appSql<{ id: string }[]>`insert into institutions (slug, name_zh, name_en, kind, region_id) select ${slug}, '状态列表基准大学', 'Status List Bench University', 'university', region_id from institutions limit 1 returning id`;
 await db.transaction(async (tx) => {
   await signingKeyForIssuance(tx, inst!.id);
   await rebuildStatusList(tx, inst!.id);
