@@ -68,7 +68,7 @@ let result: { healthz: number; statusList: number };
 try {
   for (let i = 0; ; i++) {
     if (await get('/healthz').then((s) => s === 200, () => false)) break;
-    if (i > 120) throw new Error('server did not start');
+    if (i > 360) throw new Error('server did not start');
     await new Promise((r) => setTimeout(r, 500));
   }
   await throughput('/healthz', 1);

@@ -22,6 +22,7 @@ let site = '';
 let registrar: Awaited<ReturnType<typeof newRegistrar>>;
 let student: Awaited<ReturnType<typeof signUpStudent>>;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents, read and altered by path
 type Doc = Record<string, any>;
 type DccLog = { id: string; valid: boolean }[];
 

@@ -5,7 +5,9 @@ import addFormats from 'ajv-formats';
 
 const schemaPath = path.resolve(import.meta.dirname, '../fixtures/ob-v3p0/ob_v3p0_achievementcredential_schema.json');
 const ajv = new Ajv2019({ allErrors: true, strict: false });
-(addFormats as unknown as { default: (a: Ajv2019) => void }).default?.(ajv) ?? (addFormats as unknown as (a: Ajv2019) => void)(ajv);
+// ajv-formats is CommonJS: its function is the default export under some loaders and `.default` under others.
+const applyFormats = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (a: Ajv2019) => void;
+applyFormats(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
 /**

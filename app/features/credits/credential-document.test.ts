@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { validateAgainstOb3Schema } from '../../../tests/support/ob3-schema.js';
 import { buildAchievementCredential, encodeStatusList, identityHash, statusBitSet, statusListCredential, type CredentialFacts } from './credential-document.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON documents, read by path
+type Doc = Record<string, any>;
+
 const facts = (kind: CredentialFacts['achievement']['kind']): CredentialFacts => ({
   id: '6f1c1c7e-5c55-4a4e-9a58-1f7d3c1b2a90',
   baseUrl: 'https://edu.example.cn',
@@ -28,7 +31,7 @@ describe('OB 3.0 credential documents', () => {
   });
 
   it('states the grade scale, names the holder (the e-mail only hashed), and links the English edition', () => {
-    const doc = buildAchievementCredential(facts('course-completion')) as Record<string, any>;
+    const doc = buildAchievementCredential(facts('course-completion')) as Doc;
     const subject = doc.credentialSubject;
     expect(subject.result[0].resultDescription).toBe(subject.achievement.resultDescription[0].id);
     expect(subject.achievement.resultDescription[0]).toMatchObject({ resultType: 'Percent', valueMin: '0', valueMax: '100' });
@@ -39,7 +42,7 @@ describe('OB 3.0 credential documents', () => {
   });
 
   it('status lists carry validity and a ttl, and read back the bits set', () => {
-    const list = statusListCredential({ baseUrl: 'https://edu.example.cn', slug: 'fjnu', did: 'did:web:edu.example.cn:institutions:fjnu', revokedIndexes: [3, 70000], validFrom: new Date('2026-06-01T00:00:00Z') }) as Record<string, any>;
+    const list = statusListCredential({ baseUrl: 'https://edu.example.cn', slug: 'fjnu', did: 'did:web:edu.example.cn:institutions:fjnu', revokedIndexes: [3, 70000], validFrom: new Date('2026-06-01T00:00:00Z') }) as Doc;
     expect(list).toMatchObject({ issuer: 'did:web:edu.example.cn:institutions:fjnu', validUntil: '2026-07-01T00:00:00Z', credentialSubject: { ttl: 300000, statusPurpose: 'revocation' } });
     expect(statusBitSet(list.credentialSubject.encodedList, 3)).toBe(true);
     expect(statusBitSet(list.credentialSubject.encodedList, 4)).toBe(false);
