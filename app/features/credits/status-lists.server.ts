@@ -43,7 +43,10 @@ export async function rebuildStatusList(tx: Tx, institutionId: string): Promise<
 
 export type ServedStatusList = { json: string; jwt: string; etag: string; version: number; validUntil: number };
 type Cached = { list: ServedStatusList; checkedAt: number };
-const cache = new Map<string, Cached>();
+// On globalThis: Express (which serves the lists) and the Remix build (which revokes) each load
+// their own copy of this module in one process; they must forget the same cache.
+const g = globalThis as typeof globalThis & { __eduStatusListCache?: Map<string, Cached> };
+const cache = (g.__eduStatusListCache ??= new Map<string, Cached>());
 
 async function loadStored(slug: string) {
   const [row] = await getServices()
