@@ -1,24 +1,36 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { z } from 'zod';
-import { verifyCredentialJwt } from '../features/credits/credentials.server.js';
+import { maxCredentialBytes, verifyAnyCredential } from '../features/credits/credential-verifier.server.js';
+import { preflight, verifyApiCors } from '../features/credits/cors.js';
+import { publicOutcome } from '../features/credits/verification-words.js';
 
-const bodySchema = z.union([
-  z.object({ credential: z.string().min(10).max(20_000) }),
-  z.object({ type: z.literal('EnvelopedVerifiableCredential'), id: z.string().startsWith('data:application/vc+jwt,').max(20_100) }),
-]);
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { ...verifyApiCors, 'Content-Type': 'application/json; charset=utf-8' } });
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
-
-/** Public JSON API: POST {"credential": "<vc+jwt>"} or the downloaded JSON; cookies play no part. */
+/**
+ * Public JSON API, no cookies: POST a credential (JSON-LD with a Data Integrity proof, our
+ * EnvelopedVerifiableCredential download, or a vc+jwt as text), or {"credential": <any of those>}.
+ */
 export async function action({ request }: ActionFunctionArgs) {
+  if (request.method === 'OPTIONS') return preflight(verifyApiCors);
   if (request.method !== 'POST') return json({ error: 'use POST' }, 405);
-  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return json({ error: 'send {"credential": "<vc+jwt>"} or an EnvelopedVerifiableCredential' }, 400);
-  const jwt = 'credential' in parsed.data ? parsed.data.credential : parsed.data.id.slice('data:application/vc+jwt,'.length);
-  const result = await verifyCredentialJwt(jwt);
-  return json(result.valid ? { valid: true, revoked: false, issuer: result.issuer } : { valid: false, revoked: result.revoked, reason: result.reason, issuer: result.issuer ?? null });
+  if (Number(request.headers.get('Content-Length') ?? 0) > maxCredentialBytes + 1024) return json({ error: `a credential is at most ${maxCredentialBytes / 1024} KB` }, 413);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxCredentialBytes + 1024) return json({ error: `a credential is at most ${maxCredentialBytes / 1024} KB` }, 413);
+  let input = text;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && 'credential' in parsed) {
+      const inner = (parsed as { credential: unknown }).credential;
+      input = typeof inner === 'string' ? inner : JSON.stringify(inner);
+    }
+  } catch {
+    // not JSON: a vc+jwt sent as text
+  }
+  if (!input.trim()) return json({ error: 'send a credential: JSON-LD with a proof, a vc+jwt, or {"credential": …}' }, 400);
+  return json(publicOutcome(await verifyAnyCredential(input)));
 }
 
-export function loader(_: LoaderFunctionArgs) {
+/** Remix hands OPTIONS (the browser's CORS preflight) to the loader. */
+export function loader({ request }: LoaderFunctionArgs) {
+  if (request.method === 'OPTIONS') return preflight(verifyApiCors);
   return json({ error: 'use POST' }, 405);
 }

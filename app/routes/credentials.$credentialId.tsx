@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { CsrfInput } from '../components/CsrfInput.js';
-import { getCredential, revokeCredential, verifyCredentialJwt } from '../features/credits/credentials.server.js';
+import { verifyAnyCredential } from '../features/credits/credential-verifier.server.js';
+import { getCredential, revokeCredential } from '../features/credits/credentials.server.js';
 import { qrSvg } from '../features/credits/qr.server.js';
 import { parseForm } from '../features/forms.server.js';
 import { useLocale, useT, type MessageKey } from '../features/i18n/i18n.js';
@@ -26,14 +27,14 @@ async function loadCredential(id: string | undefined) {
 /** Public: anyone holding the link (or scanning the QR code) can check the credential. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await loadCredential(params.credentialId);
-  const verification = await verifyCredentialJwt(found.credential.jwt);
+  const outcome = await verifyAnyCredential(found.credential.document ? JSON.stringify(found.credential.document) : found.credential.jwt);
   const user = await getCurrentUser(request);
   const pageUrl = `${publicBaseUrl()}/credentials/${found.credential.id}`;
-  const vc = (verification.credential ?? {}) as { validFrom?: string; name?: string; credentialSubject?: { identifier?: { identityHash?: string }[]; creditsEarned?: number; achievement?: { description?: string } } };
+  const vc = (outcome.credential ?? {}) as { validFrom?: string; name?: string; credentialSubject?: { identifier?: { identityHash?: string }[]; creditsEarned?: number; achievement?: { description?: string } } };
   return {
     id: found.credential.id,
     issuer: { nameZh: found.nameZh, nameEn: found.nameEn },
-    verification: { valid: verification.valid, revoked: verification.revoked, reason: verification.valid ? null : verification.reason },
+    verification: { valid: outcome.status === 'valid', revoked: outcome.status === 'revoked', reason: outcome.status === 'valid' ? null : (outcome.reason ?? outcome.status) },
     summary: { name: vc.name ?? '', holder: vc.credentialSubject?.identifier?.[0]?.identityHash ?? '', validFrom: vc.validFrom ?? '', description: vc.credentialSubject?.achievement?.description ?? '' },
     qr: qrSvg(pageUrl),
     canRevoke: !!user && hasPermission(user.memberships, 'credits:decide', found.credential.institutionId) && !found.credential.revokedAt,
@@ -78,6 +79,10 @@ export default function CredentialPage() {
       <p>
         <a href={`/credentials/${id}/download`} download>
           {t('credential.download')}
+        </a>{' '}
+        ·{' '}
+        <a href={`/credentials/${id}/download?format=jwt`} download>
+          {t('credential.downloadJwt')}
         </a>
       </p>
       <figure className="qr">

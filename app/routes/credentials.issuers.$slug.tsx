@@ -1,9 +1,12 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node';
-import { issuerDocument } from '../features/credits/credentials.server.js';
+import { institutionIssuerProfile } from '../features/credits/issuer-documents.server.js';
+import { preflight, publicJson } from '../features/credits/cors.js';
 
-/** The issuer profile with its public keys (JWKS): what `kid` in a credential points to. */
-export async function loader({ params }: LoaderFunctionArgs) {
-  const doc = await issuerDocument(params.slug ?? '');
-  if (!doc) throw data({ reason: 'not-found' as const }, { status: 404 });
-  return new Response(JSON.stringify(doc), { headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'max-age=300' } });
+/** The OB 3.0 issuer Profile; its `id` is the institution's did:web, whose document holds the keys. */
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  if (request.method === 'OPTIONS') return preflight();
+  const profile = await institutionIssuerProfile(params.slug ?? '');
+  if (!profile) throw data({ reason: 'not-found' as const }, { status: 404 });
+  return publicJson(profile, 'application/ld+json; charset=utf-8');
 }
+

@@ -6,6 +6,7 @@ import { CsrfInput } from '../components/CsrfInput.js';
 import { IntentButton } from '../components/IntentButton.js';
 import { requireStudent } from '../features/credits/access.server.js';
 import { completionCredentialsOf, issueCompletionCredential } from '../features/credits/credentials.server.js';
+import { revokedCredentialsOf } from '../features/credits/issued-list.server.js';
 import { StatusBadge } from '../features/credits/ReasonList.js';
 import { listMyCompletionRecords, listMyRequests, requestedRecordIds, submitCreditRequest } from '../features/credits/requests.server.js';
 import { parseForm } from '../features/forms.server.js';
@@ -27,8 +28,14 @@ const requestSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, studentAt } = await requireStudent(request);
-  const [records, requests, requested, credentials] = await Promise.all([listMyCompletionRecords(user.id), listMyRequests(user.id), requestedRecordIds(user.id), completionCredentialsOf(user.id)]);
-  return { records: records.map((r) => ({ ...r, requested: requested.has(r.id), credentialId: credentials.get(r.id) ?? null })), requests, studentAt };
+  const [records, requests, requested, credentials, revoked] = await Promise.all([
+    listMyCompletionRecords(user.id),
+    listMyRequests(user.id),
+    requestedRecordIds(user.id),
+    completionCredentialsOf(user.id),
+    revokedCredentialsOf(user.id),
+  ]);
+  return { records: records.map((r) => ({ ...r, requested: requested.has(r.id), credentialId: credentials.get(r.id) ?? null })), requests, studentAt, revoked };
 }
 
 const formSchema = z.union([z.object({ intent: z.literal('completion-credential'), completionRecordId: z.string().uuid() }), requestSchema]);
@@ -55,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function CreditsHome() {
-  const { records, requests, studentAt } = useLoaderData<typeof loader>();
+  const { records, requests, studentAt, revoked } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -79,6 +86,18 @@ export default function CreditsHome() {
         <p className="notice warn" role="alert">
           {t(actionData.error)}
         </p>
+      ) : null}
+      {revoked.length ? (
+        <section className="notice warn" aria-labelledby="revoked-title">
+          <h2 id="revoked-title">{t('holder.revoked.title')}</h2>
+          <ul>
+            {revoked.map((c) => (
+              <li key={c.id}>
+                <a href={`/credentials/${c.id}`}>{t('holder.revoked.line', { achievement: c.achievement ?? c.id, date: c.revokedAt ? formatDateTime(locale, new Date(c.revokedAt)) : '', reason: c.reason ?? '' })}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       <h2>{t('credits.requests')}</h2>
       {requests.length === 0 ? (

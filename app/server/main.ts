@@ -18,6 +18,7 @@ import { closeServices, getServices } from '../services.server.js';
 import { issueCsrfCookie } from './csrf-cookie.js';
 import { publicPageCache } from './page-cache.js';
 import { healthz } from './healthz.js';
+import { STATUS_LIST_PATH, serveStatusList } from './status-lists.js';
 import { limitFormBodies } from './limits.js';
 import { createUploadServer, UPLOAD_PATH } from './uploads.js';
 import { RedisUploadLocker } from './upload-locker.js';
@@ -48,6 +49,8 @@ app.use(securityHeaders({ production: env.NODE_ENV === 'production' && env.SECUR
 // Playlists and caption files are text: gzip them too (compression's list misses their types).
 app.use(compression({ filter: (req, res) => compression.filter(req, res) || /mpegurl|text\/vtt/.test(String(res.getHeader('Content-Type'))) }));
 app.get('/healthz', healthz);
+app.get(STATUS_LIST_PATH, serveStatusList);
+app.options(STATUS_LIST_PATH, serveStatusList);
 app.get(CLOCK_PATH, serveClock);
 app.use((req, res, next) => {
   const started = process.hrtime.bigint();

@@ -30,6 +30,7 @@ export const auditActions = [
   'credits.decided',
   'credits.rule-saved',
   'credential.revoked',
+  'credential.key-rotated',
   'quiz.regraded',
   'ledger.checkpoint-signed',
   'progress.clipped',

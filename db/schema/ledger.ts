@@ -88,6 +88,8 @@ export const issuedCredentials = pgTable(
       .notNull()
       .references(() => institutionSigningKeys.id, { onDelete: 'restrict' }),
     jwt: text().notNull(),
+    /** The same credential secured with an embedded Data Integrity proof (eddsa-rdfc-2022); null for credentials issued before it existed. */
+    document: jsonb().$type<Record<string, unknown>>(),
     issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true }),
     revokedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
@@ -99,6 +101,28 @@ export const issuedCredentials = pgTable(
     index('issued_credentials_user_idx').on(t.userId),
   ],
 );
+
+/**
+ * Each institution's Bitstring Status List credential, signed once per change (issuance of
+ * the first credential, a revocation, a key rotation, or the list nearing `validUntil`) and
+ * served from memory: a request never signs.
+ */
+export const credentialStatusLists = pgTable('credential_status_lists', {
+  institutionId: uuid()
+    .primaryKey()
+    .references(() => institutions.id, { onDelete: 'restrict' }),
+  /** Bumped on every rebuild, so a web process can tell that its cached copy is stale. */
+  version: integer().notNull().default(1),
+  /** The list with its embedded Data Integrity proof. */
+  document: jsonb().$type<Record<string, unknown>>().notNull(),
+  /** The same list as a vc+jwt, for verifiers that speak only JOSE. */
+  jwt: text().notNull(),
+  keyId: uuid()
+    .notNull()
+    .references(() => institutionSigningKeys.id, { onDelete: 'restrict' }),
+  builtAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  validUntil: timestamp({ withTimezone: true }).notNull(),
+});
 
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type LedgerCheckpointRow = typeof ledgerCheckpoints.$inferSelect;

@@ -108,7 +108,12 @@ describe('tamper-evident ledger', () => {
   });
 });
 
-describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)', () => {
+const didOf = (slug: string) => `did:web:${encodeURIComponent(new URL(baseUrl).host)}:institutions:${slug}`;
+type ControllerDoc = { id: string; verificationMethod: { id: string; type: string; publicKeyJwk?: JWK }[]; assertionMethod: string[] };
+// The main test server is plain http; a did:web resolves over https, so the document is read at its path.
+const controllerDoc = async (slug: string) => (await (await fetch(`${baseUrl}/institutions/${slug}/did.json`)).json()) as ControllerDoc;
+
+describe('verifiable credentials (Open Badges 3.0 on VC 2.0, the vc+jwt format with EdDSA)', () => {
   let credentialId = '';
   let jwt = '';
 
@@ -117,7 +122,7 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     expect(res.status).toBe(200);
     const [row] = await testSql()`select id from issued_credentials where subject_ref = ${requestId}`;
     credentialId = row!.id as string;
-    const download = await new FormClient(baseUrl).get(`/credentials/${credentialId}/download`);
+    const download = await new FormClient(baseUrl).get(`/credentials/${credentialId}/download?format=jwt`);
     const envelope = (await download.json()) as { type: string; id: string };
     expect(envelope.type).toBe('EnvelopedVerifiableCredential');
     jwt = envelope.id.slice('data:application/vc+jwt,'.length);
@@ -125,9 +130,10 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     const header = decodeProtectedHeader(jwt);
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'vc+jwt' });
     const issuerUrl = header.kid!.split('#')[0]!;
-    expect(issuerUrl).toBe(`${baseUrl}/credentials/issuers/fjnu`);
-    const issuerDoc = (await (await fetch(issuerUrl)).json()) as { id: string; jwks: { keys: (JWK & { kid: string })[] } };
-    const jwk = issuerDoc.jwks.keys.find((k) => k.kid === header.kid)!;
+    expect(issuerUrl).toBe(didOf('fjnu'));
+    const issuerDoc = await controllerDoc('fjnu');
+    expect(issuerDoc.assertionMethod).toContain(header.kid);
+    const jwk = issuerDoc.verificationMethod.find((m) => m.id === header.kid && m.type === 'JsonWebKey')!.publicKeyJwk!;
     expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
     expect(JSON.stringify(issuerDoc)).not.toMatch(/"d"\s*:/); // never the private half
     const { payload } = await jwtVerify(jwt, await importJWK(jwk, 'EdDSA'), { typ: 'vc+jwt' });
@@ -176,9 +182,8 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     // Independently: fetch the status list credential, verify it with jose, read the bit.
     const [, payloadB64] = jwt.split('.');
     const status = (JSON.parse(Buffer.from(payloadB64!, 'base64url').toString()) as { credentialStatus: { statusListCredential: string; statusListIndex: string } }).credentialStatus;
-    const listJwt = await (await fetch(status.statusListCredential)).text();
-    const issuerDoc = (await (await fetch(`${baseUrl}/credentials/issuers/fjnu`)).json()) as { jwks: { keys: (JWK & { kid: string })[] } };
-    const listKey = issuerDoc.jwks.keys.find((k) => k.kid === decodeProtectedHeader(listJwt).kid)!;
+    const listJwt = await (await fetch(status.statusListCredential, { headers: { Accept: 'application/vc+jwt' } })).text();
+    const listKey = (await controllerDoc('fjnu')).verificationMethod.find((m) => m.id === decodeProtectedHeader(listJwt).kid)!.publicKeyJwk!;
     const { payload: list } = await jwtVerify(listJwt, await importJWK(listKey, 'EdDSA'));
     const encoded = (list.credentialSubject as { encodedList: string; type: string }).encodedList;
     const bits = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
@@ -199,7 +204,7 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     const id = /\/credentials\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]!;
     const envelope = (await (await fetch(`${baseUrl}/credentials/${id}/download`)).json()) as { id: string };
     const result = await fetch(`${baseUrl}/api/credentials/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
-    expect(await result.json()).toMatchObject({ valid: true, issuer: { id: `${baseUrl}/credentials/issuers/mju` } });
+    expect(await result.json()).toMatchObject({ valid: true, issuer: { id: didOf('mju') } });
   });
 
   it('erasing the account drops the stored copies that carry the name; the holder’s own copy still verifies', async () => {
@@ -208,15 +213,15 @@ describe('verifiable credentials (Open Badges 3.0 on VC 2.0, vc+jwt with EdDSA)'
     const recordId = await newCompletionRecord(holder.userId, course, '91.00');
     const res = await holder.client.post('/credits?index', { intent: 'completion-credential', completionRecordId: recordId });
     const id = /\/credentials\/([0-9a-f-]{36})/.exec(res.headers.get('location') ?? '')![1]!;
-    const envelope = (await (await fetch(`${baseUrl}/credentials/${id}/download`)).json()) as { id: string };
+    const envelope = (await (await fetch(`${baseUrl}/credentials/${id}/download?format=jwt`)).json()) as { id: string };
     // The signed payload names the holder.
     const payload = JSON.parse(Buffer.from(envelope.id.split(',')[1]!.split('.')[1]!, 'base64url').toString('utf8')) as object;
     expect(JSON.stringify(payload)).toContain('即将注销的学生');
 
     const erase = await holder.client.post('/account/delete', { password: 'a-long-enough-password', confirm: '注销' });
     expect(erase.status).toBe(302);
-    const [row] = await testSql()`select jwt, revoked_at from issued_credentials where id = ${id}`;
-    expect(row).toEqual({ jwt: '', revoked_at: null });
+    const [row] = await testSql()`select jwt, document, revoked_at from issued_credentials where id = ${id}`;
+    expect(row).toEqual({ jwt: '', document: null, revoked_at: null });
     const page = await fetch(`${baseUrl}/credentials/${id}`);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('持有人已注销账户');

@@ -78,7 +78,7 @@ export async function eraseAccount(userId: string, ip: string): Promise<void> {
     await tx.delete(sessions).where(eq(sessions.userId, userId));
     // Credentials carry the holder's name in their signed data: the copies we keep are
     // dropped (not revoked: the holder's own copies still verify, by signature and status list).
-    await tx.update(issuedCredentials).set({ jwt: '' }).where(eq(issuedCredentials.userId, userId));
+    await tx.update(issuedCredentials).set({ jwt: '', document: null }).where(eq(issuedCredentials.userId, userId));
     await recordAudit(tx, { action: 'account.erased', actorUserId: userId, subjectUserId: userId, ip });
   });
 }

@@ -16,6 +16,9 @@ export function RegistrarNav({ slug, title }: { slug: string; title: string }) {
           <li>
             <a href={`/institutions/${slug}/credits/policy`}>{t('registrar.policy')}</a>
           </li>
+          <li>
+            <a href={`/institutions/${slug}/credentials`}>{t('registrar.credentials')}</a>
+          </li>
         </ul>
       </nav>
     </>

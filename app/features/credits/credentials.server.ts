@@ -1,12 +1,16 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
-import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
-import { completionRecords, creditRequests, equivalencyRules, institutions, institutionSigningKeys, issuedCredentials, users, type CredentialKind } from '../../../db/schema/index.js';
-import { publicBaseUrl } from '../../env.server.js';
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { completionRecords, creditRequests, equivalencyRules, institutions, issuedCredentials, users, type CredentialKind } from '../../../db/schema/index.js';
+import { getEnv, publicBaseUrl } from '../../env.server.js';
 import { getServices } from '../../services.server.js';
 import { recordAudit } from '../audit/audit.server.js';
-import { buildAchievementCredential, issuerUrl, signVcJwt, statusBitSet, statusListBits, statusListCredential } from './credential-document.js';
+import { buildAchievementCredential, signVcJwt, statusListBits, xsdDate, type CredentialResult } from './credential-document.js';
+import { signWithDataIntegrity } from './data-integrity.server.js';
+import { institutionDid, jwkMethodId, multikeyMethodId } from './did-web.js';
+import { credentialDocumentLoader } from './issuer-documents.server.js';
 import { appendLedger } from './ledger.server.js';
-import { signingKeyFor } from './signing-keys.server.js';
+import { rotateSigningKey, signingKeyForIssuance } from './signing-keys.server.js';
+import { forgetCachedStatusLists, rebuildStatusList } from './status-lists.server.js';
 
 export async function credentialForSubject(kind: CredentialKind, subjectRef: string) {
   const [row] = await getServices().db.select({ id: issuedCredentials.id, revokedAt: issuedCredentials.revokedAt }).from(issuedCredentials).where(and(eq(issuedCredentials.kind, kind), eq(issuedCredentials.subjectRef, subjectRef)));
@@ -22,43 +26,67 @@ export async function completionCredentialsOf(userId: string): Promise<Map<strin
   return new Map(rows.map((r) => [r.subjectRef, r.id]));
 }
 
-type Subject = { institutionId: string; userId: string; holderName: string; nameZh: string; nameEn: string | null; description: string; credits: string; result: string | null };
+type Subject = {
+  institutionId: string;
+  userId: string;
+  holderName: string;
+  holderEmail: string | null;
+  nameZh: string;
+  nameEn: string | null;
+  description: string;
+  criteria: string;
+  credits: string;
+  results: CredentialResult[];
+};
+
+/** The salt of a holder's hashed e-mail: stable per holder, not guessable without the secret. */
+function holderSalt(userId: string) {
+  const env = getEnv();
+  return createHash('sha256').update(`holder-salt:${env.CREDENTIAL_KEY_SECRET ?? env.SESSION_SECRET}:${userId}`).digest('hex').slice(0, 16);
+}
+
+const percentScale: CredentialResult['scale'] = { nameZh: '课程总评成绩（百分制，0–100，60 分及格）', nameEn: 'Final course grade, percent scale 0–100, pass mark 60', resultType: 'Percent', valueMin: '0', valueMax: '100' };
 
 async function issue(kind: CredentialKind, subjectRef: string, subject: Subject): Promise<{ id: string }> {
   const { db } = getServices();
   const existing = await credentialForSubject(kind, subjectRef);
   if (existing) return existing;
   const baseUrl = publicBaseUrl();
-  return db.transaction(async (tx) => {
-    const key = await signingKeyFor(tx, subject.institutionId);
+  const issued = await db.transaction(async (tx) => {
+    const key = await signingKeyForIssuance(tx, subject.institutionId);
     const [inst] = await tx.select().from(institutions).where(eq(institutions.id, subject.institutionId));
     const [{ next }] = (await tx.execute<{ next: number }>(sql`select coalesce(max(status_index) + 1, 0)::int as next from issued_credentials where institution_id = ${subject.institutionId}`)) as unknown as [{ next: number }];
     if (next >= statusListBits) throw new Error('status list full');
     const id = crypto.randomUUID();
-    const validFrom = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const did = institutionDid(baseUrl, inst!.slug);
     const vc = buildAchievementCredential({
       id,
       baseUrl,
-      issuer: { slug: inst!.slug, nameZh: inst!.nameZh, nameEn: inst!.nameEn },
-      holderName: subject.holderName,
-      validFrom,
-      achievement: { id: `${baseUrl}/credentials/${id}#achievement`, nameZh: subject.nameZh, nameEn: subject.nameEn, kind, description: subject.description },
+      issuer: { did, slug: inst!.slug, nameZh: inst!.nameZh, nameEn: inst!.nameEn },
+      holder: { name: subject.holderName, email: subject.holderEmail, salt: holderSalt(subject.userId) },
+      validFrom: xsdDate(new Date()),
+      achievement: { nameZh: subject.nameZh, nameEn: subject.nameEn, kind, description: subject.description, criteria: subject.criteria },
       creditsEarned: subject.credits,
-      result: subject.result,
+      results: subject.results,
       statusIndex: next,
     });
-    const jwt = signVcJwt(vc, `${issuerUrl(baseUrl, inst!.slug)}#${key.id}`, key.privateKey);
-    await tx.insert(issuedCredentials).values({ id, institutionId: subject.institutionId, userId: subject.userId, kind, subjectRef, statusIndex: next, keyId: key.id, jwt });
+    const document = await signWithDataIntegrity(vc, { privateKey: key.privateKey, methodId: multikeyMethodId(did, key.id), did }, credentialDocumentLoader());
+    const jwt = signVcJwt(vc, jwkMethodId(did, key.id), key.privateKey);
+    await tx.insert(issuedCredentials).values({ id, institutionId: subject.institutionId, userId: subject.userId, kind, subjectRef, statusIndex: next, keyId: key.id, jwt, document });
     await appendLedger(tx, [{ kind: 'credential.issued', payload: { credentialId: id, institutionId: subject.institutionId, kind, subjectRef, statusIndex: next } }]);
+    // The first credential an institution issues gives it a status list; later ones only use a free index.
+    if (next === 0) await rebuildStatusList(tx, subject.institutionId);
     return { id };
   });
+  forgetCachedStatusLists();
+  return issued;
 }
 
 /** A credit-recognition credential for the student's own posted request, issued by the recognising institution. */
 export async function issueRecognitionCredential(requestId: string, userId: string) {
   const { db } = getServices();
   const [row] = await db
-    .select({ request: creditRequests, record: completionRecords, holder: users.displayName, pseudonym: users.pseudonym, rule: equivalencyRules })
+    .select({ request: creditRequests, record: completionRecords, holder: users.displayName, pseudonym: users.pseudonym, email: users.email, rule: equivalencyRules })
     .from(creditRequests)
     .innerJoin(completionRecords, eq(completionRecords.id, creditRequests.completionRecordId))
     .innerJoin(users, eq(users.id, creditRequests.userId))
@@ -70,11 +98,18 @@ export async function issueRecognitionCredential(requestId: string, userId: stri
     institutionId: row.request.institutionId,
     userId,
     holderName: row.holder ?? row.pseudonym,
+    holderEmail: row.email,
     nameZh: row.record.courseTitleZh,
     nameEn: row.record.courseTitleEn,
     description: `${row.request.awardedCredits} credits recognised as ${target} for ${row.record.courseTitleEn ?? row.record.courseSlug} (${row.record.institutionNameEn}), completed ${row.record.completedOn}; grade ${row.request.convertedLabel} under conversion table version ${row.request.conversionTableVersion}.`,
+    criteria: `Completion of ${row.record.courseTitleEn ?? row.record.courseSlug} at ${row.record.institutionNameEn}, recognised by the registrar under an equivalency rule.`,
     credits: row.request.awardedCredits!,
-    result: row.request.convertedLabel,
+    results: [
+      ...(row.record.finalGrade ? [{ key: 'source-grade', value: row.record.finalGrade, scale: percentScale }] : []),
+      ...(row.request.convertedLabel
+        ? [{ key: 'converted-grade', value: row.request.convertedLabel, scale: { nameZh: `按本校成绩换算表第 ${row.request.conversionTableVersion} 版换算的等级`, nameEn: `Grade converted under this institution's conversion table, version ${row.request.conversionTableVersion}`, resultType: 'LetterGrade' as const } }]
+        : []),
+    ],
   });
 }
 
@@ -82,7 +117,7 @@ export async function issueRecognitionCredential(requestId: string, userId: stri
 export async function issueCompletionCredential(recordId: string, userId: string) {
   const { db } = getServices();
   const [row] = await db
-    .select({ record: completionRecords, holder: users.displayName, pseudonym: users.pseudonym })
+    .select({ record: completionRecords, holder: users.displayName, pseudonym: users.pseudonym, email: users.email })
     .from(completionRecords)
     .innerJoin(users, eq(users.id, completionRecords.userId))
     .where(and(eq(completionRecords.id, recordId), eq(completionRecords.userId, userId)));
@@ -91,11 +126,13 @@ export async function issueCompletionCredential(recordId: string, userId: string
     institutionId: row.record.institutionId,
     userId,
     holderName: row.holder ?? row.pseudonym,
+    holderEmail: row.email,
     nameZh: row.record.courseTitleZh,
     nameEn: row.record.courseTitleEn,
     description: `Completed ${row.record.courseTitleEn ?? row.record.courseSlug} (${row.record.classHours} class hours, ${row.record.credits} credits) on ${row.record.completedOn}.`,
+    criteria: `Watched the course's lessons and passed its assessments, with a final grade of 60 or more out of 100.`,
     credits: row.record.credits,
-    result: row.record.finalGrade,
+    results: row.record.finalGrade ? [{ key: 'final-grade', value: row.record.finalGrade, scale: percentScale }] : [],
   });
 }
 
@@ -110,7 +147,7 @@ export async function getCredential(id: string) {
 
 export async function revokeCredential(id: string, institutionId: string, registrarId: string, reason: string, ip: string): Promise<boolean> {
   const { db } = getServices();
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const rows = await tx
       .update(issuedCredentials)
       .set({ revokedAt: new Date(), revokedBy: registrarId, revocationReason: reason })
@@ -119,71 +156,22 @@ export async function revokeCredential(id: string, institutionId: string, regist
     if (rows.length === 0) return false;
     await appendLedger(tx, [{ kind: 'credential.revoked', payload: { credentialId: id, institutionId, statusIndex: rows[0]!.statusIndex, reason, revokedBy: registrarId } }]);
     await recordAudit(tx, { action: 'credential.revoked', actorUserId: registrarId, institutionId, ip, details: { credentialId: id } });
+    await rebuildStatusList(tx, institutionId);
     return true;
   });
+  if (revoked) forgetCachedStatusLists();
+  return revoked;
 }
 
-export async function issuerDocument(slug: string) {
-  const { db } = getServices();
-  const [inst] = await db.select().from(institutions).where(eq(institutions.slug, slug));
-  if (!inst) return null;
-  const keys = await db.select().from(institutionSigningKeys).where(eq(institutionSigningKeys.institutionId, inst.id)).orderBy(desc(institutionSigningKeys.createdAt));
-  const id = issuerUrl(publicBaseUrl(), slug);
-  return { id, type: ['Profile'], name: inst.nameZh, description: inst.nameEn, jwks: { keys: keys.map((k) => ({ ...k.publicJwk, kid: `${id}#${k.id}`, alg: 'EdDSA', use: 'sig' })) } };
-}
-
-/** The institution's Bitstring Status List credential, signed like the credentials it serves. */
-export async function statusListJwt(slug: string): Promise<string | null> {
-  const { db } = getServices();
-  const [inst] = await db.select().from(institutions).where(eq(institutions.slug, slug));
-  if (!inst) return null;
-  const revoked = await db.select({ i: issuedCredentials.statusIndex }).from(issuedCredentials).where(and(eq(issuedCredentials.institutionId, inst.id), isNotNull(issuedCredentials.revokedAt)));
-  const baseUrl = publicBaseUrl();
-  const list = statusListCredential(baseUrl, slug, revoked.map((r) => r.i), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  return db.transaction(async (tx) => {
-    const key = await signingKeyFor(tx, inst.id);
-    return signVcJwt(list, `${issuerUrl(baseUrl, slug)}#${key.id}`, key.privateKey);
+/** A registrar's key rotation: the old key stays published, the status list is re-signed with the new one. */
+export async function rotateInstitutionKey(institutionId: string, registrarId: string, ip: string) {
+  const rotated = await getServices().db.transaction(async (tx) => {
+    const keys = await rotateSigningKey(tx, institutionId);
+    await rebuildStatusList(tx, institutionId);
+    await recordAudit(tx, { action: 'credential.key-rotated', actorUserId: registrarId, institutionId, ip, details: keys });
+    return keys;
   });
+  forgetCachedStatusLists();
+  return rotated;
 }
 
-export type Verification =
-  | { valid: true; revoked: false; issuer: { id: string; name: string }; credential: Record<string, unknown> }
-  | { valid: false; revoked: boolean; reason: 'malformed' | 'unknown-issuer' | 'bad-signature' | 'revoked'; issuer?: { id: string; name: string }; credential?: Record<string, unknown> };
-
-/**
- * Checks a credential JWT as any verifier would, with `jose`: the key named by `kid` must be
- * one our issuer document publishes for the issuer the credential names; then revocation
- * is read from that issuer's Bitstring Status List.
- */
-export async function verifyCredentialJwt(jwt: string): Promise<Verification> {
-  let kid: string;
-  try {
-    const header = decodeProtectedHeader(jwt);
-    if (header.alg !== 'EdDSA' || typeof header.kid !== 'string') return { valid: false, revoked: false, reason: 'malformed' };
-    kid = header.kid;
-  } catch {
-    return { valid: false, revoked: false, reason: 'malformed' };
-  }
-  const base = `${publicBaseUrl()}/credentials/issuers/`;
-  const [issuerId, keyId] = kid.split('#') as [string, string | undefined];
-  if (!issuerId.startsWith(base) || !keyId || !/^[0-9a-f-]{36}$/.test(keyId)) return { valid: false, revoked: false, reason: 'unknown-issuer' };
-  const slug = issuerId.slice(base.length);
-  const doc = await issuerDocument(slug);
-  const jwk = doc?.jwks.keys.find((k) => k.kid === kid);
-  if (!doc || !jwk) return { valid: false, revoked: false, reason: 'unknown-issuer' };
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(jwt, await importJWK(jwk, 'EdDSA'), { typ: 'vc+jwt' }));
-  } catch {
-    return { valid: false, revoked: false, reason: 'bad-signature' };
-  }
-  const issuer = { id: doc.id, name: doc.name };
-  const claimedIssuer = (payload.issuer as { id?: string } | undefined)?.id;
-  if (claimedIssuer !== doc.id) return { valid: false, revoked: false, reason: 'unknown-issuer', issuer };
-  const status = payload.credentialStatus as { statusListIndex?: string } | undefined;
-  const listJwt = await statusListJwt(slug);
-  const list = listJwt ? ((await jwtVerify(listJwt, await importJWK(jwk, 'EdDSA'))).payload.credentialSubject as { encodedList: string }) : null;
-  if (!status?.statusListIndex || !list) return { valid: false, revoked: false, reason: 'malformed', issuer, credential: payload };
-  if (statusBitSet(list.encodedList, Number(status.statusListIndex))) return { valid: false, revoked: true, reason: 'revoked', issuer, credential: payload };
-  return { valid: true, revoked: false, issuer, credential: payload };
-}

@@ -24,7 +24,7 @@ export async function creditDataForExport(userId: string) {
     .where(eq(creditRequests.userId, userId))
     .orderBy(asc(creditRequests.submittedAt));
   const credentials = await db
-    .select({ id: issuedCredentials.id, kind: issuedCredentials.kind, issuedAt: issuedCredentials.issuedAt, revokedAt: issuedCredentials.revokedAt, jwt: issuedCredentials.jwt })
+    .select({ id: issuedCredentials.id, kind: issuedCredentials.kind, issuedAt: issuedCredentials.issuedAt, revokedAt: issuedCredentials.revokedAt, jwt: issuedCredentials.jwt, document: issuedCredentials.document })
     .from(issuedCredentials)
     .where(eq(issuedCredentials.userId, userId));
   return { creditRequests: requests, credentials };

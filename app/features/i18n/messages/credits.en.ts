@@ -237,7 +237,7 @@ export const creditsEn = {
   'credential.revokeReason': 'Reason for revoking (required)',
   'credential.revokedDone': 'Credential revoked.',
   'credential.issued': 'Verifiable credential created.',
-  'credential.verifyApi': 'Software can verify a credential (its JWT) by POSTing it to /api/credentials/verify.',
+  'credential.verifyApi': 'Any credential can be checked at /credentials/verify; software can POST one (JSON-LD or JWT) to /api/credentials/verify.',
   'home.student.credits': 'Credit recognition',
   'home.registrar.credits': 'Credit recognition at {institution}',
   'admin.ledger': 'Tamper-evident record',

@@ -236,7 +236,7 @@ export const creditsZhCN = {
   'credential.revokeReason': '撤销原因（必填）',
   'credential.revokedDone': '凭证已撤销。',
   'credential.issued': '已生成可验证凭证。',
-  'credential.verifyApi': '也可以把凭证（JWT）POST 到 /api/credentials/verify 进行验证。',
+  'credential.verifyApi': '也可以在 /credentials/verify 验证任意凭证，或把凭证（JSON-LD 或 JWT）POST 到 /api/credentials/verify。',
   'home.student.credits': '学分认定',
   'home.registrar.credits': '{institution} 学分认定',
   'admin.ledger': '防篡改记录',

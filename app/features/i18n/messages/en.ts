@@ -1,6 +1,7 @@
 import { accountsEn } from './accounts.en.js';
 import { trustEn } from './trust.en.js';
 import { federationEn } from './federation.en.js';
+import { credentialsEn } from './credentials.en.js';
 import { slidesEn } from './slides.en.js';
 import type { MessageKey } from '../i18n.js';
 import { creditsEn } from './credits.en.js';
@@ -503,6 +504,7 @@ export const en = {
   'classroom.no': 'No',
   'home.classroom.link': 'Synchronised classroom timetable',
   ...creditsEn,
+  ...credentialsEn,
   ...quizzesEn,
   ...trustEn,
 } satisfies Record<MessageKey, string>;

@@ -1,6 +1,7 @@
 import { accountsZhCN } from './accounts.zh-CN.js';
 import { trustZhCN } from './trust.zh-CN.js';
 import { federationZhCN } from './federation.zh-CN.js';
+import { credentialsZhCN } from './credentials.zh-CN.js';
 import { slidesZhCN } from './slides.zh-CN.js';
 import { creditsZhCN } from './credits.zh-CN.js';
 import { studioZhCN } from './studio.zh-CN.js';
@@ -502,6 +503,7 @@ export const zhCN = {
   'classroom.no': '否',
   'home.classroom.link': '同步课堂课表',
   ...creditsZhCN,
+  ...credentialsZhCN,
   ...quizzesZhCN,
   ...trustZhCN,
 } as const;
