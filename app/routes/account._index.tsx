@@ -21,7 +21,7 @@ export default function AccountPage() {
       <h1 id="account-title">{t('account.title')}</h1>
       {justVerified ? (
         <p role="status" className="notice ok">
-          {t('verify.done')}
+          {t('verifyEmail.done')}
         </p>
       ) : null}
       <h2>{t('account.profile')}</h2>

@@ -8,7 +8,7 @@ import { translateError, useLocale, useT } from '../features/i18n/i18n.js';
 import { titleMeta } from '../features/i18n/metaTitle.js';
 import { getCurrentUser } from '../features/identity/session.server.js';
 
-export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'verify.title');
+export const meta: MetaFunction = ({ matches }) => titleMeta(matches, 'verifyEmail.title');
 export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
 
 // The link opens a page with one button: a mail scanner that follows links does not use the token.
@@ -18,10 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { submission } = await parseForm(request, verifyEmailSchema);
-  if (submission.status !== 'success') return data({ error: 'verify.invalidToken' }, { status: 400 });
+  if (submission.status !== 'success') return data({ error: 'verifyEmail.invalidToken' }, { status: 400 });
   const outcome = await verifyEmail(submission.value.token, context.clientIp);
-  if (outcome.kind === 'invalid-token') return data({ error: 'verify.invalidToken' }, { status: 410 });
-  if (outcome.kind === 'address-taken') return data({ error: 'verify.addressTaken' }, { status: 409 });
+  if (outcome.kind === 'invalid-token') return data({ error: 'verifyEmail.invalidToken' }, { status: 410 });
+  if (outcome.kind === 'address-taken') return data({ error: 'verifyEmail.addressTaken' }, { status: 409 });
   const user = await getCurrentUser(request);
   return redirect(user?.id === outcome.userId ? '/account?verified=1' : '/login?verified=1');
 }
@@ -33,7 +33,7 @@ export default function VerifyEmailPage() {
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="verify-title" className="narrow">
-      <h1 id="verify-title">{t('verify.title')}</h1>
+      <h1 id="verify-title">{t('verifyEmail.title')}</h1>
       {actionData?.error ? (
         <p role="alert" className="form-errors">
           {translateError(locale, actionData.error)}
@@ -43,13 +43,13 @@ export default function VerifyEmailPage() {
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="token" value={token} />
-          <p>{t('verify.lead')}</p>
+          <p>{t('verifyEmail.lead')}</p>
           <button type="submit" className="button">
-            {t('verify.submit')}
+            {t('verifyEmail.submit')}
           </button>
         </Form>
       ) : (
-        <p>{t('verify.invalidToken')}</p>
+        <p>{t('verifyEmail.invalidToken')}</p>
       )}
     </section>
   );

@@ -71,7 +71,7 @@ export default function LoginPage() {
       ) : null}
       {searchParams.get('verified') === '1' ? (
         <p role="status" className="notice ok">
-          {t('verify.done')}
+          {t('verifyEmail.done')}
         </p>
       ) : null}
       <Form method="post" className="stacked" {...getFormProps(form)}>

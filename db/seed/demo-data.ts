@@ -86,6 +86,7 @@ const twoLectures = (topicZh: string, topicEn: string): DemoCourse['modules'] =>
  */
 export const demoTotpSecrets: Record<string, string> = {
   'registrar@demo.edu.cn': 'JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK',
+  'inst-admin@demo.edu.cn': 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
   'admin@demo.edu.cn': 'KRSXG5CTMVRXEZLUNBXW4ZLSMFWGSY3F',
 };
 

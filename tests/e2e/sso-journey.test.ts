@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoPassword } from '../../db/seed/demo-data.js';
-import { launchChromium } from '../support/chromium.js';
+import { answerSecondFactor, launchChromium } from '../support/chromium.js';
 import { closeTestSql, testSql } from '../support/db.js';
 import { projectRoot } from '../support/env.js';
 import { oidcAccount, startOidcIdpProcess, type OidcIdpProcess } from '../support/oidc-idp.js';
@@ -62,6 +62,7 @@ describe('sign in with one’s institution', () => {
       await page.getByLabel('电子邮箱').fill('admin@demo.edu.cn');
       await page.getByLabel('密码').fill(demoPassword);
       await page.getByRole('button', { name: '登录' }).first().click();
+      await answerSecondFactor(page, 'admin@demo.edu.cn');
       await page.waitForURL(`${baseUrl}/`);
       await page.goto(`${baseUrl}/institutions/fzu/sso`);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('福州大学：统一身份认证设置');

@@ -116,7 +116,8 @@ const matrix: [string, Record<Who, Outcome>][] = [
   ['/admin/ledger', adminOnly],
   ['/credentials/00000000-0000-4000-8000-000000000000', everyone(404)],
   ['/credentials/issuers/fjnu', everyone(200)],
-  ['/credentials/status/fjnu', everyone(200)],
+  // No credential issued there yet: no status list, and asking makes no signing key.
+  ['/credentials/status/gz-no1-middle', everyone(404)],
   ['/api/credentials/verify', everyone(405)],
   // The institution administrator's console: the demo one runs Guangze No. 1 Middle School
   // (gz-no1-middle); a provincial administrator may act there too; nobody else, nowhere else.

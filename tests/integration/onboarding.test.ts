@@ -1,3 +1,5 @@
+import { isPrivilegedRole } from '../../app/features/identity/permissions.js';
+import type { Role } from '../../db/schema/identity.js';
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { Redis } from 'ioredis';
@@ -33,6 +35,8 @@ async function member(slug: string, role: string): Promise<{ client: FormClient;
   await testSql()`insert into memberships (user_id, institution_id, role) values (${u!.id}, ${await institutionIdBySlug(slug)}, ${role})`;
   const client = new FormClient(baseUrl);
   expect((await client.login(email, demoPassword)).status).toBe(302);
+  // Registrars, institution administrators and administrators give a second factor first.
+  if (isPrivilegedRole(role as Role)) await client.enrolSecondFactor(email);
   return { client, id: u!.id, email };
 }
 

@@ -22,7 +22,7 @@ describe('demo seed', () => {
     expect(places.filter((p) => p.kind === 'school' && p.is_rural)).toHaveLength(2);
     expect(await testSql()`select 1 from regions where level = 'province'`).toHaveLength(1);
     const roles = await testSql()`select m.role, i.slug from memberships m join users u on u.id = m.user_id join institutions i on i.id = m.institution_id where u.email like '%@demo.edu.cn'`;
-    expect(roles.map((r) => `${r.role}@${r.slug}`).sort()).toEqual(['admin@fj-edu-dept', 'assistant@gz-no1-middle', 'registrar@fjnu', 'registrar@fzu', 'student@fzu', 'teacher@fzu']);
+    expect(roles.map((r) => `${r.role}@${r.slug}`).sort()).toEqual(['admin@fj-edu-dept', 'assistant@gz-no1-middle', 'institution_admin@gz-no1-middle', 'registrar@fjnu', 'registrar@fzu', 'student@fzu', 'teacher@fzu']);
   });
 
   it('running it again changes nothing: no duplicate rows, passwords untouched', async () => {

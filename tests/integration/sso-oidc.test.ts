@@ -115,7 +115,7 @@ describe('OpenID Connect sign-in', () => {
 
   it('links a local account with the same address only after its password is proven', async () => {
     const local = new FormClient(baseUrl);
-    const signup = await local.post('/signup', { displayName: '本地账号', email: localEmail, password: 'local-password-123', institutionId: await institutionIdBySlug('fzu') });
+    const signup = await local.signUp({ displayName: '本地账号', email: localEmail, password: 'local-password-123', institutionId: await institutionIdBySlug('fzu') });
     expect(signup.status).toBe(302);
 
     const { browser, res } = await signIn(sameMail);
@@ -187,11 +187,13 @@ describe('who may change SSO settings', () => {
   it('refuses a student and another institution’s administrator, lets this institution’s administrator in', async () => {
     const email = uniqueEmail('inst-admin');
     const person = new FormClient(baseUrl);
-    expect((await person.post('/signup', { displayName: '院校管理员', email, password: 'inst-admin-password', institutionId: await institutionIdBySlug('fzu') })).status).toBe(302);
+    expect((await person.signUp({ displayName: '院校管理员', email, password: 'inst-admin-password', institutionId: await institutionIdBySlug('fzu') })).status).toBe(302);
     expect((await person.get('/institutions/fzu/sso')).status).toBe(403);
 
     const [user] = await testSql()<{ id: string }[]>`select id from users where email = ${email}`;
     await testSql()`insert into memberships (user_id, institution_id, role, verification) values (${user!.id}, ${await institutionIdBySlug('fjnu')}, 'institution_admin', 'registrar-approval')`;
+    // An institution administrator gives a second factor before any privileged page opens.
+    await person.enrolSecondFactor(email);
     expect((await person.get('/institutions/fzu/sso')).status).toBe(403);
     expect((await person.get('/institutions/fjnu/sso')).status).toBe(200);
     const saved = await person.post('/institutions/fjnu/sso', { protocol: 'cas', displayNameZh: '福建师大统一身份认证', displayNameEn: 'FJNU sign-in', casBaseUrl: 'https://cas.fjnu.example/cas', scopes: 'fjnu.edu.cn' });

@@ -129,7 +129,7 @@ describe('demo student', () => {
 async function freshStudent(tag: string) {
   const client = new FormClient(baseUrl);
   const address = uniqueEmail(tag);
-  await client.post('/signup', { displayName: '观看证据学生', email: address, password: 'watch-evidence-password', institutionId: await institutionIdBySlug('fzu') });
+  await client.signUp({ displayName: '观看证据学生', email: address, password: 'watch-evidence-password', institutionId: await institutionIdBySlug('fzu') });
   expect((await client.post('/courses/fzu-linear-algebra-1', { intent: 'enrol' })).status).toBe(302);
   const post = async (runId: string, ranges: [number, number][], lesson = lessonId, video = videoId) => {
     const res = await client.post(`/lessons/${lesson}/progress`, { videoId: video, run: runId, positionSeconds: String(Math.min(100, ranges.at(-1)?.[1] ?? 0)), ranges: JSON.stringify(ranges) });
@@ -270,7 +270,7 @@ describe('a lesson without parts', () => {
     const [empty] = await testSql()<{ id: string }[]>`insert into lessons (course_id, position, title_zh) values (${course!.id}, 2, '第二讲') returning id`;
     const client = new FormClient(baseUrl);
     const address = uniqueEmail('empty-course');
-    await client.post('/signup', { displayName: '空课时学生', email: address, password: 'watch-evidence-password', institutionId: await institutionIdBySlug('fzu') });
+    await client.signUp({ displayName: '空课时学生', email: address, password: 'watch-evidence-password', institutionId: await institutionIdBySlug('fzu') });
     const slug = (await testSql()<{ slug: string }[]>`select slug from courses where id = ${course!.id}`)[0]!.slug;
     expect((await client.post(`/courses/${slug}`, { intent: 'enrol' })).status).toBe(302);
     await (await client.get(`/lessons/${first!.id}`)).text();

@@ -52,7 +52,7 @@ async function createKey(tx: Tx, institutionId: string): Promise<SigningKey> {
  * The institution's active key, or null when it has none. Never creates one: serving a status
  * list or a DID document is anyone's request, and keys come only from the institution's actions.
  */
-export async function activeSigningKey(tx: Tx, institutionId: string): Promise<SigningKey | null> {
+export async function activeSigningKey(tx: Pick<Database, 'select'>, institutionId: string): Promise<SigningKey | null> {
   const [existing] = await tx
     .select()
     .from(institutionSigningKeys)

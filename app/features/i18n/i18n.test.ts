@@ -14,6 +14,22 @@ describe('message catalogs', () => {
     }
   });
 
+  it('define each key in one catalog file only (a spread would silently let the later area win)', () => {
+    const dir = path.join(import.meta.dirname, 'messages');
+    for (const language of ['zh-CN', 'en']) {
+      const files = readdirSync(dir).filter((f) => f === `${language}.ts` || f.endsWith(`.${language}.ts`));
+      const owner = new Map<string, string>();
+      const clashes: string[] = [];
+      for (const file of files) {
+        for (const [, key] of readFileSync(path.join(dir, file), 'utf8').matchAll(/^ {2}'([^']+)':/gm)) {
+          if (owner.has(key!)) clashes.push(`${key} in ${owner.get(key!)} and ${file}`);
+          else owner.set(key!, file);
+        }
+      }
+      expect(clashes, language).toEqual([]);
+    }
+  });
+
   it('fill placeholders and leave unknown ones visible', () => {
     expect(translate('zh-CN', 'home.title', { name: '林晓雨' })).toBe('你好，林晓雨');
     expect(translate('en', 'home.title', {})).toBe('Hello, {name}');
