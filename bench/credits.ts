@@ -16,7 +16,9 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { and, eq, inArray, sql as dsql } from 'drizzle-orm';
 import { createDatabase } from '../db/client.js';
+import { generate } from 'otplib';
 import { hashPassword } from '../db/password.js';
+import { sealTotpSecret } from '../db/second-factor-seal.js';
 import { creditRequests, equivalencyRules, equivalencyRuleSources, completionRecords } from '../db/schema/index.js';
 import { autoMatchSubmitted } from '../app/features/credits/auto-match.server.js';
 import { parseCreditTenths } from '../app/features/credits/credit-units.js';
@@ -138,8 +140,9 @@ console.log(`  bulk approval: ${bulkResult.approved.length} in ${bulkMs} ms; the
 
 // 3. Registrar queue through the real server.
 const port = 20000 + Math.floor(Math.random() * 20000);
+const siteSecret = randomBytes(32).toString('hex');
 const server = spawn(path.resolve('node_modules/.bin/tsx'), ['app/server/main.ts'], {
-  env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SECURE_COOKIES: '0', LOG_LEVEL: 'warn', SESSION_SECRET: randomBytes(32).toString('hex') },
+  env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SECURE_COOKIES: '0', LOG_LEVEL: 'warn', SESSION_SECRET: siteSecret },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
@@ -153,11 +156,17 @@ try {
   const email = `bench-registrar-${run}@bench.invalid`;
   const [reg] = await sql`insert into users (pseudonym, email, display_name, password_hash) values (${`bench-r-${run}`}, ${email}, 'bench registrar', ${await hashPassword('bench-pass-2026')}) returning id`;
   await sql`insert into memberships (user_id, institution_id, role) values (${reg!.id}, ${institutions[0]!.id}, 'registrar')`;
+  // Registrars sign in with a second factor: the bench registrar has an authenticator whose key it knows.
+  const totpSecret = 'JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK';
+  await sql`insert into user_second_factors (user_id, sealed_secret, confirmed_at) values (${reg!.id}, ${sealTotpSecret(siteSecret, totpSecret)}, now())`;
   const first = await fetch(`${base}/login`);
   const csrf = /edu_csrf=([^;]+)/.exec(first.headers.get('set-cookie') ?? '')![1]!;
   const login = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `edu_csrf=${csrf}` }, body: new URLSearchParams({ email, password: 'bench-pass-2026', csrf: decodeURIComponent(csrf) }) });
-  const session = /(edu_session=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!session) throw new Error(`bench registrar could not log in: ${login.status}`);
+  const halfSession = /(edu_session=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  if (!halfSession) throw new Error(`bench registrar could not log in: ${login.status}`);
+  const secondStep = await fetch(`${base}/login/second-factor`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `edu_csrf=${csrf}; ${halfSession}` }, body: new URLSearchParams({ code: await generate({ secret: totpSecret }), redirectTo: '/', csrf: decodeURIComponent(csrf) }) });
+  const session = /(edu_session=[^;]+)/.exec(secondStep.headers.get('set-cookie') ?? '')?.[1] ?? halfSession;
+  if (secondStep.status !== 302) throw new Error(`bench registrar's second factor refused: ${secondStep.status}`);
   const cookie = `edu_csrf=${csrf}; ${session}`;
   const statuses = ['in-review', 'posted', 'denied', ''];
   const queries = Array.from({ length: 320 }, (_, i) => {
