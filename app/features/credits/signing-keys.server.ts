@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
+import { sealBytes, unsealBytes } from '../../../db/sealed-secret.js';
 import { institutionSigningKeys } from '../../../db/schema/index.js';
 import { getEnv } from '../../env.server.js';
 import { appendLedger } from './ledger.server.js';
@@ -15,18 +16,11 @@ function sealingKey(): Buffer {
 }
 
 function seal(der: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', sealingKey(), iv);
-  const body = Buffer.concat([cipher.update(der), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  return sealBytes(sealingKey(), der);
 }
 
 function unseal(sealed: string): KeyObject {
-  const raw = Buffer.from(sealed, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', sealingKey(), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  const der = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return createPrivateKey({ key: unsealBytes(sealingKey(), sealed), format: 'der', type: 'pkcs8' });
 }
 
 type SigningKey = { id: string; privateKey: KeyObject; publicJwk: { kty: 'OKP'; crv: 'Ed25519'; x: string } };
